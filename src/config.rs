@@ -1,0 +1,253 @@
+//! `site-config.toml`: read into a resolved [`Config`] with defaults applied.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::fields::Fields;
+use chrono::NaiveDate;
+
+/// Whether the site belongs to a government (年报 due 31 March) or a department (31 January).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SiteKind {
+    Government,
+    Department,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Without a trailing slash, e.g. `https://www.xinyang.gov.cn`.
+    pub base_url: String,
+    pub language: String,
+    pub host: String,
+    pub site_code: String,
+    pub icp: String,
+    pub police_record: String,
+    pub phone: String,
+    pub address: String,
+    pub email: String,
+    pub org_code: String,
+    pub description: String,
+    pub kind: SiteKind,
+    pub theme: String,
+    pub output: String,
+    pub check: CheckConfig,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CheckConfig {
+    /// Allow 身份证号 / mobile numbers in published text (e.g. a site that must publish them).
+    pub allow_personal_info: bool,
+    pub extra_workdays: Vec<NaiveDate>,
+    pub extra_holidays: Vec<NaiveDate>,
+    /// Hosts whose `<video>`, `<audio>`, `<iframe>` and images survive sanitizing.
+    pub media_hosts: Vec<String>,
+}
+
+impl Config {
+    /// Host part of the base URL (SiteDomain).
+    pub fn domain(&self) -> &str {
+        let s = self
+            .base_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.base_url);
+        s.split('/').next().unwrap_or(s)
+    }
+}
+
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "host",
+    "site_code",
+    "icp",
+    "police_record",
+    "phone",
+    "address",
+    "email",
+    "org_code",
+    "kind",
+    "description",
+];
+const BUILD_KEYS: &[&str] = &["theme", "output"];
+const CHECK_KEYS: &[&str] = &["allow_personal_info", "extra_workdays", "extra_holidays", "media_hosts"];
+
+/// Parses the text of `site-config.toml`. Returns the config when it is usable, and every
+/// problem found.
+pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![crate::source::toml_error(path, text, 0, &e)]),
+    };
+    let mut diags = Vec::new();
+    let empty = toml::Table::new();
+    let section = |name: &str, diags: &mut Vec<Diagnostic>| -> toml::Table {
+        match table.get(name) {
+            Some(toml::Value::Table(t)) => t.clone(),
+            Some(_) => {
+                diags.push(
+                    Diagnostic::error("E-CONFIG", format!("`{name}` 应为表 [{name}]"))
+                        .at(path, text, text.find(name).unwrap_or(0)),
+                );
+                empty.clone()
+            }
+            None => empty.clone(),
+        }
+    };
+    for key in table.keys() {
+        if !["site", "build", "check"].contains(&key.as_str()) {
+            diags.push(
+                Diagnostic::error("E-UNKNOWN-KEY", format!("未知配置节 `[{key}]`"))
+                    .at(path, text, text.find(key.as_str()).unwrap_or(0))
+                    .with_hint("可用配置节：[site]、[build]、[check]"),
+            );
+        }
+    }
+    let site_t = section("site", &mut diags);
+    let build_t = section("build", &mut diags);
+    let check_t = section("check", &mut diags);
+    let region = |name: &str| -> std::ops::Range<usize> {
+        let start = text.find(&format!("[{name}]")).unwrap_or(0);
+        let end = text[start + 1..]
+            .find("\n[")
+            .map(|i| start + 1 + i)
+            .unwrap_or(text.len());
+        start..end
+    };
+
+    let mut f = Fields::new(path, text, region("site"), &site_t).with_label("[site]".into());
+    let title = f.string("title", true);
+    let base_url = f.string("base_url", true);
+    let language = f.string("language", false).unwrap_or_else(|| "zh-CN".into());
+    let host = f.string("host", false).unwrap_or_default();
+    let site_code = f.string("site_code", false).unwrap_or_default();
+    let icp = f.string("icp", false).unwrap_or_default();
+    let police_record = f.string("police_record", false).unwrap_or_default();
+    let phone = f.string("phone", false).unwrap_or_default();
+    let address = f.string("address", false).unwrap_or_default();
+    let email = f.string("email", false).unwrap_or_default();
+    let org_code = f.string("org_code", true);
+    let description = f.string("description", false).unwrap_or_default();
+    let kind = match f.one_of("kind", false, &["government", "department"]).as_deref() {
+        Some("department") => SiteKind::Department,
+        _ => SiteKind::Government,
+    };
+    if let Some(u) = &base_url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            f.error(
+                "E-CONFIG",
+                "base_url",
+                format!("base_url 应以 https:// 或 http:// 开头：{u}"),
+                Some("例如 base_url = \"https://www.xinyang.gov.cn\"".into()),
+            );
+        }
+    }
+    diags.extend(f.finish(SITE_KEYS));
+
+    let mut f = Fields::new(path, text, region("build"), &build_t).with_label("[build]".into());
+    let theme = f.string("theme", false).unwrap_or_else(|| "default".into());
+    let output = f.string("output", false).unwrap_or_else(|| "public".into());
+    if !crate::source::is_safe_segment(&theme) {
+        f.error(
+            "E-UNSAFE-PATH",
+            "theme",
+            format!("主题名不安全：{theme}"),
+            Some("主题名只能是字母、数字和 -".into()),
+        );
+    }
+    diags.extend(f.finish(BUILD_KEYS));
+
+    let mut f = Fields::new(path, text, region("check"), &check_t).with_label("[check]".into());
+    let allow_personal_info = f.boolean("allow_personal_info").unwrap_or(false);
+    let dates = |f: &mut Fields, key: &str| -> Vec<NaiveDate> {
+        match check_t.get(key) {
+            None => Vec::new(),
+            Some(toml::Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| match v {
+                    toml::Value::Datetime(dt) => dt.date.and_then(|d| {
+                        NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+                    }),
+                    _ => {
+                        f.error("E-WRONG-TYPE", key, format!("`{key}` 应为日期数组"), None);
+                        None
+                    }
+                })
+                .collect(),
+            Some(_) => {
+                f.error("E-WRONG-TYPE", key, format!("`{key}` 应为日期数组"), None);
+                Vec::new()
+            }
+        }
+    };
+    let extra_workdays = dates(&mut f, "extra_workdays");
+    let extra_holidays = dates(&mut f, "extra_holidays");
+    let media_hosts = f.string_list("media_hosts", false).unwrap_or_default();
+    diags.extend(f.finish(CHECK_KEYS));
+
+    let config = match (title, base_url, org_code) {
+        (Some(title), Some(base_url), Some(org_code)) => Some(Config {
+            title,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            language,
+            host,
+            site_code,
+            icp,
+            police_record,
+            phone,
+            address,
+            email,
+            org_code,
+            description,
+            kind,
+            theme,
+            output,
+            check: CheckConfig {
+                allow_personal_info,
+                extra_workdays,
+                extra_holidays,
+                media_hosts,
+            },
+        }),
+        _ => None,
+    };
+    (config, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let (c, d) = parse(
+            "site-config.toml",
+            "[site]\ntitle = \"某市\"\nbase_url = \"https://a.gov.cn/\"\norg_code = \"X\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        assert_eq!(c.base_url, "https://a.gov.cn");
+        assert_eq!(c.domain(), "a.gov.cn");
+        assert_eq!(c.output, "public");
+        assert_eq!(c.kind, SiteKind::Government);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_lines() {
+        let text = "[site]\ntitle = \"某市\"\nbase_url = \"https://a.gov.cn\"\norg_code = \"X\"\ntitel = \"y\"\n[build]\noutptu = \"x\"\n";
+        let (_, d) = parse("site-config.toml", text);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(got, vec![("E-UNKNOWN-KEY", 5), ("E-UNKNOWN-KEY", 7)]);
+    }
+}
+
+impl Config {
+    /// 主办单位, or the site title when none is configured.
+    pub fn host_or_title(&self) -> String {
+        if self.host.is_empty() {
+            self.title.clone()
+        } else {
+            self.host.clone()
+        }
+    }
+}

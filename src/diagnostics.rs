@@ -1,0 +1,223 @@
+//! Typed diagnostics: a code, a severity, a position and a hint.
+//!
+//! Every stage reports problems as [`Diagnostic`] values; nothing is a bare string, so
+//! tests assert codes and the CLI prints them like rustc (or as JSON lines).
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in the content, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    /// The offending source line, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            path: String::new(),
+            line: 0,
+            col: 0,
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Attaches the file only (no position): the diagnostic is about the whole file.
+    pub fn in_file(mut self, path: &str) -> Self {
+        self.path = path.to_string();
+        self.line = self.line.max(1);
+        self.col = self.col.max(1);
+        self
+    }
+
+    /// Attaches a position given as a byte offset into `text` (the whole file's text).
+    pub fn at(mut self, path: &str, text: &str, offset: usize) -> Self {
+        let (line, col, source) = locate(text, offset);
+        self.path = path.to_string();
+        self.line = line;
+        self.col = col;
+        self.source_line = Some(source.to_string());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// rustc-style text, coloured when `color` is set.
+    pub fn render_human(&self, color: bool) -> String {
+        let (sev, sev_color) = match self.severity {
+            Severity::Error => ("error", "\x1b[1;31m"),
+            Severity::Warning => ("warning", "\x1b[1;33m"),
+        };
+        let (c, b, blue, reset) = if color {
+            (sev_color, "\x1b[1m", "\x1b[1;34m", "\x1b[0m")
+        } else {
+            ("", "", "", "")
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "{c}{sev}[{}]{reset}{b}: {}{reset}", self.code, self.message);
+        if !self.path.is_empty() {
+            let _ = writeln!(out, "  {blue}-->{reset} {}:{}:{}", self.path, self.line, self.col);
+        }
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+            let _ = writeln!(out, "{blue}{num} |{reset} {src}");
+            let before: String = src.chars().take(self.col.saturating_sub(1)).collect();
+            let _ = writeln!(
+                out,
+                "{blue}{pad} |{reset} {}{c}^{reset}",
+                " ".repeat(display_width(&before))
+            );
+        }
+        if let Some(h) = &self.hint {
+            let _ = writeln!(out, "{blue}{} = {reset}{b}提示{reset}: {h}", " ".repeat(self.line.to_string().len()));
+        }
+        out
+    }
+
+    pub fn render_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {} ({}:{}:{})",
+            match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            self.code,
+            self.message,
+            self.path,
+            self.line,
+            self.col
+        )
+    }
+}
+
+/// Terminal width of a string: CJK and full-width characters take two columns.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// 1-based line and column (in characters) of a byte offset, and the text of that line.
+pub fn locate(text: &str, offset: usize) -> (usize, usize, &str) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    let line = text[..line_start].matches('\n').count() + 1;
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col, text[line_start..line_end].trim_end_matches('\r'))
+}
+
+/// Path relative to the root, with `/` separators, for messages and URLs.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Sorts diagnostics by file and position so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.code, &a.message).cmp(&(&b.path, b.line, b.col, b.code, &b.message))
+    });
+}
+
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_counts_chars_not_bytes() {
+        let text = "+++\ntitle = \"标题\"\nbad = 1\n";
+        let off = text.find("bad").unwrap();
+        assert_eq!(locate(text, off), (3, 1, "bad = 1"));
+        let off = text.find('"').unwrap() + 1;
+        assert_eq!(locate(text, off), (2, 10, "title = \"标题\""));
+    }
+
+    #[test]
+    fn human_rendering_has_code_position_and_marker() {
+        let text = "a\nxx 错误 here\n";
+        let d = Diagnostic::error("E-TEST", "坏了")
+            .at("content/a.md", text, text.find("here").unwrap())
+            .with_hint("修好它");
+        let s = d.render_human(false);
+        assert!(s.contains("error[E-TEST]: 坏了"));
+        assert!(s.contains("content/a.md:2:7"));
+        assert!(s.contains("2 | xx 错误 here"));
+        // marker under "here": "xx " (3) + "错误" (4 columns) + " " (1) = 8 spaces
+        assert!(s.contains(&format!("  | {}^", " ".repeat(8))));
+        assert!(s.contains("提示: 修好它"));
+    }
+}

@@ -1,0 +1,406 @@
+//! Markdown to HTML: tables, footnotes, strikethrough, heading anchors, a table of contents,
+//! links between content files resolved to URLs, and raw HTML sanitized.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Body, TocEntry};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// What links may point to.
+pub struct Links<'a> {
+    /// Published documents by path relative to `content/` (e.g. `policies/2016/a.md`) → URL.
+    pub docs: &'a HashMap<String, String>,
+    /// Non-source files under `content/`, by path relative to `content/`.
+    pub assets: &'a BTreeMap<String, PathBuf>,
+    /// Hosts whose media (`<video>`, `<audio>`, remote images) survive sanitizing.
+    pub media_hosts: &'a [String],
+}
+
+/// The result of rendering one document body.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub body: Body,
+    /// Assets the body uses (paths relative to `content/`); they are copied to the output.
+    pub assets: BTreeSet<String>,
+    /// Site-absolute links (`/guide/`), with their byte offsets, checked once every URL is known.
+    pub absolute_links: Vec<(String, usize)>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Documents with at least this many headings get a table of contents.
+const TOC_MIN_HEADINGS: usize = 3;
+
+/// Renders the body of `text` (the whole file) lying in `body`, for the file `path`
+/// (relative to the site root) located at `dir` inside `content/`.
+pub fn render(path: &str, text: &str, body: std::ops::Range<usize>, dir: &str, links: &Links) -> Rendered {
+    let mut out = Rendered::default();
+    let src = &text[body.clone()];
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut events: Vec<(Event, usize)> = Parser::new_ext(src, opts)
+        .into_offset_iter()
+        .map(|(e, r)| (e, body.start + r.start))
+        .collect();
+
+    let mut raw_html = false;
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut first_paragraph: Option<String> = None;
+    let mut in_first_para = false;
+    let mut plain_len = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let offset = events[i].1;
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i].0 {
+            let level = *level;
+            let title = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Heading(_))));
+            let slug = unique_id(&slugify(&title), &mut ids);
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                *id = Some(CowStr::from(slug.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                out.body.toc.push(TocEntry {
+                    level: if level == HeadingLevel::H2 { 2 } else { 3 },
+                    id: slug,
+                    title,
+                });
+            }
+            i += 1;
+            continue;
+        }
+        let image_alt = if matches!(events[i].0, Event::Start(Tag::Image { .. })) {
+            Some(inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image))))
+        } else {
+            None
+        };
+        match &mut events[i].0 {
+            Event::Start(Tag::Paragraph) if first_paragraph.is_none() => {
+                in_first_para = true;
+                first_paragraph = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) => in_first_para = false,
+            Event::Text(t) | Event::Code(t) => {
+                plain_len += t.chars().count();
+                if in_first_para {
+                    if let Some(p) = first_paragraph.as_mut() {
+                        p.push_str(t);
+                    }
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let resolved = resolve(path, text, offset, dir, dest_url, links, &mut out, false);
+                *dest_url = CowStr::from(resolved);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let resolved = resolve(path, text, offset, dir, dest_url, links, &mut out, true);
+                *dest_url = CowStr::from(resolved);
+                if image_alt.as_deref().unwrap_or("").trim().is_empty() {
+                    out.diags.push(
+                        Diagnostic::warning("W-IMAGE-ALT", "图片缺少替代文本（alt）")
+                            .at(path, text, offset)
+                            .with_hint("写作 ![图片内容的文字说明](图片文件)，供读屏软件朗读"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+
+    let mut html = String::with_capacity(src.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if raw_html {
+        html = sanitize(&html, links.media_hosts);
+        if html_has_img_without_alt(&html) {
+            out.diags.push(
+                Diagnostic::warning("W-IMAGE-ALT", "HTML 图片缺少替代文本（alt）")
+                    .in_file(path)
+                    .with_hint("为 <img> 加上 alt=\"图片内容的文字说明\""),
+            );
+        }
+    }
+    if out.body.toc.len() < TOC_MIN_HEADINGS {
+        out.body.toc.clear();
+    }
+    out.body.html = html;
+    out.body.first_paragraph = first_paragraph.unwrap_or_default().trim().to_string();
+    out.body.plain_len = plain_len;
+    out
+}
+
+fn html_has_img_without_alt(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(i) = rest.find("<img") {
+        let tag_end = rest[i..].find('>').map(|j| i + j).unwrap_or(rest.len());
+        let tag = &rest[i..tag_end];
+        if !tag.contains("alt=\"") || tag.contains("alt=\"\"") {
+            return true;
+        }
+        rest = &rest[tag_end..];
+    }
+    false
+}
+
+/// Plain text inside the events up to the first one matching `end`.
+fn inner_text(events: &[(Event, usize)], end: impl Fn(&Event) -> bool) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        if end(e) {
+            break;
+        }
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s.trim().to_string()
+}
+
+/// A heading anchor: letters and digits (Chinese included) kept, the rest folded to `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+fn unique_id(base: &str, ids: &mut BTreeSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 2;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.insert(id.clone());
+    id
+}
+
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
+
+/// The scheme of a URL, if it has one (`javascript:…` → `javascript`).
+fn scheme(url: &str) -> Option<String> {
+    let end = url.find([':', '/', '?', '#'])?;
+    if url[end..].starts_with(':') && end > 0 {
+        Some(url[..end].trim().to_ascii_lowercase())
+    } else {
+        None
+    }
+}
+
+/// Joins a relative path to a directory inside `content/`, resolving `.` and `..`; `None` when
+/// it climbs out of `content/`.
+pub fn join_rel(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    path: &str,
+    text: &str,
+    offset: usize,
+    dir: &str,
+    dest: &str,
+    links: &Links,
+    out: &mut Rendered,
+    image: bool,
+) -> String {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
+        return dest.to_string();
+    }
+    if let Some(s) = scheme(dest) {
+        if SAFE_SCHEMES.contains(&s.as_str()) {
+            return dest.to_string();
+        }
+        out.diags.push(
+            Diagnostic::warning("W-UNSAFE-URL", format!("已移除不安全的链接：{dest}"))
+                .at(path, text, offset)
+                .with_hint("只允许 http、https、mailto、tel 链接"),
+        );
+        return "#".into();
+    }
+    if dest.starts_with('/') {
+        out.absolute_links.push((dest.to_string(), offset));
+        return dest.to_string();
+    }
+    let (path_part, suffix) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+    let target = join_rel(dir, &decoded);
+    let broken = |out: &mut Rendered, what: &str| {
+        out.diags.push(
+            Diagnostic::error("E-BROKEN-LINK", format!("{what}不存在或未公开：{dest}"))
+                .at(path, text, offset)
+                .with_hint("链接写作相对于本文件的路径，例如 [见](../2016/jilin.md)；目标须为主动公开的文件"),
+        );
+    };
+    match target {
+        Some(t) if t.ends_with(".md") => match links.docs.get(&t) {
+            Some(url) => format!("{url}{suffix}"),
+            None => {
+                broken(out, "链接的文件");
+                "#".into()
+            }
+        },
+        Some(t) if links.assets.contains_key(&t) => {
+            out.assets.insert(t.clone());
+            let encoded: String = t
+                .split('/')
+                .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+                .collect::<Vec<_>>()
+                .join("/");
+            format!("/{encoded}{suffix}")
+        }
+        _ => {
+            broken(out, if image { "图片" } else { "链接的文件" });
+            "#".into()
+        }
+    }
+}
+
+/// Characters escaped in a URL path segment.
+pub const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Cleans HTML with ammonia: no scripts, no event handlers, no `javascript:`; tables, images
+/// and media from the configured hosts survive.
+pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
+    let hosts: Vec<String> = media_hosts.to_vec();
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["video", "audio", "source", "figure", "figcaption", "track"])
+        .add_tag_attributes("video", ["src", "controls", "poster", "width", "height", "preload"])
+        .add_tag_attributes("audio", ["src", "controls", "preload"])
+        .add_tag_attributes("source", ["src", "type"])
+        .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
+        .add_tag_attributes("img", ["loading"])
+        .add_generic_attributes(["id"])
+        .add_allowed_classes("div", ["footnote-definition"])
+        .add_allowed_classes("sup", ["footnote-definition-label", "footnote-reference"])
+        .attribute_filter(move |element, attribute, value| {
+            let media = matches!(element, "video" | "audio" | "source" | "track" | "img");
+            if media && matches!(attribute, "src" | "poster") {
+                let lower = value.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+                    let host = lower
+                        .trim_start_matches("https:")
+                        .trim_start_matches("http:")
+                        .trim_start_matches("//")
+                        .split(['/', '?', '#', ':'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+                        return None;
+                    }
+                }
+            }
+            Some(value.into())
+        });
+    b.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_simple(md: &str) -> Rendered {
+        let docs: HashMap<String, String> = [("policies/2016/jilin.md".to_string(), "/policies/2016/jilin/".to_string())]
+            .into_iter()
+            .collect();
+        let assets: BTreeMap<String, PathBuf> =
+            [("policies/2016/tu.svg".to_string(), PathBuf::from("/x"))].into_iter().collect();
+        let hosts = vec!["video.xinyang.gov.cn".to_string()];
+        let links = Links { docs: &docs, assets: &assets, media_hosts: &hosts };
+        render("content/policies/2016/a.md", md, 0..md.len(), "policies/2016", &links)
+    }
+
+    #[test]
+    fn links_between_files_resolve_to_urls() {
+        let r = render_simple("[见](jilin.md#二) ![图](./tu.svg) [又](../2016/jilin.md)");
+        assert!(r.body.html.contains("href=\"/policies/2016/jilin/#二\""), "{}", r.body.html);
+        assert!(r.body.html.contains("href=\"/policies/2016/jilin/\""));
+        assert!(r.body.html.contains("src=\"/policies/2016/tu.svg\""));
+        assert!(r.assets.contains("policies/2016/tu.svg"));
+        assert!(r.diags.is_empty());
+    }
+
+    #[test]
+    fn missing_link_target_is_an_error_with_position() {
+        let r = render_simple("第一行\n\n[见](../2015/none.md)");
+        assert_eq!(r.diags.len(), 1);
+        assert_eq!(r.diags[0].code, "E-BROKEN-LINK");
+        assert_eq!(r.diags[0].line, 3);
+    }
+
+    #[test]
+    fn headings_get_anchors_and_toc() {
+        let r = render_simple("## 一、总体要求\n\n## 二、工作目标\n\n### （一）细化\n\n## 二、工作目标\n");
+        assert!(r.body.html.contains("<h2 id=\"一-总体要求\">"), "{}", r.body.html);
+        assert!(r.body.html.contains("id=\"二-工作目标-2\""));
+        assert_eq!(r.body.toc.len(), 4);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let r = render_simple("|a|b|\n|-|-|\n|1|2|\n\n文字[^1] ~~删~~\n\n[^1]: 注释\n");
+        assert!(r.body.html.contains("<table>"));
+        assert!(r.body.html.contains("<del>删</del>"));
+        assert!(r.body.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let r = render_simple(
+            "<script>alert(1)</script><img src=x onerror=alert(1) alt=\"a\"><a href=\"javascript:alert(1)\">x</a>\n\n[y](javascript:alert(2))\n\n<video controls src=\"https://video.xinyang.gov.cn/a.mp4\"></video><video src=\"https://evil.example/a.mp4\"></video>",
+        );
+        let h = &r.body.html;
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onerror"));
+        assert!(!h.contains("javascript:"));
+        assert!(h.contains("src=\"https://video.xinyang.gov.cn/a.mp4\""));
+        assert!(!h.contains("evil.example"));
+        assert!(r.diags.iter().any(|d| d.code == "W-UNSAFE-URL"));
+    }
+
+    #[test]
+    fn image_without_alt_warns() {
+        let r = render_simple("![](tu.svg)");
+        assert_eq!(r.diags[0].code, "W-IMAGE-ALT");
+    }
+
+    #[test]
+    fn first_paragraph_is_plain_text() {
+        let r = render_simple("# 标题\n\n为认真贯彻**落实**，制定本方案。\n\n其他");
+        assert_eq!(r.body.first_paragraph, "为认真贯彻落实，制定本方案。");
+    }
+}

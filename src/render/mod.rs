@@ -1,0 +1,304 @@
+//! Stage 3, **render**: the site model and templates in, files out (into a [`Sink`]).
+//!
+//! Rendering is planned as a list of [`Job`]s, one per output file or group of files, in a
+//! fixed order; jobs run in parallel and each produces the same bytes whatever the thread
+//! count. `serve` re-runs only the jobs whose context changed.
+
+pub mod feeds;
+mod views;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::output::Sink;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use tera::Tera;
+
+pub use views::Prepared;
+
+/// 2016年04月26日.
+pub fn cn_date(d: NaiveDate) -> String {
+    d.format("%Y年%m月%d日").to_string()
+}
+
+/// Documents per page in the policy library and its facets.
+pub const POLICIES_PER_PAGE: usize = 20;
+/// Rows per page in the catalog.
+pub const CATALOG_PER_PAGE: usize = 50;
+/// Rows per page of a ledger table.
+pub const ROWS_PER_PAGE: usize = 100;
+
+/// One unit of rendering work.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Home,
+    Policy(usize),
+    Interpretation(usize),
+    Page(usize),
+    /// The policy library, or one facet value of it (facet index, group index), one page.
+    PolicyList { facet: Option<(usize, usize)>, page: usize },
+    Catalog { facet: Option<(usize, usize)>, page: usize },
+    InterpretationList { form: Option<usize>, page: usize },
+    ListIndex,
+    List { list: usize, page: usize },
+    ListItem { list: usize, item: usize },
+    ListDownloads(usize),
+    ReportIndex,
+    Report(usize),
+    Disclosure,
+    Search,
+    Sitemap,
+    NotFound,
+    Feeds,
+    SitemapXml,
+    Robots,
+}
+
+/// Builds the template engine: the built-in theme, overridden by the site's files.
+pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    let mut files: BTreeMap<String, String> = crate::theme::TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for (n, t) in &site.templates {
+        files.insert(n.clone(), t.clone());
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("cndate", cndate_filter);
+    tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| vec![template_error(&e)])?;
+    Ok(tera)
+}
+
+fn cndate_filter(v: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    let s = v.as_str().unwrap_or("");
+    Ok(match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Value::String(cn_date(d)),
+        Err(_) => v.clone(),
+    })
+}
+
+fn template_error(e: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str("：");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Diagnostic::error("E-TEMPLATE", format!("模板错误：{msg}"))
+        .in_file("templates")
+        .with_hint("检查 templates/ 或 themes/ 下的模板文件")
+}
+
+/// Output path of a site-absolute URL: `/a/b/` → `a/b/index.html`, percent-decoded.
+pub fn url_to_path(url: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(url.trim_start_matches('/')).decode_utf8_lossy();
+    if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded.into_owned()
+    }
+}
+
+/// Every job of a site, in a fixed order.
+pub fn plan(p: &Prepared) -> Vec<Job> {
+    let site = p.site;
+    let mut jobs = vec![Job::Home];
+    jobs.extend((0..site.policies.len()).map(Job::Policy));
+    jobs.extend((0..site.interpretations.len()).map(Job::Interpretation));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    let pages = |n: usize, per: usize| n.div_ceil(per).max(1);
+    for page in 1..=pages(site.policies.len(), POLICIES_PER_PAGE) {
+        jobs.push(Job::PolicyList { facet: None, page });
+    }
+    for (fi, f) in p.library_facets.iter().enumerate() {
+        for (gi, g) in p.facets[*f].groups.iter().enumerate() {
+            for page in 1..=pages(g.items.len(), POLICIES_PER_PAGE) {
+                jobs.push(Job::PolicyList { facet: Some((fi, gi)), page });
+            }
+        }
+    }
+    for page in 1..=pages(site.policies.len(), CATALOG_PER_PAGE) {
+        jobs.push(Job::Catalog { facet: None, page });
+    }
+    for (fi, f) in p.catalog_facets.iter().enumerate() {
+        for (gi, g) in p.facets[*f].groups.iter().enumerate() {
+            for page in 1..=pages(g.items.len(), CATALOG_PER_PAGE) {
+                jobs.push(Job::Catalog { facet: Some((fi, gi)), page });
+            }
+        }
+    }
+    for page in 1..=pages(site.interpretations.len(), POLICIES_PER_PAGE) {
+        jobs.push(Job::InterpretationList { form: None, page });
+    }
+    for (fi, items) in p.forms.iter().enumerate() {
+        if !items.is_empty() {
+            for page in 1..=pages(items.len(), POLICIES_PER_PAGE) {
+                jobs.push(Job::InterpretationList { form: Some(fi), page });
+            }
+        }
+    }
+    jobs.push(Job::ListIndex);
+    for (li, l) in site.lists.iter().enumerate() {
+        for page in 1..=pages(l.items.len(), ROWS_PER_PAGE) {
+            jobs.push(Job::List { list: li, page });
+        }
+        jobs.extend((0..l.items.len()).map(|item| Job::ListItem { list: li, item }));
+        jobs.push(Job::ListDownloads(li));
+    }
+    jobs.push(Job::ReportIndex);
+    jobs.extend((0..site.reports.len()).map(Job::Report));
+    jobs.extend([
+        Job::Disclosure,
+        Job::Search,
+        Job::Sitemap,
+        Job::NotFound,
+        Job::Feeds,
+        Job::SitemapXml,
+        Job::Robots,
+    ]);
+    jobs
+}
+
+/// A rendered job: files as (output path, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Renders the whole site into `sink`. Returns the number of HTML pages.
+pub fn render(site: &Site, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    let tera = templates(site)?;
+    let prepared = Prepared::new(site);
+    let jobs = plan(&prepared);
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let seen: Mutex<BTreeMap<String, Job>> = Mutex::new(BTreeMap::new());
+    jobs.par_iter().for_each(|job| match prepared.run(&tera, job) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                if path.ends_with(".html") {
+                    pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                if let Some(other) = seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.clone(), job.clone()) {
+                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(
+                        Diagnostic::error("E-URL-CONFLICT", format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"))
+                            .with_hint("重命名其中一个文件或修改 slug"),
+                    );
+                }
+                if let Err(e) = sink.put(&path, &bytes) {
+                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                }
+            }
+        }
+        Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
+    });
+    for (rel, bytes) in crate::theme::STATIC {
+        if !site.copies.iter().any(|c| c.rel == *rel) {
+            if let Err(e) = sink.put(rel, bytes) {
+                errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("写入 {rel} 失败：{e}")));
+            }
+        }
+    }
+    site.copies.par_iter().for_each(|c| {
+        if seen.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&c.rel) {
+            errors.lock().unwrap_or_else(|e| e.into_inner()).push(
+                Diagnostic::error("E-URL-CONFLICT", format!("静态文件与生成的页面地址相同：{}", c.rel)),
+            );
+        } else if let Err(e) = sink.copy(&c.rel, &c.abs) {
+            errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("复制 {} 失败：{e}", c.rel)));
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if errors.is_empty() {
+        Ok(pages.into_inner())
+    } else {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// The base of every page's context.
+fn base_context(site: &Site) -> Map<String, Value> {
+    let c = &site.config;
+    let mut m = Map::new();
+    m.insert(
+        "site".into(),
+        json!({
+            "title": c.title,
+            "base_url": c.base_url,
+            "domain": c.domain(),
+            "host": c.host_or_title(),
+            "site_code": c.site_code,
+            "icp": c.icp,
+            "police_record": c.police_record,
+            "phone": c.phone,
+            "address": c.address,
+            "email": c.email,
+            "description": c.description,
+            "language": c.language,
+        }),
+    );
+    m.insert(
+        "nav".into(),
+        json!([
+            {"key": "home", "title": "首页", "url": "/"},
+            {"key": "disclosure", "title": "政府信息公开", "url": "/disclosure/"},
+            {"key": "policies", "title": "政策文件", "url": "/policies/"},
+            {"key": "interpretations", "title": "政策解读", "url": "/interpretations/"},
+            {"key": "catalog", "title": "信息公开目录", "url": "/catalog/"},
+            {"key": "lists", "title": "清单公开", "url": "/lists/"},
+            {"key": "reports", "title": "信息公开年报", "url": "/reports/"},
+        ]),
+    );
+    m.insert("build_date".into(), Value::String(site.build_date.to_string()));
+    m.insert("live_reload".into(), Value::Bool(false));
+    m
+}
+
+impl Prepared<'_> {
+    /// Renders one job.
+    pub fn run(&self, tera: &Tera, job: &Job) -> Result<Files, Diagnostic> {
+        let (template, url, ctx) = match self.context(job) {
+            views::Output::Page { template, url, ctx } => (template, url, ctx),
+            views::Output::Raw(files) => return Ok(files),
+        };
+        let mut map = self.base.clone();
+        if let Value::Object(extra) = ctx {
+            map.extend(extra);
+        }
+        map.insert("url".into(), Value::String(url.clone()));
+        let context = tera::Context::from_value(Value::Object(map)).map_err(|e| template_error(&e))?;
+        let html = tera.render(template, &context).map_err(|e| template_error(&e))?;
+        Ok(vec![(url_to_path(&url), html.into_bytes())])
+    }
+
+    /// The template context of a job, for fingerprinting (serve re-renders only changed ones).
+    pub fn fingerprint(&self, job: &Job) -> Value {
+        match self.context(job) {
+            views::Output::Page { template, url, ctx } => json!([template, url, ctx]),
+            views::Output::Raw(files) => json!(files
+                .iter()
+                .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+                .collect::<Vec<_>>()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths() {
+        assert_eq!(url_to_path("/"), "index.html");
+        assert_eq!(url_to_path("/policies/2016/jilin/"), "policies/2016/jilin/index.html");
+        assert_eq!(url_to_path("/%E5%90%89/"), "吉/index.html");
+        assert_eq!(url_to_path("/lists/a.csv"), "lists/a.csv");
+        assert_eq!(cn_date(NaiveDate::from_ymd_opt(2016, 4, 6).unwrap()), "2016年04月06日");
+    }
+}

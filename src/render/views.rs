@@ -1,0 +1,720 @@
+//! What each page shows: the site model turned into template contexts. Facets, rows and
+//! groupings are computed once per render ([`Prepared::new`]), never per page.
+
+use super::{cn_date, feeds, Files, Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
+use crate::ledger::{Ledger, Value as Cell};
+use crate::model::{Interpretation, Policy, Site, Validity, FORMS};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// One value of a facet (a year, an issuer …) and the policies that have it.
+pub struct Group {
+    pub label: String,
+    pub slug: String,
+    pub items: Vec<usize>,
+}
+
+pub struct Facet {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub groups: Vec<Group>,
+}
+
+/// What a job produces: a page from a template, or files written directly.
+pub enum Output {
+    Page { template: &'static str, url: String, ctx: Value },
+    Raw(Files),
+}
+
+/// Data shared by every job of one render.
+pub struct Prepared<'a> {
+    pub site: &'a Site,
+    pub base: Map<String, Value>,
+    pub facets: Vec<Facet>,
+    /// Indexes into `facets` shown in the policy library, and in the catalog.
+    pub library_facets: Vec<usize>,
+    pub catalog_facets: Vec<usize>,
+    /// Interpretations by form (indexes into `FORMS`).
+    pub forms: Vec<Vec<usize>>,
+    policy_rows: Vec<Value>,
+    interp_rows: Vec<Value>,
+}
+
+/// A stable short slug for a facet value with no natural ASCII name (FNV-1a).
+pub fn hash_slug(s: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("h{:010x}", h >> 24)
+}
+
+fn group_by(policies: &[Policy], key: impl Fn(&Policy) -> Option<(String, String)>) -> Vec<Group> {
+    let mut map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in policies.iter().enumerate() {
+        if let Some((label, slug)) = key(p) {
+            map.entry(label).or_insert_with(|| (slug, Vec::new())).1.push(i);
+        }
+    }
+    let mut groups: Vec<Group> = map
+        .into_iter()
+        .map(|(label, (slug, items))| Group { label, slug, items })
+        .collect();
+    groups.sort_by(|a, b| b.items.len().cmp(&a.items.len()).then(a.label.cmp(&b.label)));
+    groups
+}
+
+fn pub_date(d: chrono::NaiveDate) -> String {
+    format!("{} 00:00", d.format("%Y-%m-%d"))
+}
+
+fn crumbs(items: &[(&str, &str)], current: &str) -> Value {
+    let mut v: Vec<Value> = vec![json!({"title": "首页", "url": "/"})];
+    v.extend(items.iter().map(|(t, u)| json!({"title": t, "url": u})));
+    v.push(json!({"title": current}));
+    Value::Array(v)
+}
+
+fn column(name: &str, ty: &str, nav: &str) -> Value {
+    json!({"name": name, "type": ty, "nav": nav})
+}
+
+fn pagination(base: &str, page: usize, total: usize, items: usize) -> Value {
+    let url = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+    let lo = page.saturating_sub(3).max(1);
+    let hi = (page + 3).min(total);
+    let mut pages: Vec<Value> = Vec::new();
+    if lo > 1 {
+        pages.push(json!({"n": 1, "url": url(1), "current": false}));
+        if lo > 2 {
+            pages.push(json!({"gap": true}));
+        }
+    }
+    for n in lo..=hi {
+        pages.push(json!({"n": n, "url": url(n), "current": n == page}));
+    }
+    if hi < total {
+        if hi + 1 < total {
+            pages.push(json!({"gap": true}));
+        }
+        pages.push(json!({"n": total, "url": url(total), "current": false}));
+    }
+    json!({
+        "current": page,
+        "total": total,
+        "items": items,
+        "prev": if page > 1 { Value::String(url(page - 1)) } else { Value::Null },
+        "next": if page < total { Value::String(url(page + 1)) } else { Value::Null },
+        "pages": pages,
+    })
+}
+
+fn page_slice<T: Clone>(all: &[T], page: usize, per: usize) -> Vec<T> {
+    let start = (page - 1) * per;
+    all.iter().skip(start).take(per).cloned().collect()
+}
+
+fn policy_row(p: &Policy) -> Value {
+    json!({
+        "title": p.title,
+        "url": p.url,
+        "index_no": p.index_no,
+        "doc_no": p.doc_no,
+        "issuer": p.issuer,
+        "published": p.published.to_string(),
+        "published_cn": cn_date(p.published),
+        "validity": p.validity.label(),
+        "validity_slug": p.validity.slug(),
+        "summary": p.summary,
+        "topic": p.topic,
+        "category": p.category,
+    })
+}
+
+fn interp_row(site: &Site, i: &Interpretation) -> Value {
+    json!({
+        "title": i.title,
+        "url": i.url,
+        "form": i.form,
+        "published": i.published.to_string(),
+        "published_cn": cn_date(i.published),
+        "interpreter": i.interpreter,
+        "summary": i.summary,
+        "policies": i.interprets.iter().map(|p| json!({"title": site.policies[*p].title, "url": site.policies[*p].url})).collect::<Vec<_>>(),
+    })
+}
+
+fn form_slug(i: usize) -> &'static str {
+    FORMS[i].1
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(site: &'a Site) -> Prepared<'a> {
+        let ps = &site.policies;
+        let facets = vec![
+            Facet {
+                key: "year",
+                name: "年份",
+                groups: {
+                    let mut g = group_by(ps, |p| {
+                        let y = chrono::Datelike::year(&p.published).to_string();
+                        Some((format!("{y}年"), y))
+                    });
+                    g.sort_by(|a, b| b.slug.cmp(&a.slug));
+                    g
+                },
+            },
+            Facet { key: "issuer", name: "发文机关", groups: group_by(ps, |p| Some((p.issuer.clone(), hash_slug(&p.issuer)))) },
+            Facet {
+                key: "topic",
+                name: "主题分类",
+                groups: group_by(ps, |p| p.topic.as_ref().map(|t| (t.clone(), hash_slug(t)))),
+            },
+            Facet {
+                key: "validity",
+                name: "有效性",
+                groups: {
+                    let mut g = group_by(ps, |p| Some((p.validity.label().to_string(), p.validity.slug().to_string())));
+                    g.sort_by_key(|g| Validity::ALL.iter().position(|v| v.slug() == g.slug));
+                    g
+                },
+            },
+            Facet { key: "category", name: "公开目录", groups: group_by(ps, |p| Some((p.category.clone(), hash_slug(&p.category)))) },
+        ];
+        let mut forms = vec![Vec::new(); FORMS.len()];
+        for (i, it) in site.interpretations.iter().enumerate() {
+            if let Some(f) = FORMS.iter().position(|f| f.0 == it.form) {
+                forms[f].push(i);
+            }
+        }
+        Prepared {
+            site,
+            base: super::base_context(site),
+            facets,
+            library_facets: vec![0, 1, 2, 3],
+            catalog_facets: vec![4, 2, 1, 0],
+            forms,
+            policy_rows: ps.iter().map(policy_row).collect(),
+            interp_rows: site.interpretations.iter().map(|i| interp_row(site, i)).collect(),
+        }
+    }
+
+    fn facet_url(&self, section: &str, facet: usize, group: usize) -> String {
+        let f = &self.facets[facet];
+        format!("/{section}/by-{}/{}/", f.key, f.groups[group].slug)
+    }
+
+    /// The facet sidebar: every facet with its values, counts and links.
+    fn facet_nav(&self, section: &str, which: &[usize], current: Option<(usize, usize)>) -> Value {
+        Value::Array(
+            which
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| {
+                    let facet = &self.facets[*f];
+                    json!({
+                        "name": facet.name,
+                        "key": facet.key,
+                        "groups": facet.groups.iter().enumerate().map(|(gi, g)| json!({
+                            "label": g.label,
+                            "url": self.facet_url(section, *f, gi),
+                            "count": g.items.len(),
+                            "current": current == Some((fi, gi)),
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    fn rows_of(&self, items: &[usize], page: usize, per: usize) -> Vec<Value> {
+        page_slice(items, page, per).into_iter().map(|i| self.policy_rows[i].clone()).collect()
+    }
+
+    pub fn context(&self, job: &Job) -> Output {
+        let site = self.site;
+        match job {
+            Job::Home => Output::Page {
+                template: "index.html",
+                url: "/".into(),
+                ctx: json!({
+                    "title": site.config.title,
+                    "column": column("首页", "首页", "home"),
+                    "policies": self.policy_rows.iter().take(8).cloned().collect::<Vec<_>>(),
+                    "interpretations": self.interp_rows.iter().take(6).cloned().collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url, "kind_label": l.kind_label, "updated_cn": cn_date(l.updated)})).collect::<Vec<_>>(),
+                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
+                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("policies", 0, gi), "count": g.items.len()})).collect::<Vec<_>>(),
+                    "counts": {"policies": site.policies.len(), "interpretations": site.interpretations.len(), "lists": site.lists.len()},
+                }),
+            },
+            Job::Policy(i) => {
+                let p = &site.policies[*i];
+                let mut view = policy_row(p);
+                let m = view.as_object_mut().expect("object");
+                m.insert("written_cn".into(), json!(p.written.map(cn_date)));
+                m.insert("genre".into(), json!(p.genre));
+                m.insert("doc_type".into(), json!(p.doc_type));
+                m.insert("validity_changed_cn".into(), json!(p.validity_changed.map(cn_date)));
+                m.insert("replaced_by".into(), json!(p.replaced_by.map(|r| {
+                    let r = &site.policies[r];
+                    json!({"title": r.title, "url": r.url, "doc_no": r.doc_no})
+                })));
+                m.insert("attachments".into(), json!(p.attachments));
+                m.insert("body".into(), json!(p.body.html));
+                m.insert("toc".into(), json!(p.body.toc));
+                m.insert("interpretations".into(), Value::Array(p.interpretations.iter().map(|j| self.interp_rows[*j].clone()).collect()));
+                Output::Page {
+                    template: "policy.html",
+                    url: p.url.clone(),
+                    ctx: json!({
+                        "title": p.title,
+                        "column": column("政策文件", "政策文件", "policies"),
+                        "breadcrumb": crumbs(&[("政策文件", "/policies/")], &p.title),
+                        "article": {"title": p.title, "pubdate": pub_date(p.published), "source": p.issuer},
+                        "policy": view,
+                    }),
+                }
+            }
+            Job::Interpretation(i) => {
+                let it = &site.interpretations[*i];
+                let mut view = self.interp_rows[*i].clone();
+                let m = view.as_object_mut().expect("object");
+                m.insert("body".into(), json!(it.body.html));
+                m.insert("toc".into(), json!(it.body.toc));
+                m.insert("workdays_after".into(), json!(it.workdays_after));
+                m.insert("policies".into(), Value::Array(it.interprets.iter().map(|p| self.policy_rows[*p].clone()).collect()));
+                let source = it.interpreter.clone().unwrap_or_else(|| site.config.host_or_title());
+                Output::Page {
+                    template: "interpretation.html",
+                    url: it.url.clone(),
+                    ctx: json!({
+                        "title": it.title,
+                        "column": column("政策解读", "政策解读", "interpretations"),
+                        "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &it.title),
+                        "article": {"title": it.title, "pubdate": pub_date(it.published), "source": source},
+                        "interpretation": view,
+                    }),
+                }
+            }
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let (ty, nav) = match p.slug.as_str() {
+                    "guide" => ("信息公开指南", "disclosure"),
+                    "apply" => ("依法申请公开", "disclosure"),
+                    "system" => ("政府信息公开制度", "disclosure"),
+                    "about" => ("机构职能", "disclosure"),
+                    _ => ("概况信息", ""),
+                };
+                Output::Page {
+                    template: "page.html",
+                    url: p.url.clone(),
+                    ctx: json!({
+                        "title": p.title,
+                        "column": column(&p.title, ty, nav),
+                        "breadcrumb": if nav == "disclosure" { crumbs(&[("政府信息公开", "/disclosure/")], &p.title) } else { crumbs(&[], &p.title) },
+                        "page": {"title": p.title, "body": p.body.html, "toc": p.body.toc},
+                    }),
+                }
+            }
+            Job::PolicyList { facet, page } => {
+                let (items, base, heading): (Vec<usize>, String, String) = match facet {
+                    None => ((0..site.policies.len()).collect(), "/policies/".into(), "政策文件库".into()),
+                    Some((fi, gi)) => {
+                        let f = self.library_facets[*fi];
+                        let g = &self.facets[f].groups[*gi];
+                        (g.items.clone(), self.facet_url("policies", f, *gi), format!("{}：{}", self.facets[f].name, g.label))
+                    }
+                };
+                let total = items.len().div_ceil(POLICIES_PER_PAGE).max(1);
+                let url = if *page == 1 { base.clone() } else { format!("{base}page/{page}/") };
+                let title = if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() };
+                Output::Page {
+                    template: "policy_list.html",
+                    url,
+                    ctx: json!({
+                        "title": title,
+                        "heading": heading,
+                        "column": column("政策文件", "政策文件", "policies"),
+                        "breadcrumb": if facet.is_some() { crumbs(&[("政策文件", "/policies/")], &heading) } else { crumbs(&[], "政策文件") },
+                        "rows": self.rows_of(&items, *page, POLICIES_PER_PAGE),
+                        "pagination": pagination(&base, *page, total, items.len()),
+                        "facets": self.facet_nav("policies", &self.library_facets, *facet),
+                        "is_index": facet.is_none(),
+                    }),
+                }
+            }
+            Job::Catalog { facet, page } => {
+                let (items, base, heading): (Vec<usize>, String, String) = match facet {
+                    None => ((0..site.policies.len()).collect(), "/catalog/".into(), "信息公开目录".into()),
+                    Some((fi, gi)) => {
+                        let f = self.catalog_facets[*fi];
+                        let g = &self.facets[f].groups[*gi];
+                        (g.items.clone(), self.facet_url("catalog", f, *gi), format!("{}：{}", self.facets[f].name, g.label))
+                    }
+                };
+                let total = items.len().div_ceil(CATALOG_PER_PAGE).max(1);
+                let url = if *page == 1 { base.clone() } else { format!("{base}page/{page}/") };
+                let title = if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() };
+                Output::Page {
+                    template: "catalog.html",
+                    url,
+                    ctx: json!({
+                        "title": title,
+                        "heading": heading,
+                        "column": column("信息公开目录", "信息公开目录", "catalog"),
+                        "breadcrumb": if facet.is_some() { crumbs(&[("信息公开目录", "/catalog/")], &heading) } else { crumbs(&[], "信息公开目录") },
+                        "rows": self.rows_of(&items, *page, CATALOG_PER_PAGE),
+                        "pagination": pagination(&base, *page, total, items.len()),
+                        "facets": self.facet_nav("catalog", &self.catalog_facets, *facet),
+                        "is_index": facet.is_none(),
+                    }),
+                }
+            }
+            Job::InterpretationList { form, page } => {
+                let groups: Vec<Value> = FORMS
+                    .iter()
+                    .enumerate()
+                    .map(|(fi, (name, slug))| {
+                        json!({
+                            "name": name,
+                            "url": format!("/interpretations/by-form/{slug}/"),
+                            "count": self.forms[fi].len(),
+                            "current": *form == Some(fi),
+                            "items": if form.is_none() { self.forms[fi].iter().take(10).map(|i| self.interp_rows[*i].clone()).collect::<Vec<_>>() } else { Vec::new() },
+                        })
+                    })
+                    .collect();
+                match form {
+                    None => Output::Page {
+                        template: "interpretation_list.html",
+                        url: "/interpretations/".into(),
+                        ctx: json!({
+                            "title": "政策解读",
+                            "heading": "政策解读",
+                            "column": column("政策解读", "政策解读", "interpretations"),
+                            "breadcrumb": crumbs(&[], "政策解读"),
+                            "groups": groups,
+                            "is_index": true,
+                        }),
+                    },
+                    Some(fi) => {
+                        let base = format!("/interpretations/by-form/{}/", form_slug(*fi));
+                        let items = &self.forms[*fi];
+                        let total = items.len().div_ceil(POLICIES_PER_PAGE).max(1);
+                        let heading = format!("{}解读", FORMS[*fi].0);
+                        Output::Page {
+                            template: "interpretation_list.html",
+                            url: if *page == 1 { base.clone() } else { format!("{base}page/{page}/") },
+                            ctx: json!({
+                                "title": if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() },
+                                "heading": heading,
+                                "column": column("政策解读", "政策解读", "interpretations"),
+                                "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &heading),
+                                "groups": groups,
+                                "rows": page_slice(items, *page, POLICIES_PER_PAGE).into_iter().map(|i| self.interp_rows[i].clone()).collect::<Vec<_>>(),
+                                "pagination": pagination(&base, *page, total, items.len()),
+                                "is_index": false,
+                            }),
+                        }
+                    }
+                }
+            }
+            Job::ListIndex => {
+                let mut by_kind: BTreeMap<(usize, &str), Vec<Value>> = BTreeMap::new();
+                for l in &site.lists {
+                    let order = crate::ledger::KINDS.iter().position(|k| k.0 == l.kind).unwrap_or(99);
+                    by_kind.entry((order, l.kind_label.as_str())).or_default().push(json!({
+                        "title": l.title, "url": l.url, "department": l.department,
+                        "updated_cn": cn_date(l.updated), "count": l.items.len(), "kind_label": l.kind_label,
+                    }));
+                }
+                Output::Page {
+                    template: "list_index.html",
+                    url: "/lists/".into(),
+                    ctx: json!({
+                        "title": "清单公开",
+                        "column": column("清单公开", "信息公开目录", "lists"),
+                        "breadcrumb": crumbs(&[], "清单公开"),
+                        "kinds": by_kind.into_iter().map(|((_, k), ls)| json!({"kind_label": k, "lists": ls})).collect::<Vec<_>>(),
+                    }),
+                }
+            }
+            Job::List { list, page } => self.list_page(&site.lists[*list], *page),
+            Job::ListItem { list, item } => self.list_item(&site.lists[*list], *item),
+            Job::ListDownloads(list) => Output::Raw(downloads(site, &site.lists[*list])),
+            Job::ReportIndex => Output::Page {
+                template: "report_index.html",
+                url: "/reports/".into(),
+                ctx: json!({
+                    "title": "政府信息公开工作年度报告",
+                    "column": column("信息公开年报", "信息公开年报", "reports"),
+                    "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/")], "信息公开年报"),
+                    "reports": site.reports.iter().rev().collect::<Vec<_>>(),
+                }),
+            },
+            Job::Report(i) => {
+                let r = &site.reports[*i];
+                let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
+                Output::Page {
+                    template: "report.html",
+                    url: r.url.clone(),
+                    ctx: json!({
+                        "title": title,
+                        "column": column("信息公开年报", "信息公开年报", "reports"),
+                        "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/"), ("信息公开年报", "/reports/")], &format!("{}年年报", r.year)),
+                        "article": {"title": title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title()},
+                        "report": r,
+                    }),
+                }
+            }
+            Job::Disclosure => Output::Page {
+                template: "disclosure.html",
+                url: "/disclosure/".into(),
+                ctx: json!({
+                    "title": "政府信息公开",
+                    "column": column("政府信息公开", "信息公开目录", "disclosure"),
+                    "breadcrumb": crumbs(&[], "政府信息公开"),
+                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url, "slug": p.slug})).collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
+                    "categories": self.facets[4].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("catalog", 4, gi), "count": g.items.len()})).collect::<Vec<_>>(),
+                }),
+            },
+            Job::Search => Output::Page {
+                template: "search.html",
+                url: "/search/".into(),
+                ctx: json!({
+                    "title": "站内搜索",
+                    "column": column("站内搜索", "首页", ""),
+                    "breadcrumb": crumbs(&[], "站内搜索"),
+                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("policies", 0, gi)})).collect::<Vec<_>>(),
+                }),
+            },
+            Job::Sitemap => Output::Page {
+                template: "sitemap.html",
+                url: "/sitemap/".into(),
+                ctx: json!({
+                    "title": "网站地图",
+                    "column": column("网站地图", "首页", ""),
+                    "breadcrumb": crumbs(&[], "网站地图"),
+                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url})).collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
+                    "library_facets": self.facet_nav("policies", &self.library_facets, None),
+                    "catalog_facets": self.facet_nav("catalog", &self.catalog_facets[..1], None),
+                    "forms": FORMS.iter().enumerate().filter(|(fi, _)| !self.forms[*fi].is_empty()).map(|(_, (n, s))| json!({"name": n, "url": format!("/interpretations/by-form/{s}/")})).collect::<Vec<_>>(),
+                }),
+            },
+            Job::NotFound => Output::Page {
+                template: "404.html",
+                url: "/404.html".into(),
+                ctx: json!({
+                    "title": "页面不存在",
+                    "column": column("页面不存在", "首页", ""),
+                    "breadcrumb": crumbs(&[], "页面不存在"),
+                }),
+            },
+            Job::Feeds => {
+                let pe: Vec<feeds::Entry> = site.policies.iter().take(50).map(|p| feeds::Entry { title: &p.title, url: &p.url, date: p.published, summary: &p.summary, author: &p.issuer }).collect();
+                let ie: Vec<feeds::Entry> = site.interpretations.iter().take(50).map(|p| feeds::Entry { title: &p.title, url: &p.url, date: p.published, summary: &p.summary, author: p.interpreter.as_deref().unwrap_or("") }).collect();
+                Output::Raw(vec![
+                    ("policies/atom.xml".into(), feeds::atom(site, "政策文件", "/policies/atom.xml", "/policies/", &pe).into_bytes()),
+                    ("interpretations/atom.xml".into(), feeds::atom(site, "政策解读", "/interpretations/atom.xml", "/interpretations/", &ie).into_bytes()),
+                ])
+            }
+            Job::SitemapXml => {
+                let mut urls: Vec<(String, Option<chrono::NaiveDate>)> = super::plan(self)
+                    .iter()
+                    .filter(|j| !matches!(j, Job::NotFound | Job::Search))
+                    .filter_map(|j| match self.url_and_date(j) {
+                        Some((u, d)) if u.ends_with('/') => Some((u, d)),
+                        _ => None,
+                    })
+                    .collect();
+                urls.sort();
+                Output::Raw(vec![("sitemap.xml".into(), feeds::sitemap_xml(site, &urls).into_bytes())])
+            }
+            Job::Robots => Output::Raw(vec![("robots.txt".into(), feeds::robots(site).into_bytes())]),
+        }
+    }
+
+    /// URL (and date, for documents) of a page job, without rendering it.
+    fn url_and_date(&self, job: &Job) -> Option<(String, Option<chrono::NaiveDate>)> {
+        let site = self.site;
+        Some(match job {
+            Job::Policy(i) => (site.policies[*i].url.clone(), Some(site.policies[*i].published)),
+            Job::Interpretation(i) => (site.interpretations[*i].url.clone(), Some(site.interpretations[*i].published)),
+            Job::ListItem { list, item } => (format!("{}{}/", site.lists[*list].url, crate::validate::encode_path(&site.lists[*list].items[*item].slug)), None),
+            Job::List { list, page } => {
+                let l = &site.lists[*list];
+                (if *page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) }, Some(l.updated))
+            }
+            Job::Feeds | Job::SitemapXml | Job::Robots | Job::ListDownloads(_) => return None,
+            other => match self.context(other) {
+                Output::Page { url, .. } => (url, None),
+                Output::Raw(_) => return None,
+            },
+        })
+    }
+
+    fn list_page(&self, l: &Ledger, page: usize) -> Output {
+        let total = l.items.len().div_ceil(ROWS_PER_PAGE).max(1);
+        let url = if page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) };
+        let cols: Vec<&crate::ledger::Column> = l.columns.iter().filter(|c| c.in_table).collect();
+        let items = page_slice(&l.items, page, ROWS_PER_PAGE);
+        let merge = |key: &str| l.kind == "tasks" && (key == "task" || key == "lead");
+        // Rowspans for merged cells: consecutive equal values within this page (and group).
+        let mut rows: Vec<Value> = Vec::new();
+        let mut spans: Vec<Vec<usize>> = vec![vec![1; cols.len()]; items.len()];
+        for (ci, c) in cols.iter().enumerate() {
+            if !merge(&c.key) {
+                continue;
+            }
+            let mut start = 0;
+            for r in 1..=items.len() {
+                let same = r < items.len()
+                    && items[r].values.get(&c.key) == items[start].values.get(&c.key)
+                    && items[r].values.get("group") == items[start].values.get("group")
+                    && items[r].values.contains_key(&c.key);
+                if !same {
+                    spans[start][ci] = r - start;
+                    for s in spans.iter_mut().take(r).skip(start + 1) {
+                        s[ci] = 0;
+                    }
+                    start = r;
+                }
+            }
+        }
+        let mut last_group: Option<String> = None;
+        for (ri, it) in items.iter().enumerate() {
+            let group = match it.values.get("group") {
+                Some(g) => Some(g.display()),
+                None => None,
+            };
+            let group_start = if group != last_group && group.is_some() { group.clone() } else { None };
+            last_group = group;
+            rows.push(json!({
+                "url": format!("{}{}/", l.url, crate::validate::encode_path(&it.slug)),
+                "position": it.position,
+                "group_start": group_start,
+                "overdue": it.overdue,
+                "due_cn": it.due.map(cn_date),
+                "status": it.values.get("status").map(Cell::display),
+                "cells": cols.iter().enumerate().map(|(ci, c)| json!({
+                    "key": c.key,
+                    "text": it.values.get(&c.key).map(Cell::display).unwrap_or_default(),
+                    "rowspan": spans[ri][ci],
+                })).collect::<Vec<_>>(),
+            }));
+        }
+        let title = if page > 1 { format!("{}（第{page}页）", l.title) } else { l.title.clone() };
+        Output::Page {
+            template: "list.html",
+            url,
+            ctx: json!({
+                "title": title,
+                "column": column(&l.kind_label, "信息公开目录", "lists"),
+                "breadcrumb": crumbs(&[("清单公开", "/lists/")], &l.title),
+                "list": {
+                    "title": l.title, "kind": l.kind, "kind_label": l.kind_label, "department": l.department,
+                    "updated_cn": cn_date(l.updated), "description": l.description, "count": l.items.len(),
+                    "summary": l.summary, "url": l.url,
+                    "csv": format!("/lists/{}.csv", crate::validate::encode_path(&l.stem)),
+                    "json": format!("/lists/{}.json", crate::validate::encode_path(&l.stem)),
+                },
+                "columns": cols.iter().map(|c| json!({"key": c.key, "label": c.label})).collect::<Vec<_>>(),
+                "rows": rows,
+                "pagination": pagination(&l.url, page, total, l.items.len()),
+                "is_tasks": l.kind == "tasks",
+            }),
+        }
+    }
+
+    fn list_item(&self, l: &Ledger, i: usize) -> Output {
+        let it = &l.items[i];
+        let name = ["name", "task"]
+            .iter()
+            .find_map(|k| it.values.get(*k).map(Cell::display))
+            .unwrap_or_else(|| format!("第{}项", it.position));
+        let title = format!("{name} - {}", l.title);
+        let page = i / ROWS_PER_PAGE + 1;
+        let back = if page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) };
+        let link = |j: usize| json!({"url": format!("{}{}/", l.url, crate::validate::encode_path(&l.items[j].slug)), "position": l.items[j].position});
+        Output::Page {
+            template: "list_item.html",
+            url: format!("{}{}/", l.url, crate::validate::encode_path(&it.slug)),
+            ctx: json!({
+                "title": title,
+                "heading": name,
+                "column": column(&l.kind_label, "信息公开目录", "lists"),
+                "breadcrumb": crumbs(&[("清单公开", "/lists/"), (&l.title, &l.url)], &name),
+                "list": {"title": l.title, "url": l.url, "kind_label": l.kind_label, "department": l.department, "updated_cn": cn_date(l.updated)},
+                "back": back,
+                "prev": if i > 0 { link(i - 1) } else { Value::Null },
+                "next": if i + 1 < l.items.len() { link(i + 1) } else { Value::Null },
+                "fields": l.columns.iter().filter_map(|c| it.values.get(&c.key).map(|v| json!({"label": c.label, "text": v.display()}))).collect::<Vec<_>>(),
+                "item": {"position": it.position, "overdue": it.overdue, "due_cn": it.due.map(cn_date), "is_task": l.kind == "tasks"},
+            }),
+        }
+    }
+}
+
+/// CSV (UTF-8 with BOM, for Excel) and JSON downloads of a ledger: one row per item, every field.
+pub fn downloads(site: &Site, l: &Ledger) -> Files {
+    let mut csv_bytes = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut csv_bytes);
+        let mut header: Vec<&str> = vec!["序号"];
+        header.extend(l.columns.iter().map(|c| c.label.as_str()));
+        if l.kind == "tasks" {
+            header.extend(["推算到期日期", "是否逾期"]);
+        }
+        let _ = w.write_record(&header);
+        for it in &l.items {
+            let mut rec: Vec<String> = vec![it.position.to_string()];
+            rec.extend(l.columns.iter().map(|c| it.values.get(&c.key).map(Cell::display).unwrap_or_default()));
+            if l.kind == "tasks" {
+                rec.push(it.due.map(|d| d.to_string()).unwrap_or_default());
+                rec.push(if it.overdue { "是" } else { "否" }.into());
+            }
+            let _ = w.write_record(&rec);
+        }
+        let _ = w.flush();
+    }
+    let items: Vec<Value> = l
+        .items
+        .iter()
+        .map(|it| {
+            let mut m = Map::new();
+            m.insert("position".into(), json!(it.position));
+            m.insert("url".into(), json!(format!("{}{}{}/", site.config.base_url, l.url, crate::validate::encode_path(&it.slug))));
+            for c in &l.columns {
+                if let Some(v) = it.values.get(&c.key) {
+                    m.insert(c.key.clone(), serde_json::to_value(v).unwrap_or(Value::Null));
+                }
+            }
+            if l.kind == "tasks" {
+                m.insert("due_computed".into(), json!(it.due.map(|d| d.to_string())));
+                m.insert("overdue".into(), json!(it.overdue));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let doc = json!({
+        "title": l.title,
+        "kind": l.kind,
+        "kind_label": l.kind_label,
+        "department": l.department,
+        "updated": l.updated.to_string(),
+        "columns": l.columns.iter().map(|c| json!({"key": c.key, "label": c.label})).collect::<Vec<_>>(),
+        "items": items,
+    });
+    let json_bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    vec![
+        (format!("lists/{}.csv", l.stem), csv_bytes),
+        (format!("lists/{}.json", l.stem), json_bytes),
+    ]
+}

@@ -1,0 +1,397 @@
+//! Stage 1, **load**: read the site folder into raw, parsed values with their source text.
+//!
+//! Nothing here decides what is valid; it only reads files, checks they are UTF-8, splits
+//! front matter and parses TOML. Every problem becomes a [`Diagnostic`]; no file stops the others.
+
+pub mod fields;
+pub mod frontmatter;
+
+use crate::config::{self, Config};
+use crate::diagnostics::{rel_path, Diagnostic};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Which part of `content/` a Markdown file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Policy,
+    Interpretation,
+    Page,
+}
+
+impl Section {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Section::Policy => "policies",
+            Section::Interpretation => "interpretations",
+            Section::Page => "pages",
+        }
+    }
+}
+
+/// A file's path (relative to the site root, `/`-separated) and its UTF-8 text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A Markdown document: parsed front matter plus where its body is.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    pub section: Section,
+    pub file: SourceFile,
+    /// Path inside its section folder without `.md`, e.g. `2016/jilin`.
+    pub stem: String,
+    pub front_matter: Range<usize>,
+    pub body: Range<usize>,
+    pub table: toml::Table,
+}
+
+impl RawDoc {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body.clone()]
+    }
+}
+
+/// A parsed TOML data file (ledger or report input).
+#[derive(Debug, Clone)]
+pub struct RawData {
+    pub file: SourceFile,
+    /// File name without `.toml`, e.g. `power-2016`.
+    pub stem: String,
+    pub table: toml::Table,
+}
+
+/// A file copied to the output as is: `rel` is its output path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CopyFile {
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// Everything read from a site folder.
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub docs: Vec<RawDoc>,
+    pub lists: Vec<RawData>,
+    pub reports: Vec<RawData>,
+    /// Non-source files under `content/` (images, videos, PDFs beside documents), by path
+    /// relative to `content/`.
+    pub assets: BTreeMap<String, PathBuf>,
+    /// Theme and site `static/` files, site files overriding theme files.
+    pub statics: Vec<CopyFile>,
+    /// Template overrides from disk: theme folder, then the site's `templates/`.
+    pub templates: BTreeMap<String, String>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Problems that stop loading altogether (exit status 2).
+#[derive(Debug)]
+pub enum LoadError {
+    Unreadable(PathBuf, std::io::Error),
+    /// The config is missing or unusable; the diagnostics say why.
+    Config(Vec<Diagnostic>),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Unreadable(p, e) => write!(f, "无法读取 {}：{e}", p.display()),
+            LoadError::Config(d) => {
+                write!(f, "site-config.toml 无法使用")?;
+                for d in d {
+                    write!(f, "\n{d}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A TOML syntax error as a diagnostic; `base` is where the TOML starts in `text`.
+pub fn toml_error(path: &str, text: &str, base: usize, e: &toml::de::Error) -> Diagnostic {
+    let offset = base + e.span().map(|s| s.start).unwrap_or(0);
+    let msg = e.message().lines().next().unwrap_or("").to_string();
+    Diagnostic::error("E-TOML-SYNTAX", format!("TOML 语法错误：{msg}"))
+        .at(path, text, offset)
+        .with_hint("检查引号、等号和日期格式，例如 published = 2016-04-26")
+}
+
+/// A path segment that is safe to use in an output path.
+pub fn is_safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.contains(['/', '\\'])
+        && !s.chars().any(|c| c.is_control())
+}
+
+/// Reads a file as UTF-8; a file in another encoding becomes a diagnostic that says how to
+/// convert it.
+pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
+    let path = rel_path(root, abs);
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error("E-IO", format!("无法读取文件：{e}")).in_file(&path)
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile { path, text }),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let bad = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+            let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() + 1;
+            let (_, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+            let mut d = Diagnostic::error(
+                "E-NOT-UTF8",
+                if had_errors {
+                    "文件不是 UTF-8 编码".to_string()
+                } else {
+                    "文件不是 UTF-8 编码（看起来是 GBK/GB18030）".to_string()
+                },
+            )
+            .in_file(&path);
+            d.line = line;
+            d.hint = Some(format!(
+                "请转换为 UTF-8 后再发布：iconv -f GB18030 -t UTF-8 '{path}' > tmp && mv tmp '{path}'"
+            ));
+            Err(d)
+        }
+    }
+}
+
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+}
+
+/// Lists files under `dir` (sorted, hidden and editor temp files skipped).
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<PathBuf> = WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+enum Item {
+    Doc(RawDoc),
+    List(RawData),
+    Report(RawData),
+    Asset(String, PathBuf),
+}
+
+/// Loads a site folder.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let root_meta = std::fs::metadata(root).map_err(|e| LoadError::Unreadable(root.to_path_buf(), e))?;
+    if !root_meta.is_dir() {
+        return Err(LoadError::Unreadable(
+            root.to_path_buf(),
+            std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是目录"),
+        ));
+    }
+    let config_path = root.join("site-config.toml");
+    let config_file = read_utf8(root, &config_path).map_err(|d| LoadError::Config(vec![d]))?;
+    let (config, config_diags) = config::parse(&config_file.path, &config_file.text);
+    let Some(config) = config else {
+        return Err(LoadError::Config(config_diags));
+    };
+    let mut diags = config_diags;
+
+    let content = root.join("content");
+    let files = walk(&content);
+    let results: Vec<Result<Item, Diagnostic>> = files
+        .par_iter()
+        .map(|abs| load_one(root, &content, abs))
+        .collect();
+
+    let mut docs = Vec::new();
+    let mut lists = Vec::new();
+    let mut reports = Vec::new();
+    let mut assets = BTreeMap::new();
+    for r in results {
+        match r {
+            Ok(Item::Doc(d)) => docs.push(d),
+            Ok(Item::List(l)) => lists.push(l),
+            Ok(Item::Report(r)) => reports.push(r),
+            Ok(Item::Asset(rel, abs)) => {
+                assets.insert(rel, abs);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let (templates, statics, theme_diags) = load_theme_files(root, &config.theme);
+    diags.extend(theme_diags);
+
+    Ok(Loaded {
+        root: root.to_path_buf(),
+        config,
+        docs,
+        lists,
+        reports,
+        assets,
+        statics,
+        templates,
+        diags,
+    })
+}
+
+fn unsafe_path_diag(path: &str) -> Diagnostic {
+    Diagnostic::error("E-UNSAFE-PATH", format!("文件名不安全：{}", path.escape_debug()))
+        .in_file(path)
+        .with_hint("文件名和目录名不能包含 ..、/、\\ 或控制字符")
+}
+
+fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnostic> {
+    let in_content = abs.strip_prefix(content).unwrap_or(abs);
+    let segments: Vec<String> = in_content
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel_to_root = rel_path(root, abs);
+    if segments.iter().any(|s| !is_safe_segment(s) || s.contains('\u{fffd}')) {
+        return Err(unsafe_path_diag(&rel_to_root));
+    }
+    let top = segments.first().map(String::as_str).unwrap_or("");
+    let ext = abs.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let section = match top {
+        "policies" => Some(Section::Policy),
+        "interpretations" => Some(Section::Interpretation),
+        "pages" => Some(Section::Page),
+        _ => None,
+    };
+    match (top, section, ext) {
+        (_, Some(section), "md") => {
+            let file = read_utf8(root, abs)?;
+            let stem = segments[1..].join("/");
+            let stem = stem.strip_suffix(".md").unwrap_or(&stem).to_string();
+            parse_doc(section, file, stem).map(Item::Doc)
+        }
+        ("lists" | "reports", _, "toml") => {
+            let file = read_utf8(root, abs)?;
+            let stem = segments[1..].join("/");
+            let stem = stem.strip_suffix(".toml").unwrap_or(&stem).to_string();
+            let table: toml::Table = toml::from_str(&file.text)
+                .map_err(|e| toml_error(&file.path, &file.text, 0, &e))?;
+            let data = RawData { file, stem, table };
+            Ok(if top == "lists" {
+                Item::List(data)
+            } else {
+                Item::Report(data)
+            })
+        }
+        _ => Ok(Item::Asset(segments.join("/"), abs.to_path_buf())),
+    }
+}
+
+/// Parses a Markdown document's front matter. Pure: text in, raw document out.
+pub fn parse_doc(section: Section, file: SourceFile, stem: String) -> Result<RawDoc, Diagnostic> {
+    let split = match frontmatter::split(&file.text) {
+        Ok(s) => s,
+        Err(frontmatter::SplitError::NoOpening) => {
+            return Err(Diagnostic::error("E-FRONTMATTER", "文件缺少 +++ 开头的 TOML 头部信息")
+                .at(&file.path, &file.text, 0)
+                .with_hint("文件第一行应为 +++，接着是 title = \"…\" 等字段，再以 +++ 结束"))
+        }
+        Err(frontmatter::SplitError::NoClosing(at)) => {
+            return Err(Diagnostic::error("E-FRONTMATTER", "头部信息没有结束的 +++ 行")
+                .at(&file.path, &file.text, at.saturating_sub(1))
+                .with_hint("在头部字段之后加一行 +++"))
+        }
+    };
+    let fm = &file.text[split.front_matter.clone()];
+    let table: toml::Table = toml::from_str(fm)
+        .map_err(|e| toml_error(&file.path, &file.text, split.front_matter.start, &e))?;
+    Ok(RawDoc {
+        section,
+        file,
+        stem,
+        front_matter: split.front_matter,
+        body: split.body,
+        table,
+    })
+}
+
+/// Theme templates and static files: the built-in default theme, then `themes/<name>/` in the
+/// site, then the site's own `templates/` and `static/`, each overriding file by file.
+fn load_theme_files(
+    root: &Path,
+    theme: &str,
+) -> (BTreeMap<String, String>, Vec<CopyFile>, Vec<Diagnostic>) {
+    let mut templates = BTreeMap::new();
+    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let theme_dir = root.join("themes").join(theme);
+    if theme != "default" && !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("E-CONFIG", format!("找不到主题 `{theme}`"))
+                .in_file("site-config.toml")
+                .with_hint(format!("主题应位于 themes/{theme}/templates/")),
+        );
+    }
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for abs in walk(&dir) {
+            let name = rel_path(&dir, &abs);
+            match read_utf8(root, &abs) {
+                Ok(f) => {
+                    templates.insert(name, f.text);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    for dir in [theme_dir.join("static"), root.join("static")] {
+        for abs in walk(&dir) {
+            let rel = rel_path(&dir, &abs);
+            if rel.split('/').any(|s| !is_safe_segment(s)) {
+                diags.push(unsafe_path_diag(&rel_path(root, &abs)));
+                continue;
+            }
+            statics.insert(rel, abs);
+        }
+    }
+    let statics = statics
+        .into_iter()
+        .map(|(rel, abs)| CopyFile { rel, abs })
+        .collect();
+    (templates, statics, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_doc_reports_toml_errors_at_file_line() {
+        let file = SourceFile {
+            path: "content/policies/a.md".into(),
+            text: "+++\ntitle = \"a\"\npublished = 2016-13-01\n+++\nbody".into(),
+        };
+        let d = parse_doc(Section::Policy, file, "a".into()).unwrap_err();
+        assert_eq!(d.code, "E-TOML-SYNTAX");
+        assert_eq!(d.line, 3);
+    }
+
+    #[test]
+    fn unsafe_segments() {
+        assert!(is_safe_segment("jilin-2016"));
+        assert!(is_safe_segment("吉林"));
+        assert!(!is_safe_segment(".."));
+        assert!(!is_safe_segment("a\\b"));
+        assert!(!is_safe_segment("a\u{7}b"));
+    }
+}

@@ -1,0 +1,716 @@
+//! Stage 2, **validate**: raw files in, the site model out, with every problem found.
+//!
+//! This is the only producer of model values. Documents that are not 主动公开 are read here
+//! (so references to them can be diagnosed) and then dropped: nothing after this stage can
+//! leak them.
+
+pub mod privacy;
+mod rules;
+
+use crate::calendar::Calendar;
+use crate::diagnostics::{self, Diagnostic};
+use crate::markdown::{self, Links};
+use crate::model::{Attachment, Body, Interpretation, Page, Policy, Site, Validity, FORMS};
+use crate::source::fields::Fields;
+use crate::source::{CopyFile, Loaded, RawDoc, Section};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Settings that do not come from the content.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// "Today" for 逾期 and report deadlines: `SOURCE_DATE_EPOCH` when set.
+    pub build_date: NaiveDate,
+}
+
+impl Options {
+    /// Options from the environment: `SOURCE_DATE_EPOCH` or today in China (UTC+8).
+    pub fn from_env() -> Options {
+        let secs = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        let date = chrono::DateTime::from_timestamp(secs + 8 * 3600, 0)
+            .map(|d| d.date_naive())
+            .unwrap_or_default();
+        Options { build_date: date }
+    }
+}
+
+pub const POLICY_KEYS: &[&str] = &[
+    "title",
+    "index_no",
+    "doc_no",
+    "issuer",
+    "written",
+    "published",
+    "topic",
+    "genre",
+    "category",
+    "disclosure",
+    "validity",
+    "doc_type",
+    "validity_changed",
+    "replaced_by",
+    "summary",
+    "attachments",
+];
+pub const INTERPRETATION_KEYS: &[&str] =
+    &["title", "interprets", "published", "form", "interpreter", "disclosure", "summary"];
+pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary"];
+pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
+pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
+
+/// Sections and files the site itself writes; a page slug must not take them.
+const RESERVED: &[&str] = &[
+    "policies",
+    "interpretations",
+    "lists",
+    "catalog",
+    "reports",
+    "search",
+    "sitemap",
+    "disclosure",
+    "assets",
+    "pagefind",
+    "404.html",
+    "index.html",
+    "sitemap.xml",
+    "robots.txt",
+];
+
+/// Front matter of a policy, before references are resolved.
+struct PolicyDraft<'a> {
+    raw: &'a RawDoc,
+    public: bool,
+    title: String,
+    index_no: String,
+    doc_no: Option<String>,
+    issuer: String,
+    written: Option<NaiveDate>,
+    published: NaiveDate,
+    topic: Option<String>,
+    genre: Option<String>,
+    category: String,
+    validity: Validity,
+    doc_type: String,
+    validity_changed: Option<NaiveDate>,
+    replaced_by: Option<String>,
+    summary: Option<String>,
+    attachments: Vec<(String, String)>,
+}
+
+struct InterpDraft<'a> {
+    raw: &'a RawDoc,
+    public: bool,
+    title: String,
+    interprets: Vec<String>,
+    published: NaiveDate,
+    form: String,
+    interpreter: Option<String>,
+    summary: Option<String>,
+}
+
+struct PageDraft<'a> {
+    raw: &'a RawDoc,
+    title: String,
+    slug: String,
+    summary: Option<String>,
+}
+
+/// Encodes each segment of a path for use in a URL.
+pub fn encode_path(p: &str) -> String {
+    p.split('/')
+        .map(|s| percent_encoding::utf8_percent_encode(s, markdown::SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn disclosure(f: &mut Fields, required: bool) -> bool {
+    f.one_of("disclosure", required, DISCLOSURES)
+        .map(|d| d == "主动公开")
+        // A missing or invalid value is never published.
+        .unwrap_or(!required && !f.has("disclosure"))
+}
+
+fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>, Vec<Diagnostic>) {
+    let fm = raw.front_matter.clone();
+    let mut f = Fields::new(&raw.file.path, &raw.file.text, fm, &raw.table);
+    let title = f.string("title", true);
+    let index_no = f.string("index_no", true);
+    let doc_no = f.string("doc_no", false);
+    let issuer = f.string("issuer", true);
+    let written = f.date("written", false);
+    let published = f.date("published", true);
+    let topic = f.string("topic", false);
+    let genre = f.string("genre", false);
+    let category = f.string("category", true);
+    let public = disclosure(&mut f, true);
+    let validity = f
+        .one_of("validity", false, &["现行有效", "已修改", "已废止", "已失效"])
+        .and_then(|v| Validity::parse(&v))
+        .unwrap_or(Validity::InForce);
+    let doc_type = f.one_of("doc_type", false, DOC_TYPES).unwrap_or_else(|| "其他文件".into());
+    let validity_changed = f.date("validity_changed", false);
+    let replaced_by = f.string("replaced_by", false);
+    let summary = f.string("summary", false);
+    let attachments = attachments(&mut f);
+
+    if let Some(ix) = &index_no {
+        let prefix = format!("{org_code}/");
+        if !ix.starts_with(&prefix) {
+            f.error(
+                "E-INDEX-NO-PREFIX",
+                "index_no",
+                format!("索引号 {ix} 不以本站机构代码 {org_code}/ 开头"),
+                Some(format!("索引号写作 {org_code}/2016-00001")),
+            );
+        }
+    }
+    if let (Some(w), Some(p)) = (written, published) {
+        if p < w {
+            f.error(
+                "E-DATE-ORDER",
+                "published",
+                format!("发布日期 {p} 早于成文日期 {w}"),
+                Some("发布日期不能早于成文日期".into()),
+            );
+        }
+    }
+    if validity != Validity::InForce && validity_changed.is_none() {
+        f.error(
+            "E-VALIDITY-DATE",
+            "validity",
+            format!("有效性为“{}”，但缺少有效性变更日期 validity_changed", validity.label()),
+            Some("添加 validity_changed = 2017-01-01（文件修改、废止或失效的日期）".into()),
+        );
+    }
+    if let (Some(c), Some(p)) = (validity_changed, published) {
+        if c < p {
+            f.error(
+                "E-DATE-ORDER",
+                "validity_changed",
+                format!("有效性变更日期 {c} 早于发布日期 {p}"),
+                None,
+            );
+        }
+    }
+    if let Some(d) = &doc_no {
+        if !rules::doc_no_well_formed(d) {
+            let d = Diagnostic::warning("W-DOC-NO-FORMAT", format!("发文字号不符合 GB/T 9704 格式：{d}"))
+                .at(&raw.file.path, &raw.file.text, f.pos("doc_no"))
+                .with_hint("发文字号写作 机关代字〔年份〕序号号，例如 吉政办发〔2016〕24号（六角括号，序号不编虚位）");
+            f.diags.push(d);
+        }
+    }
+    let diags = f.finish(POLICY_KEYS);
+    let draft = match (title, index_no, issuer, published, category) {
+        (Some(title), Some(index_no), Some(issuer), Some(published), Some(category)) => Some(PolicyDraft {
+            raw,
+            public,
+            title,
+            index_no,
+            doc_no,
+            issuer,
+            written,
+            published,
+            topic,
+            genre,
+            category,
+            validity,
+            doc_type,
+            validity_changed,
+            replaced_by,
+            summary,
+            attachments,
+        }),
+        _ => None,
+    };
+    (draft, diags)
+}
+
+fn attachments(f: &mut Fields) -> Vec<(String, String)> {
+    let Some(v) = f.table.get("attachments") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let ok = match v {
+        toml::Value::Array(a) => a.iter().all(|item| match item {
+            toml::Value::Table(t) => match (t.get("title").and_then(|v| v.as_str()), t.get("file").and_then(|v| v.as_str())) {
+                (Some(title), Some(file)) if t.len() == 2 => {
+                    out.push((title.to_string(), file.to_string()));
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        }),
+        _ => false,
+    };
+    if !ok {
+        f.error(
+            "E-WRONG-TYPE",
+            "attachments",
+            "附件应写作 attachments = [{ title = \"…\", file = \"…\" }]".into(),
+            None,
+        );
+    }
+    out
+}
+
+fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
+    let mut f = Fields::new(&raw.file.path, &raw.file.text, raw.front_matter.clone(), &raw.table);
+    let title = f.string("title", true);
+    let interprets = f.string_list("interprets", true);
+    let published = f.date("published", true);
+    let forms: Vec<&str> = FORMS.iter().map(|f| f.0).collect();
+    let form = f.one_of("form", false, &forms).unwrap_or_else(|| "文字".into());
+    let interpreter = f.string("interpreter", false);
+    let public = disclosure(&mut f, false);
+    let summary = f.string("summary", false);
+    let diags = f.finish(INTERPRETATION_KEYS);
+    let draft = match (title, interprets, published) {
+        (Some(title), Some(interprets), Some(published)) => Some(InterpDraft {
+            raw,
+            public,
+            title,
+            interprets,
+            published,
+            form,
+            interpreter,
+            summary,
+        }),
+        _ => None,
+    };
+    (draft, diags)
+}
+
+fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
+    let mut f = Fields::new(&raw.file.path, &raw.file.text, raw.front_matter.clone(), &raw.table);
+    let title = f.string("title", true);
+    let slug = f.string("slug", false);
+    let public = disclosure(&mut f, false);
+    let summary = f.string("summary", false);
+    let slug = match slug {
+        Some(s) if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.is_empty() => {
+            f.error(
+                "E-UNSAFE-SLUG",
+                "slug",
+                format!("slug 只能包含英文字母、数字和 -：{}", s.escape_debug()),
+                Some("例如 slug = \"guide\"".into()),
+            );
+            None
+        }
+        Some(s) => Some(s),
+        None => Some(raw.stem.clone()),
+    };
+    let diags = f.finish(PAGE_KEYS);
+    let draft = match (title, slug) {
+        (Some(title), Some(slug)) => Some(PageDraft { raw, title, slug, summary }),
+        _ => None,
+    };
+    (draft, public, diags)
+}
+
+fn key_diag(raw: &RawDoc, code: &'static str, key: &str, msg: String) -> Diagnostic {
+    let pos = crate::source::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
+        .unwrap_or(raw.front_matter.start);
+    Diagnostic::error(code, msg).at(&raw.file.path, &raw.file.text, pos)
+}
+
+fn summary_of(given: Option<String>, body: &Body) -> String {
+    given.unwrap_or_else(|| {
+        let p = &body.first_paragraph;
+        if p.chars().count() > 120 {
+            format!("{}…", p.chars().take(120).collect::<String>())
+        } else {
+            p.clone()
+        }
+    })
+}
+
+/// Validates everything loaded into the site model.
+pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
+    let Loaded {
+        config,
+        docs,
+        lists,
+        reports,
+        assets,
+        statics,
+        templates,
+        diags: load_diags,
+        ..
+    } = loaded;
+    let mut diags = load_diags;
+    let calendar = Calendar::official().with_extra(&config.check.extra_workdays, &config.check.extra_holidays);
+
+    // Front matter of every document.
+    let mut policy_drafts = Vec::new();
+    let mut interp_drafts = Vec::new();
+    let mut page_drafts = Vec::new();
+    for raw in &docs {
+        match raw.section {
+            Section::Policy => {
+                let (d, ds) = policy_draft(raw, &config.org_code);
+                diags.extend(ds);
+                policy_drafts.extend(d);
+            }
+            Section::Interpretation => {
+                let (d, ds) = interp_draft(raw);
+                diags.extend(ds);
+                interp_drafts.extend(d);
+            }
+            Section::Page => {
+                let (d, public, ds) = page_draft(raw);
+                diags.extend(ds);
+                if public {
+                    page_drafts.extend(d);
+                }
+            }
+        }
+    }
+
+    // 索引号 unique across the site (published or not).
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for p in &policy_drafts {
+        if let Some(first) = seen.insert(&p.index_no, &p.raw.file.path) {
+            diags.push(
+                key_diag(p.raw, "E-DUPLICATE-INDEX-NO", "index_no", format!("索引号 {} 重复", p.index_no))
+                    .with_hint(format!("已在 {first} 中使用；每个文件的索引号必须唯一")),
+            );
+        }
+    }
+    let all_index: HashSet<String> = policy_drafts.iter().map(|p| p.index_no.clone()).collect();
+
+    // Only 主动公开 documents go on; newest first.
+    let mut policy_drafts: Vec<PolicyDraft> = policy_drafts.into_iter().filter(|p| p.public).collect();
+    policy_drafts.sort_by(|a, b| (b.published, &b.index_no).cmp(&(a.published, &a.index_no)));
+    let mut interp_drafts: Vec<InterpDraft> = interp_drafts.into_iter().filter(|p| p.public).collect();
+    interp_drafts.sort_by(|a, b| (b.published, &b.raw.stem).cmp(&(a.published, &a.raw.stem)));
+    page_drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let policy_by_index: HashMap<&str, usize> =
+        policy_drafts.iter().enumerate().map(|(i, p)| (p.index_no.as_str(), i)).collect();
+
+    // Page slugs: unique, not a section of the site.
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut page_ok = vec![true; page_drafts.len()];
+    for (i, p) in page_drafts.iter().enumerate() {
+        let first_seg = p.slug.split('/').next().unwrap_or("");
+        if RESERVED.contains(&first_seg) {
+            diags.push(
+                key_diag(p.raw, "E-SLUG-CONFLICT", "slug", format!("slug `{}` 与网站栏目冲突", p.slug))
+                    .with_hint(format!("不能使用：{}", RESERVED.join("、"))),
+            );
+            page_ok[i] = false;
+        } else if let Some(first) = slugs.insert(&p.slug, &p.raw.file.path) {
+            diags.push(
+                key_diag(p.raw, "E-SLUG-CONFLICT", "slug", format!("slug `{}` 重复", p.slug))
+                    .with_hint(format!("已在 {first} 中使用")),
+            );
+            page_ok[i] = false;
+        }
+    }
+
+    // URLs of every published document, for links between files.
+    let mut doc_urls: HashMap<String, String> = HashMap::new();
+    for p in &policy_drafts {
+        doc_urls.insert(format!("policies/{}.md", p.raw.stem), format!("/policies/{}/", encode_path(&p.raw.stem)));
+    }
+    for p in &interp_drafts {
+        doc_urls.insert(
+            format!("interpretations/{}.md", p.raw.stem),
+            format!("/interpretations/{}/", encode_path(&p.raw.stem)),
+        );
+    }
+    for (p, ok) in page_drafts.iter().zip(&page_ok) {
+        if *ok {
+            doc_urls.insert(format!("pages/{}.md", p.raw.stem), format!("/{}/", p.slug));
+        }
+    }
+
+    // Markdown bodies, in parallel; privacy scan of every published file.
+    let links = Links {
+        docs: &doc_urls,
+        assets: &assets,
+        media_hosts: &config.check.media_hosts,
+    };
+    let public_raws: Vec<&RawDoc> = policy_drafts
+        .iter()
+        .map(|p| p.raw)
+        .chain(interp_drafts.iter().map(|p| p.raw))
+        .chain(page_drafts.iter().zip(&page_ok).filter(|(_, ok)| **ok).map(|(p, _)| p.raw))
+        .collect();
+    let allow_personal = config.check.allow_personal_info;
+    let rendered: HashMap<&str, markdown::Rendered> = public_raws
+        .par_iter()
+        .map(|raw| {
+            let dir = match raw.stem.rfind('/') {
+                Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
+                None => raw.section.dir().to_string(),
+            };
+            let mut r = markdown::render(&raw.file.path, &raw.file.text, raw.body.clone(), &dir, &links);
+            if !allow_personal {
+                r.diags.extend(personal_data(&raw.file.path, &raw.file.text));
+            }
+            (raw.file.path.as_str(), r)
+        })
+        .collect();
+
+    let mut used_assets: BTreeSet<String> = BTreeSet::new();
+    // Site-absolute links, each with the diagnostic to report if it turns out broken.
+    let mut absolute_links: Vec<(String, Diagnostic)> = Vec::new();
+    let mut take = |raw: &RawDoc, diags: &mut Vec<Diagnostic>, used_assets: &mut BTreeSet<String>| -> Body {
+        match rendered.get(raw.file.path.as_str()) {
+            Some(r) => {
+                diags.extend(r.diags.iter().cloned());
+                used_assets.extend(r.assets.iter().cloned());
+                for (l, off) in &r.absolute_links {
+                    absolute_links.push((
+                        l.clone(),
+                        Diagnostic::error("E-BROKEN-LINK", format!("站内链接目标不存在：{l}"))
+                            .at(&raw.file.path, &raw.file.text, *off)
+                            .with_hint("链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)"),
+                    ));
+                }
+                r.body.clone()
+            }
+            None => Body::default(),
+        }
+    };
+
+    // Policies.
+    let mut policies: Vec<Policy> = Vec::with_capacity(policy_drafts.len());
+    let mut attachment_copies: Vec<CopyFile> = Vec::new();
+    let static_set: HashSet<&str> = statics.iter().map(|s| s.rel.as_str()).collect();
+    for p in &policy_drafts {
+        let body = take(p.raw, &mut diags, &mut used_assets);
+        let replaced_by = match &p.replaced_by {
+            Some(r) => match policy_by_index.get(r.as_str()) {
+                Some(i) => Some(*i),
+                None => {
+                    diags.push(
+                        key_diag(p.raw, "E-REPLACED-BY-UNKNOWN", "replaced_by", format!("替代文件 {r} 不存在或未主动公开"))
+                            .with_hint("replaced_by 填写替代文件的索引号 index_no"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let dir = match p.raw.stem.rfind('/') {
+            Some(i) => format!("policies/{}", &p.raw.stem[..i]),
+            None => "policies".to_string(),
+        };
+        let mut atts = Vec::new();
+        for (title, file) in &p.attachments {
+            let beside = markdown::join_rel(&dir, file);
+            let url = match beside {
+                Some(b) if assets.contains_key(&b) => {
+                    used_assets.insert(b.clone());
+                    Some(format!("/{}", encode_path(&b)))
+                }
+                _ => {
+                    let s = file.trim_start_matches('/');
+                    if static_set.contains(s) {
+                        Some(format!("/{}", encode_path(s)))
+                    } else {
+                        None
+                    }
+                }
+            };
+            match url {
+                Some(url) => atts.push(Attachment { title: title.clone(), url }),
+                None => diags.push(
+                    key_diag(p.raw, "E-BROKEN-LINK", "attachments", format!("附件文件不存在：{file}"))
+                        .with_hint("附件放在 static/ 下（写作 attachments/x.pdf）或与文件同目录"),
+                ),
+            }
+        }
+        let _ = &mut attachment_copies;
+        policies.push(Policy {
+            source: p.raw.file.path.clone(),
+            url: doc_urls[&format!("policies/{}.md", p.raw.stem)].clone(),
+            title: p.title.clone(),
+            index_no: p.index_no.clone(),
+            doc_no: p.doc_no.clone(),
+            issuer: p.issuer.clone(),
+            written: p.written,
+            published: p.published,
+            topic: p.topic.clone(),
+            genre: p.genre.clone(),
+            category: p.category.clone(),
+            validity: p.validity,
+            doc_type: p.doc_type.clone(),
+            validity_changed: p.validity_changed,
+            replaced_by,
+            summary: summary_of(p.summary.clone(), &body),
+            attachments: atts,
+            body,
+            interpretations: Vec::new(),
+        });
+        if let Some(w) = p.written {
+            let days = calendar.workdays_after(w, p.published);
+            if days > 20 {
+                diags.push(
+                    Diagnostic::warning(
+                        "W-LATE-PUBLICATION",
+                        format!("发布日期晚于成文日期 {days} 个工作日（应在 20 个工作日内公开）"),
+                    )
+                    .at(&p.raw.file.path, &p.raw.file.text, crate::source::fields::find_key(&p.raw.file.text, p.raw.front_matter.clone(), "published").unwrap_or(0))
+                    .with_hint("《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开"),
+                );
+            }
+        }
+    }
+
+    // Interpretations.
+    let mut interpretations: Vec<Interpretation> = Vec::with_capacity(interp_drafts.len());
+    for (ii, d) in interp_drafts.iter().enumerate() {
+        let body = take(d.raw, &mut diags, &mut used_assets);
+        let mut targets = Vec::new();
+        for ix in &d.interprets {
+            match policy_by_index.get(ix.as_str()) {
+                Some(i) => targets.push(*i),
+                None => {
+                    let why = if all_index.contains(ix) { "不是主动公开文件" } else { "不存在" };
+                    diags.push(
+                        key_diag(d.raw, "E-INTERPRETS-UNKNOWN", "interprets", format!("解读的文件 {ix} {why}"))
+                            .with_hint("interprets 填写所解读政策文件的索引号，且该文件须为主动公开"),
+                    );
+                }
+            }
+        }
+        let latest = targets.iter().map(|i| policies[*i].published).max();
+        let workdays_after = latest.map(|p| calendar.workdays_after(p, d.published));
+        if let (Some(days), Some(p)) = (workdays_after, latest) {
+            if days > 3 {
+                diags.push(
+                    Diagnostic::warning(
+                        "W-LATE-INTERPRETATION",
+                        format!("解读发布于政策文件发布（{p}）后第 {days} 个工作日，超过 3 个工作日"),
+                    )
+                    .at(&d.raw.file.path, &d.raw.file.text, crate::source::fields::find_key(&d.raw.file.text, d.raw.front_matter.clone(), "published").unwrap_or(0))
+                    .with_hint("政策解读材料应在文件公开后 3 个工作日内发布（国办发〔2016〕19号）"),
+                );
+            }
+        }
+        for t in &targets {
+            policies[*t].interpretations.push(ii);
+        }
+        interpretations.push(Interpretation {
+            source: d.raw.file.path.clone(),
+            url: doc_urls[&format!("interpretations/{}.md", d.raw.stem)].clone(),
+            title: d.title.clone(),
+            interprets: targets,
+            published: d.published,
+            form: d.form.clone(),
+            interpreter: d.interpreter.clone(),
+            summary: summary_of(d.summary.clone(), &body),
+            body,
+            workdays_after,
+        });
+    }
+
+    // Pages.
+    let mut pages = Vec::new();
+    for (p, ok) in page_drafts.iter().zip(&page_ok) {
+        if !ok {
+            continue;
+        }
+        let body = take(p.raw, &mut diags, &mut used_assets);
+        let _ = &p.summary;
+        pages.push(Page {
+            source: p.raw.file.path.clone(),
+            url: format!("/{}/", p.slug),
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            body,
+        });
+    }
+
+    // Ledgers.
+    let mut ledgers = Vec::new();
+    for raw in &lists {
+        let (l, ds) = crate::ledger::build(raw, opts.build_date);
+        diags.extend(ds);
+        if !allow_personal {
+            diags.extend(personal_data(&raw.file.path, &raw.file.text));
+        }
+        ledgers.extend(l);
+    }
+    ledgers.sort_by(|a, b| a.stem.cmp(&b.stem));
+
+    // Annual reports.
+    let (reports, report_diags) = crate::report::build_all(&reports, &policies, &config, opts.build_date);
+    diags.extend(report_diags);
+
+    // Files copied as is: static files, and the content assets published documents use.
+    let mut copies: Vec<CopyFile> = statics;
+    for a in &used_assets {
+        if let Some(abs) = assets.get(a) {
+            copies.push(CopyFile { rel: a.clone(), abs: abs.clone() });
+        }
+    }
+    copies.sort();
+    copies.dedup_by(|a, b| a.rel == b.rel);
+
+    // Site-absolute links in bodies must point at something the site has.
+    let mut known: HashSet<String> = HashSet::new();
+    for u in ["/", "/policies/", "/interpretations/", "/catalog/", "/lists/", "/reports/", "/search/", "/sitemap/", "/disclosure/", "/sitemap.xml", "/robots.txt", "/policies/atom.xml", "/interpretations/atom.xml"] {
+        known.insert(u.to_string());
+    }
+    known.extend(policies.iter().map(|p| p.url.clone()));
+    known.extend(interpretations.iter().map(|p| p.url.clone()));
+    known.extend(pages.iter().map(|p| p.url.clone()));
+    known.extend(ledgers.iter().map(|l| l.url.clone()));
+    known.extend(reports.iter().map(|r| r.url.clone()));
+    known.extend(copies.iter().map(|c| format!("/{}", encode_path(&c.rel))));
+    let ledger_urls: Vec<&String> = ledgers.iter().map(|l| &l.url).collect();
+    for (link, diag) in absolute_links {
+        let bare = link.split(['#', '?']).next().unwrap_or("");
+        let bare = bare.strip_suffix("index.html").unwrap_or(bare);
+        let with_slash = if bare.ends_with('/') { bare.to_string() } else { format!("{bare}/") };
+        // Listing pages (facets, pagination, ledger items) are generated by render.
+        let generated = ["/policies/by-", "/policies/page/", "/catalog/", "/interpretations/by-form/"]
+            .iter()
+            .any(|s| bare.starts_with(s))
+            || ledger_urls.iter().any(|u| bare.starts_with(u.as_str()));
+        if !(known.contains(bare) || known.contains(&with_slash) || generated) {
+            diags.push(diag);
+        }
+    }
+
+    diagnostics::sort(&mut diags);
+    diags.dedup();
+    let site = Site {
+        config,
+        build_date: opts.build_date,
+        policies,
+        interpretations,
+        pages,
+        lists: ledgers,
+        reports,
+        copies,
+        templates,
+    };
+    (site, diags)
+}
+
+/// E-PERSONAL-ID / E-MOBILE-NUMBER for personal data in a published file.
+fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
+    privacy::scan(text)
+        .into_iter()
+        .map(|(off, kind)| {
+            let d = match kind {
+                privacy::Found::IdCard => Diagnostic::error("E-PERSONAL-ID", "公开内容中含有居民身份证号")
+                    .with_hint("请遮盖中间位数，例如 4115**********1234"),
+                privacy::Found::Mobile => Diagnostic::error("E-MOBILE-NUMBER", "公开内容中含有手机号码")
+                    .with_hint("请遮盖中间四位，例如 138****1234，或改用办公电话"),
+            };
+            d.at(path, text, off)
+        })
+        .collect()
+}
