@@ -107,7 +107,10 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let build_t = section("build", &mut diags);
     let check_t = section("check", &mut diags);
     let region = |name: &str| -> std::ops::Range<usize> {
-        let start = text.find(&format!("[{name}]")).unwrap_or(0);
+        // A missing section has no keys to point at; its missing keys are reported at 1:1.
+        let Some(start) = text.find(&format!("[{name}]")) else {
+            return 0..0;
+        };
         let end = text[start + 1..]
             .find("\n[")
             .map(|i| start + 1 + i)

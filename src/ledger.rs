@@ -209,7 +209,9 @@ fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         if line.trim() == "[[items]]" {
-            starts.push(pos);
+            // The offset of the `[` itself: `line` may start with multi-byte white space
+            // (U+3000 inside a multi-line string), so `pos + 1` need not be a char boundary.
+            starts.push(pos + line.len() - line.trim_start().len());
         }
         pos += line.len();
     }
@@ -256,6 +258,11 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
                     .with_hint("清单文件只有 [list] 和 [[items]] 两部分"),
             );
         }
+    }
+    if !matches!(raw.table.get("list"), Some(toml::Value::Table(_))) {
+        // Without [list] there is no kind to check the items against: one error, not one
+        // per missing [list] key.
+        return (None, diags);
     }
     let list_end = text.find("[[items]]").unwrap_or(text.len());
     let mut f = Fields::new(path, text, 0..list_end, list_t).with_label("[list]".into());

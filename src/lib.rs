@@ -95,7 +95,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         None => root.join(&site.config.output),
     };
     let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
-    let pages = match render::render(&site, &writer) {
+    // The search index is built from the model, beside the pages (it needs none of them).
+    let (rendered, indexed) = rayon::join(|| render::render(&site, &writer), || render::search::write(&site, &writer));
+    let pages = match rendered.and_then(|n| indexed.map(|_| n)) {
         Ok(n) => n,
         Err(d) => {
             writer.abort();

@@ -55,23 +55,23 @@ pub fn next_index_no(org_code: &str, year: i32, used: &[String]) -> String {
     format!("{prefix}{:05}", max + 1)
 }
 
-fn used_index_nos(root: &Path) -> Result<(String, Vec<String>), ScaffoldError> {
+fn used_index_nos(root: &Path) -> Result<(String, String, Vec<String>), ScaffoldError> {
     let loaded = crate::source::load(root).map_err(ScaffoldError::Load)?;
     let used = loaded
         .docs
         .iter()
         .filter_map(|d| d.table.get("index_no").and_then(|v| v.as_str()).map(String::from))
         .collect();
-    Ok((loaded.config.org_code, used))
+    Ok((loaded.config.org_code.clone(), loaded.config.host_or_title(), used))
 }
 
 pub fn policy(root: &Path, name: &str, title: &str, today: chrono::NaiveDate) -> Result<PathBuf, ScaffoldError> {
     check_name(name)?;
     let year = chrono::Datelike::year(&today);
-    let (org, used) = used_index_nos(root)?;
+    let (org, host, used) = used_index_nos(root)?;
     let ix = next_index_no(&org, year, &used);
     let text = format!(
-        "+++\ntitle = \"{title}\"\nindex_no = \"{ix}\"\n# doc_no = \"X政办发〔{year}〕1号\"\nissuer = \"\"\nwritten = {today}\npublished = {today}\ntopic = \"综合政务\\\\政务公开\"\ngenre = \"通知\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\nvalidity = \"现行有效\"\n+++\n\n正文。\n"
+        "+++\ntitle = \"{title}\"\nindex_no = \"{ix}\"\n# doc_no = \"X政办发〔{year}〕1号\"\nissuer = \"{host}\"\nwritten = {today}\npublished = {today}\ntopic = \"综合政务\\\\政务公开\"\ngenre = \"通知\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\nvalidity = \"现行有效\"\n+++\n\n正文。\n"
     );
     write_new(&root.join("content/policies").join(year.to_string()).join(format!("{name}.md")), &text)
 }

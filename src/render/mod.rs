@@ -5,6 +5,7 @@
 //! count. `serve` re-runs only the jobs whose context changed.
 
 pub mod feeds;
+pub mod search;
 mod views;
 
 use crate::diagnostics::Diagnostic;
@@ -68,10 +69,28 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     tera.register_filter("cndate", cndate_filter);
     tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| vec![template_error(&e)])?;
     Ok(tera)
+}
+
+/// HTML escaping for template variables: `& < > " '` (Tera's default also escapes `/`, which
+/// bloats every URL for no safety gain inside quoted attributes).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn cndate_filter(v: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {

@@ -120,6 +120,17 @@ impl std::error::Error for LoadError {}
 pub fn toml_error(path: &str, text: &str, base: usize, e: &toml::de::Error) -> Diagnostic {
     let offset = base + e.span().map(|s| s.start).unwrap_or(0);
     let msg = e.message().lines().next().unwrap_or("").to_string();
+    // The TOML parser checks dates itself (2016-02-30, 2016-13-01): report those as dates.
+    if msg.starts_with("invalid date") || msg.starts_with("invalid time") {
+        let literal = e
+            .span()
+            .and_then(|s| text.get(base + s.start..base + s.end))
+            .unwrap_or("")
+            .trim();
+        return Diagnostic::error("E-INVALID-DATE", format!("日期无效：{literal}（{msg}）"))
+            .at(path, text, offset)
+            .with_hint("日期写作 2016-04-26，且须是日历上存在的日期（例如 2 月没有 30 日）");
+    }
     Diagnostic::error("E-TOML-SYNTAX", format!("TOML 语法错误：{msg}"))
         .at(path, text, offset)
         .with_hint("检查引号、等号和日期格式，例如 published = 2016-04-26")
@@ -382,8 +393,15 @@ mod tests {
             text: "+++\ntitle = \"a\"\npublished = 2016-13-01\n+++\nbody".into(),
         };
         let d = parse_doc(Section::Policy, file, "a".into()).unwrap_err();
-        assert_eq!(d.code, "E-TOML-SYNTAX");
+        assert_eq!(d.code, "E-INVALID-DATE");
         assert_eq!(d.line, 3);
+        let file = SourceFile {
+            path: "content/policies/a.md".into(),
+            text: "+++\ntitle = \"a\n+++\nbody".into(),
+        };
+        let d = parse_doc(Section::Policy, file, "a".into()).unwrap_err();
+        assert_eq!(d.code, "E-TOML-SYNTAX");
+        assert_eq!(d.line, 2);
     }
 
     #[test]

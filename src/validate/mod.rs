@@ -350,25 +350,43 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
     let mut policy_drafts = Vec::new();
     let mut interp_drafts = Vec::new();
     let mut page_drafts = Vec::new();
+    // Documents whose front matter has errors, unless marked not public: their bodies are
+    // still checked (links, personal data) so that one run reports every problem.
+    let mut unfinished: Vec<&RawDoc> = Vec::new();
+    let maybe_public = |raw: &RawDoc| {
+        raw.table
+            .get("disclosure")
+            .and_then(|v| v.as_str())
+            .is_none_or(|d| d.trim() == "主动公开")
+    };
     for raw in &docs {
-        match raw.section {
+        let drafted = match raw.section {
             Section::Policy => {
                 let (d, ds) = policy_draft(raw, &config.org_code);
                 diags.extend(ds);
+                let drafted = d.is_some();
                 policy_drafts.extend(d);
+                drafted
             }
             Section::Interpretation => {
                 let (d, ds) = interp_draft(raw);
                 diags.extend(ds);
+                let drafted = d.is_some();
                 interp_drafts.extend(d);
+                drafted
             }
             Section::Page => {
                 let (d, public, ds) = page_draft(raw);
                 diags.extend(ds);
+                let drafted = d.is_some();
                 if public {
                     page_drafts.extend(d);
                 }
+                drafted
             }
+        };
+        if !drafted && maybe_public(raw) {
+            unfinished.push(raw);
         }
     }
 
@@ -442,6 +460,7 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         .map(|p| p.raw)
         .chain(interp_drafts.iter().map(|p| p.raw))
         .chain(page_drafts.iter().zip(&page_ok).filter(|(_, ok)| **ok).map(|(p, _)| p.raw))
+        .chain(unfinished.iter().copied())
         .collect();
     let allow_personal = config.check.allow_personal_info;
     let rendered: HashMap<&str, markdown::Rendered> = public_raws
@@ -631,6 +650,12 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         });
     }
 
+    // Bodies of documents with front-matter errors: diagnostics only, nothing is published.
+    let mut unpublished_assets = BTreeSet::new();
+    for raw in &unfinished {
+        take(raw, &mut diags, &mut unpublished_assets);
+    }
+
     // Ledgers.
     let mut ledgers = Vec::new();
     for raw in &lists {
@@ -642,6 +667,13 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         ledgers.extend(l);
     }
     ledgers.sort_by(|a, b| a.stem.cmp(&b.stem));
+
+    // Annual-report inputs are published text too (sections 一、五、六).
+    if !allow_personal {
+        for raw in &reports {
+            diags.extend(personal_data(&raw.file.path, &raw.file.text));
+        }
+    }
 
     // Annual reports.
     let (reports, report_diags) = crate::report::build_all(&reports, &policies, &config, opts.build_date);

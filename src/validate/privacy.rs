@@ -9,8 +9,26 @@ pub enum Found {
 }
 
 /// Byte offsets and kinds of personal data in `text`.
+///
+/// Full-width digits and letters (`１３８１２３４５６７８`, common in text converted from
+/// GBK documents) are read as their ASCII forms; `+86`/`86` before a mobile number is allowed.
 pub fn scan(text: &str) -> Vec<(usize, Found)> {
-    let b = text.as_bytes();
+    // One byte per char: ASCII as is, full-width forms folded to ASCII, anything else 0xFF
+    // (neither a digit, a letter nor a separator); `offsets` maps back to `text`.
+    let mut b = Vec::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len());
+    for (off, c) in text.char_indices() {
+        let folded = match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF0D}' => {
+                (c as u32 - 0xFEE0) as u8
+            }
+            '\u{3000}' => b' ',
+            c if c.is_ascii() => c as u8,
+            _ => 0xFF,
+        };
+        b.push(folded);
+        offsets.push(off);
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -25,13 +43,16 @@ pub fn scan(text: &str) -> Vec<(usize, Found)> {
         }
         let run = &b[start..i];
         if run.len() == 18 && is_id_card(run) {
-            out.push((start, Found::IdCard));
+            out.push((offsets[start], Found::IdCard));
         } else if run.len() == 11 && is_mobile(run) {
-            out.push((start, Found::Mobile));
+            out.push((offsets[start], Found::Mobile));
+        } else if run.len() == 13 && run.starts_with(b"86") && is_mobile(&run[2..]) {
+            // 8613812345678, +8613812345678
+            out.push((offsets[start], Found::Mobile));
         } else if run.len() == 3 && run.iter().all(u8::is_ascii_digit) && run[0] == b'1' {
             // 138-1234-5678 or 138 1234 5678
             if let Some(len) = split_mobile(&b[start..]) {
-                out.push((start, Found::Mobile));
+                out.push((offsets[start], Found::Mobile));
                 i = start + len;
             }
         }
@@ -120,5 +141,17 @@ mod tests {
         assert!(scan("12812345678").is_empty(), "no 12x mobile prefix");
         assert!(scan("编号138123456789").is_empty(), "12 digits is not a mobile");
         assert!(scan("豫ICP备05017362号").is_empty());
+    }
+
+    #[test]
+    fn full_width_and_country_code_forms_are_found() {
+        // Offsets are byte offsets into the original text.
+        assert_eq!(scan("手机：１３８１２３４５６７８"), vec![(9, Found::Mobile)]);
+        assert_eq!(scan("１３８－１２３４－５６７８").len(), 1);
+        assert_eq!(scan("身份证号１１０１０５１９４９１２３１００２Ｘ").len(), 1);
+        assert_eq!(scan("+8613812345678"), vec![(1, Found::Mobile)]);
+        assert_eq!(scan("+86 138 1234 5678").len(), 1);
+        assert!(scan("１３８＊＊＊＊５６７８").is_empty());
+        assert!(scan("９７８７１１１５４５３４０").is_empty(), "ISBN is not a mobile");
     }
 }

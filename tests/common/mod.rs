@@ -1,0 +1,175 @@
+//! Test support: build fixture sites with the real `gongkai` binary and look at what it wrote.
+//! Modelled on mdBook's `BookTest`: a temp site, files added by path, commands run, output read.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The demo site at the repository root, or a fixture under `tests/fixtures/`.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// A minimal valid `site-config.toml` (org_code `TESTORG`).
+pub const CONFIG: &str = r#"[site]
+title = "测试市人民政府"
+base_url = "https://test.gov.cn"
+host = "测试市人民政府办公室"
+site_code = "0000000001"
+icp = "测ICP备00000001号"
+police_record = "测公网安备00000000000001号"
+phone = "0000-1234567"
+address = "测试市人民路1号"
+org_code = "TESTORG"
+"#;
+
+/// A valid 主动公开 policy with the given 索引号 serial, for building up sites.
+pub fn policy(serial: u32, title: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nindex_no = \"TESTORG/2016-{serial:05}\"\ndoc_no = \"测政办发〔2016〕{serial}号\"\nissuer = \"测试市人民政府办公室\"\nwritten = 2016-04-20\npublished = 2016-04-26\ntopic = \"综合政务\\\\政务公开\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\n+++\n\n{title}的正文。\n"
+    )
+}
+
+/// The result of running the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Diagnostics printed with `--format json`, as values.
+    pub fn json_diags(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect()
+    }
+
+    /// (code, path) of every JSON diagnostic.
+    pub fn codes(&self) -> Vec<(String, String)> {
+        self.json_diags()
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap_or("").to_string(), d["path"].as_str().unwrap_or("").to_string()))
+            .collect()
+    }
+}
+
+/// Runs `gongkai` with arguments; `SOURCE_DATE_EPOCH` fixed to 2016-12-01 unless given.
+pub fn gongkai(args: &[&str], dir: &Path) -> Run {
+    gongkai_env(args, dir, &[("SOURCE_DATE_EPOCH", "1480550400")])
+}
+
+pub fn gongkai_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    c.args(args).current_dir(dir).env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    Run::from(c.output().expect("run gongkai"))
+}
+
+/// A site in a temporary directory.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site with the test config and nothing else.
+    pub fn new() -> TestSite {
+        let t = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        t.write("site-config.toml", CONFIG);
+        t
+    }
+
+    /// A copy of a directory (a fixture or the demo): site-config.toml, content/, static/, templates/, themes/.
+    pub fn copy_of(src: &Path) -> TestSite {
+        let t = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        for entry in walkdir::WalkDir::new(src).into_iter().filter_map(Result::ok) {
+            let rel = entry.path().strip_prefix(src).unwrap();
+            let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            let keep = matches!(first.as_deref(), Some("site-config.toml" | "content" | "static" | "templates" | "themes"));
+            if !keep {
+                continue;
+            }
+            let dst = t.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dst).unwrap();
+            } else {
+                std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), &dst).unwrap();
+            }
+        }
+        t
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &TestSite {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &TestSite {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &TestSite {
+        std::fs::remove_file(self.path().join(rel)).unwrap();
+        self
+    }
+
+    pub fn build(&self) -> Run {
+        gongkai(&["build"], self.path())
+    }
+
+    pub fn check_json(&self) -> Run {
+        gongkai(&["check", "--format", "json"], self.path())
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.path().join("public")
+    }
+
+    /// Text of an output file (panics with the list of files when missing).
+    pub fn read_out(&self, rel: &str) -> String {
+        let p = self.out().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|_| {
+            let files = output_files(&self.out());
+            panic!("missing output {rel}; have {} files, e.g. {:?}", files.len(), &files[..files.len().min(40)])
+        })
+    }
+
+    pub fn exists_out(&self, rel: &str) -> bool {
+        self.out().join(rel).exists()
+    }
+}
+
+/// Every file under `dir`, relative, sorted.
+pub fn output_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    v.sort();
+    v
+}
