@@ -19,7 +19,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 /// Table 三 columns (申请人情况), in input order; the last is 总计.
-pub const APPLICANT_COLUMNS: [&str; 7] = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+pub const APPLICANT_COLUMNS: [&str; 7] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+];
 /// Table 四 columns, in input order; the last is 总计.
 pub const OUTCOME_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
 
@@ -31,9 +39,16 @@ const T3_HEAD: [(&str, &str); 2] = [
 /// 三、本年度办理结果 (一) and (二).
 const T3_DIRECT: [(&str, &str); 2] = [
     ("disclosed", "（一）予以公开"),
-    ("partially_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    (
+        "partially_disclosed",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ),
 ];
-type Group = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type Group = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 /// 三、本年度办理结果 (三) to (六): sub-table key, label, rows.
 const T3_GROUPS: [Group; 4] = [
     (
@@ -74,8 +89,14 @@ const T3_GROUPS: [Group; 4] = [
         "other",
         "（六）其他处理",
         &[
-            ("no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-            ("no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+            (
+                "no_correction",
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            ),
+            (
+                "no_fee",
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            ),
             ("other", "3.其他"),
         ],
     ),
@@ -92,7 +113,14 @@ const T4_ROWS: [(&str, &str); 3] = [
 
 const TOP_KEYS: &[&str] = &["year", "text", "active", "applications", "review"];
 const TEXT_KEYS: &[&str] = &["overview", "problems", "other"];
-const ACTIVE_KEYS: &[&str] = &["licensing", "punishment", "enforcement", "fees", "rules", "normative"];
+const ACTIVE_KEYS: &[&str] = &[
+    "licensing",
+    "punishment",
+    "enforcement",
+    "fees",
+    "rules",
+    "normative",
+];
 const OVERRIDE_KEYS: &[&str] = &["made", "repealed", "in_force"];
 
 /// 本年制发 / 本年废止 / 现行有效 for one document type.
@@ -197,7 +225,7 @@ pub fn count(policies: &[Policy], doc_type: &str, year: i32) -> DocCounts {
         if void_at.is_some_and(|d| d.year() == year) {
             c.repealed += 1;
         }
-        if p.published <= end && !void_at.is_some_and(|d| d <= end) {
+        if p.published <= end && void_at.is_none_or(|d| d > end) {
             c.in_force += 1;
         }
     }
@@ -227,9 +255,14 @@ fn header_name(line: &str) -> Option<String> {
         return None;
     }
     let inner = t.strip_prefix('[')?.strip_suffix(']')?;
-    let parts: Vec<&str> = inner.split('.').map(|p| p.trim().trim_matches('"')).collect();
+    let parts: Vec<&str> = inner
+        .split('.')
+        .map(|p| p.trim().trim_matches('"'))
+        .collect();
     let ok = parts.iter().all(|p| {
-        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     });
     ok.then(|| parts.join("."))
 }
@@ -242,7 +275,10 @@ fn blocks(text: &str) -> Vec<Block> {
             if let Some(last) = out.last_mut() {
                 last.range.end = pos;
             }
-            out.push(Block { name, range: pos..text.len() });
+            out.push(Block {
+                name,
+                range: pos..text.len(),
+            });
         }
         pos += line.len();
     }
@@ -261,16 +297,32 @@ impl<'a> Reader<'a> {
     /// Fields for the table at `name` ("" for the top level), positions from its block.
     fn fields(&self, name: &str, table: &'a toml::Table, parent: Range<usize>) -> Fields<'a> {
         let region = if name.is_empty() {
-            0..self.blocks.first().map(|b| b.range.start).unwrap_or(self.text.len())
+            0..self
+                .blocks
+                .first()
+                .map(|b| b.range.start)
+                .unwrap_or(self.text.len())
         } else {
-            self.blocks.iter().find(|b| b.name == name).map(|b| b.range.clone()).unwrap_or(parent)
+            self.blocks
+                .iter()
+                .find(|b| b.name == name)
+                .map(|b| b.range.clone())
+                .unwrap_or(parent)
         };
-        let label = if name.is_empty() { String::new() } else { format!("[{name}]") };
+        let label = if name.is_empty() {
+            String::new()
+        } else {
+            format!("[{name}]")
+        };
         let mut f = Fields::new(self.path, self.text, region, table).with_label(label);
         // A sub-table is "written" at its header line.
         for (key, v) in table {
             if v.is_table() && !f.positions.contains_key(key) {
-                let full = if name.is_empty() { key.clone() } else { format!("{name}.{key}") };
+                let full = if name.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{name}.{key}")
+                };
                 if let Some(b) = self.blocks.iter().find(|b| b.name == full) {
                     f.positions.insert(key.clone(), b.range.start);
                 }
@@ -290,7 +342,10 @@ impl<'a> Reader<'a> {
                     "E-WRONG-TYPE",
                     key,
                     format!("字段 `{key}` 应为表，实际为{}", type_name(v)),
-                    Some(format!("写作 [{}] 表头，下面逐行填写", dotted(&f.label, key))),
+                    Some(format!(
+                        "写作 [{}] 表头，下面逐行填写",
+                        dotted(&f.label, key)
+                    )),
                 );
                 None
             }
@@ -326,7 +381,12 @@ fn type_name(v: &toml::Value) -> &'static str {
 }
 
 fn missing(f: &mut Fields, key: &str, hint: String) {
-    f.error("E-MISSING-KEY", key, format!("缺少字段 `{key}`"), Some(hint));
+    f.error(
+        "E-MISSING-KEY",
+        key,
+        format!("缺少字段 `{key}`"),
+        Some(hint),
+    );
 }
 
 /// A non-negative integer.
@@ -356,7 +416,11 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
     let arr = match table.get(key) {
         None => {
             if required {
-                missing(f, key, format!("本表各行都要填写，没有的写 0：{}", example()));
+                missing(
+                    f,
+                    key,
+                    format!("本表各行都要填写，没有的写 0：{}", example()),
+                );
             }
             return None;
         }
@@ -365,7 +429,10 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
             f.error(
                 "E-WRONG-TYPE",
                 key,
-                format!("字段 `{key}` 应为 {n} 个整数组成的数组，实际为{}", type_name(v)),
+                format!(
+                    "字段 `{key}` 应为 {n} 个整数组成的数组，实际为{}",
+                    type_name(v)
+                ),
                 Some(format!("依次为{}：{}", columns.join("、"), example())),
             );
             return None;
@@ -375,7 +442,12 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
         f.error(
             "E-INVALID-VALUE",
             key,
-            format!("字段 `{key}` 应有 {n} 个数（{}），或 {} 个数（不含总计，自动合计），实际为 {} 个", columns.join("、"), n - 1, arr.len()),
+            format!(
+                "字段 `{key}` 应有 {n} 个数（{}），或 {} 个数（不含总计，自动合计），实际为 {} 个",
+                columns.join("、"),
+                n - 1,
+                arr.len()
+            ),
             Some(example()),
         );
         return None;
@@ -389,7 +461,11 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
                 f.error(
                     "E-INVALID-VALUE",
                     key,
-                    format!("字段 `{key}` 的第 {} 个数（{}）不能为负数：{x}", i + 1, columns[i]),
+                    format!(
+                        "字段 `{key}` 的第 {} 个数（{}）不能为负数：{x}",
+                        i + 1,
+                        columns[i]
+                    ),
                     Some("件数填写 0 或正整数".into()),
                 );
                 ok = false;
@@ -398,7 +474,12 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
                 f.error(
                     "E-WRONG-TYPE",
                     key,
-                    format!("字段 `{key}` 的第 {} 个数（{}）应为整数，实际为{}", i + 1, columns[i], type_name(other)),
+                    format!(
+                        "字段 `{key}` 的第 {} 个数（{}）应为整数，实际为{}",
+                        i + 1,
+                        columns[i],
+                        type_name(other)
+                    ),
                     Some("件数写作不带引号的整数，例如 12".into()),
                 );
                 ok = false;
@@ -456,10 +537,19 @@ struct Parsed<'a> {
 }
 
 /// Reads one report file.
-fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Parsed<'a>>, Vec<Diagnostic>) {
+fn parse<'a>(
+    raw: &'a RawData,
+    policies: &[Policy],
+    links: &Links,
+) -> (Option<Parsed<'a>>, Vec<Diagnostic>) {
     let path = raw.file.path.as_str();
     let text = raw.file.text.as_str();
-    let mut r = Reader { path, text, blocks: blocks(text), diags: Vec::new() };
+    let mut r = Reader {
+        path,
+        text,
+        blocks: blocks(text),
+        diags: Vec::new(),
+    };
     let whole = 0..text.len();
     let mut pos: HashMap<String, usize> = HashMap::new();
 
@@ -467,13 +557,22 @@ fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Pa
     let year = match top.integer("year", true) {
         Some(y) if (1..=9999).contains(&y) => Some(y as i32),
         Some(y) => {
-            top.error("E-INVALID-VALUE", "year", format!("年度 {y} 无效"), Some("写作 year = 2016".into()));
+            top.error(
+                "E-INVALID-VALUE",
+                "year",
+                format!("年度 {y} 无效"),
+                Some("写作 year = 2016".into()),
+            );
             None
         }
         None => None,
     };
     pos.insert("year".into(), top.pos("year"));
-    let file_year = raw.stem.rsplit('/').next().and_then(|s| s.parse::<i32>().ok());
+    let file_year = raw
+        .stem
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse::<i32>().ok());
     if let (Some(y), Some(fy)) = (year, file_year) {
         if y != fy {
             top.error(
@@ -563,8 +662,15 @@ fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Pa
             let sub = r.sub(&mut f, group);
             let Some(t) = sub else {
                 if !f.has(group) {
-                    let example: String = rows.iter().map(|(k, _)| format!("{k} = [0, 0, 0, 0, 0, 0, 0]\n")).collect();
-                    missing(&mut f, group, format!("添加\n[applications.{group}]\n{example}"));
+                    let example: String = rows
+                        .iter()
+                        .map(|(k, _)| format!("{k} = [0, 0, 0, 0, 0, 0, 0]\n"))
+                        .collect();
+                    missing(
+                        &mut f,
+                        group,
+                        format!("添加\n[applications.{group}]\n{example}"),
+                    );
                 }
                 sum = None;
                 continue;
@@ -608,9 +714,12 @@ fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Pa
             values.insert(T3_TOTAL.0.to_string(), t.clone());
         }
         // 一 + 二 = 三(七) + 四.
-        if let (Some(n), Some(o), Some(t), Some(fw)) =
-            (values.get("new"), values.get("carried_over"), &total, values.get("carried_forward"))
-        {
+        if let (Some(n), Some(o), Some(t), Some(fw)) = (
+            values.get("new"),
+            values.get("carried_over"),
+            &total,
+            values.get("carried_forward"),
+        ) {
             let left: Vec<u64> = (0..7).map(|c| n[c] + o[c]).collect();
             let right: Vec<u64> = (0..7).map(|c| t[c] + fw[c]).collect();
             let bad = mismatches(&left, &right, &APPLICANT_COLUMNS);
@@ -631,9 +740,16 @@ fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Pa
     let mut review = None;
     if let Some(t) = r.sub(&mut top, "review") {
         let mut f = r.fields("review", t, whole.clone());
-        let rows: Vec<Option<Vec<u64>>> = T4_ROWS.iter().map(|(k, _)| row(&mut f, k, &OUTCOME_COLUMNS, true)).collect();
+        let rows: Vec<Option<Vec<u64>>> = T4_ROWS
+            .iter()
+            .map(|(k, _)| row(&mut f, k, &OUTCOME_COLUMNS, true))
+            .collect();
         if let [Some(a), Some(b), Some(c)] = &rows[..] {
-            review = Some(Review { reconsideration: a.clone(), litigation_direct: b.clone(), litigation_after_review: c.clone() });
+            review = Some(Review {
+                reconsideration: a.clone(),
+                litigation_direct: b.clone(),
+                litigation_after_review: c.clone(),
+            });
         }
         let keys: Vec<&str> = T4_ROWS.iter().map(|(k, _)| *k).collect();
         r.finish(f, &keys);
@@ -660,12 +776,25 @@ fn parse<'a>(raw: &'a RawData, policies: &[Policy], links: &Links) -> (Option<Pa
         applications_given,
         review,
     };
-    let parsed = Parsed { report, path, text, pos, carried_over, carried_forward };
+    let parsed = Parsed {
+        report,
+        path,
+        text,
+        pos,
+        carried_over,
+        carried_forward,
+    };
     (Some(parsed), r.diags)
 }
 
 fn shown(c: DocCounts) -> DocRow {
-    DocRow { made: c.made, repealed: c.repealed, in_force: c.in_force, computed: c, overridden: Vec::new() }
+    DocRow {
+        made: c.made,
+        repealed: c.repealed,
+        in_force: c.in_force,
+        computed: c,
+        overridden: Vec::new(),
+    }
 }
 
 /// 收费金额（万元）: a non-negative number, shown as written.
@@ -694,10 +823,23 @@ fn fee(f: &mut Fields) -> Option<String> {
 /// Table 三's rows in national order, laid out with their header cells.
 fn table3(values: Option<&BTreeMap<String, Vec<u64>>>) -> Vec<AppGroup> {
     let get = |k: &str| values.and_then(|v| v.get(k).cloned());
-    let cell = |text: &'static str, rowspan: usize, colspan: usize, scope: &'static str| HeadCell { text, rowspan, colspan, scope };
-    let simple = |key: &str, label: &'static str, heads: Vec<HeadCell>| AppRow { key: key.to_string(), label, heads, values: get(key) };
+    let cell = |text: &'static str, rowspan: usize, colspan: usize, scope: &'static str| HeadCell {
+        text,
+        rowspan,
+        colspan,
+        scope,
+    };
+    let simple = |key: &str, label: &'static str, heads: Vec<HeadCell>| AppRow {
+        key: key.to_string(),
+        label,
+        heads,
+        values: get(key),
+    };
 
-    let head = T3_HEAD.iter().map(|(k, l)| simple(k, l, vec![cell(*l, 1, 3, "row")])).collect();
+    let head = T3_HEAD
+        .iter()
+        .map(|(k, l)| simple(k, l, vec![cell(l, 1, 3, "row")]))
+        .collect();
     let results_rows = T3_DIRECT.len() + T3_GROUPS.iter().map(|g| g.2.len()).sum::<usize>() + 1;
     let mut results = Vec::new();
     for (i, (k, l)) in T3_DIRECT.iter().enumerate() {
@@ -705,22 +847,34 @@ fn table3(values: Option<&BTreeMap<String, Vec<u64>>>) -> Vec<AppGroup> {
         if i == 0 {
             heads.push(cell(T3_RESULTS, results_rows, 1, "rowgroup"));
         }
-        heads.push(cell(*l, 1, 2, "row"));
+        heads.push(cell(l, 1, 2, "row"));
         results.push(simple(k, l, heads));
     }
     for (group, glabel, rows) in &T3_GROUPS {
         for (i, (k, l)) in rows.iter().enumerate() {
             let mut heads = Vec::new();
             if i == 0 {
-                heads.push(cell(*glabel, rows.len(), 1, "row"));
+                heads.push(cell(glabel, rows.len(), 1, "row"));
             }
-            heads.push(cell(*l, 1, 1, "row"));
+            heads.push(cell(l, 1, 1, "row"));
             results.push(simple(&format!("{group}.{k}"), l, heads));
         }
     }
-    results.push(simple(T3_TOTAL.0, T3_TOTAL.1, vec![cell(T3_TOTAL.1, 1, 2, "row")]));
-    let forward = vec![simple(T3_FORWARD.0, T3_FORWARD.1, vec![cell(T3_FORWARD.1, 1, 3, "row")])];
-    vec![AppGroup { rows: head }, AppGroup { rows: results }, AppGroup { rows: forward }]
+    results.push(simple(
+        T3_TOTAL.0,
+        T3_TOTAL.1,
+        vec![cell(T3_TOTAL.1, 1, 2, "row")],
+    ));
+    let forward = vec![simple(
+        T3_FORWARD.0,
+        T3_FORWARD.1,
+        vec![cell(T3_FORWARD.1, 1, 3, "row")],
+    )];
+    vec![
+        AppGroup { rows: head },
+        AppGroup { rows: results },
+        AppGroup { rows: forward },
+    ]
 }
 
 /// Renders a section's Markdown. Positions point into the file when the string is written
@@ -756,21 +910,38 @@ pub fn build_all(
     // Report text may link to published policies by their file, like any document.
     let docs: HashMap<String, String> = policies
         .iter()
-        .map(|p| (p.source.strip_prefix("content/").unwrap_or(&p.source).to_string(), p.url.clone()))
+        .map(|p| {
+            (
+                p.source
+                    .strip_prefix("content/")
+                    .unwrap_or(&p.source)
+                    .to_string(),
+                p.url.clone(),
+            )
+        })
         .collect();
     let assets = BTreeMap::new();
-    let links = Links { docs: &docs, assets: &assets, media_hosts: &config.check.media_hosts };
+    let links = Links {
+        docs: &docs,
+        assets: &assets,
+        media_hosts: &config.check.media_hosts,
+    };
 
+    let mut sorted: Vec<&RawData> = raws.iter().collect();
+    sorted.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     let mut parsed: Vec<Parsed> = Vec::new();
-    for raw in raws {
+    for raw in sorted {
         let (p, ds) = parse(raw, policies, &links);
         diags.extend(ds);
         let Some(p) = p else { continue };
         if let Some(first) = parsed.iter().find(|q| q.report.year == p.report.year) {
             diags.push(
-                Diagnostic::error("E-REPORT-DUPLICATE", format!("{}年的年报已由 {} 给出", p.report.year, first.path))
-                    .at(p.path, p.text, p.pos["year"])
-                    .with_hint("每个年度只写一个 content/reports/<年度>.toml"),
+                Diagnostic::error(
+                    "E-REPORT-DUPLICATE",
+                    format!("{}年的年报已由 {} 给出", p.report.year, first.path),
+                )
+                .at(p.path, p.text, p.pos["year"])
+                .with_hint("每个年度只写一个 content/reports/<年度>.toml"),
             );
             continue;
         }
@@ -788,21 +959,27 @@ pub fn build_all(
 
     // Last year's report, once its deadline has passed.
     let due = build_date.year() - 1;
-    let active = policies.iter().any(|p| p.published.year() == due) || parsed.iter().any(|p| p.report.year == due - 1);
+    let active = policies.iter().any(|p| p.published.year() == due)
+        || parsed.iter().any(|p| p.report.year == due - 1);
     if let Some(dl) = deadline(config.kind, due) {
         if build_date > dl && active && !parsed.iter().any(|p| p.report.year == due) {
-            let who = match config.kind {
-                SiteKind::Department => "部门",
-                SiteKind::Government => "县级以上人民政府",
+            let (who, other) = match config.kind {
+                SiteKind::Department => ("部门", "若本站属于县级以上人民政府，在 [site] 中写 kind = \"government\"（截止日期为3月31日）"),
+                SiteKind::Government => ("县级以上人民政府", "若本站属于政府部门，在 [site] 中写 kind = \"department\"（截止日期为1月31日）"),
             };
             diags.push(
                 Diagnostic::warning(
                     "W-REPORT-MISSING",
-                    format!("缺少{due}年政府信息公开工作年度报告（{who}应于{}年{:02}月{:02}日前公布）", dl.year(), dl.month(), dl.day()),
+                    format!(
+                        "缺少{due}年政府信息公开工作年度报告（{who}应于{}年{:02}月{:02}日前公布）",
+                        dl.year(),
+                        dl.month(),
+                        dl.day()
+                    ),
                 )
                 .in_file("site-config.toml")
                 .with_hint(format!(
-                    "添加 content/reports/{due}.toml（最少一行 year = {due}）；部门网站在 [site] 中写 kind = \"department\"，截止日期为1月31日"
+                    "添加 content/reports/{due}.toml（最少一行 year = {due}）；{other}"
                 )),
             );
         }
@@ -818,7 +995,12 @@ fn cross_year(prev: &Parsed, cur: &Parsed) -> Vec<Diagnostic> {
     let (py, cy) = (prev.report.year, cur.report.year);
     for (key, label, p, c) in [
         ("rules", "规章", &prev.report.rules, &cur.report.rules),
-        ("normative", "行政规范性文件", &prev.report.normative, &cur.report.normative),
+        (
+            "normative",
+            "行政规范性文件",
+            &prev.report.normative,
+            &cur.report.normative,
+        ),
     ] {
         let expected = p.in_force as i64 + c.made as i64 - c.repealed as i64;
         if c.in_force as i64 == expected {
@@ -850,10 +1032,16 @@ fn cross_year(prev: &Parsed, cur: &Parsed) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     "W-REPORT-CARRYOVER",
-                    format!("{cy}年“上年结转”与{py}年“结转下年度继续办理”不一致：{}", bad.join("；")),
+                    format!(
+                        "{cy}年“上年结转”与{py}年“结转下年度继续办理”不一致：{}",
+                        bad.join("；")
+                    ),
                 )
                 .at(cur.path, cur.text, cur.pos["carried_over"])
-                .with_hint(format!("上年结转一般等于 {} 中的 carried_forward", prev.path)),
+                .with_hint(format!(
+                    "上年结转一般等于 {} 中的 carried_forward",
+                    prev.path
+                )),
             );
         }
     }
@@ -865,7 +1053,11 @@ mod tests {
     use super::*;
     use crate::model::{Body, Validity};
 
-    fn policy(doc_type: &str, published: (i32, u32, u32), void: Option<(Validity, (i32, u32, u32))>) -> Policy {
+    fn policy(
+        doc_type: &str,
+        published: (i32, u32, u32),
+        void: Option<(Validity, (i32, u32, u32))>,
+    ) -> Policy {
         let d = |(y, m, dd): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         Policy {
             source: "content/policies/a.md".into(),
@@ -891,7 +1083,11 @@ mod tests {
     }
 
     fn c(made: u64, repealed: u64, in_force: u64) -> DocCounts {
-        DocCounts { made, repealed, in_force }
+        DocCounts {
+            made,
+            repealed,
+            in_force,
+        }
     }
 
     #[test]
@@ -912,11 +1108,27 @@ mod tests {
     #[test]
     fn repealed_counts_void_changes_of_that_year_only() {
         let ps = vec![
-            policy("规章", (2014, 3, 1), Some((Validity::Repealed, (2016, 6, 1)))),
-            policy("规章", (2014, 3, 1), Some((Validity::Expired, (2016, 12, 31)))),
-            policy("规章", (2014, 3, 1), Some((Validity::Repealed, (2017, 1, 1)))),
+            policy(
+                "规章",
+                (2014, 3, 1),
+                Some((Validity::Repealed, (2016, 6, 1))),
+            ),
+            policy(
+                "规章",
+                (2014, 3, 1),
+                Some((Validity::Expired, (2016, 12, 31))),
+            ),
+            policy(
+                "规章",
+                (2014, 3, 1),
+                Some((Validity::Repealed, (2017, 1, 1))),
+            ),
             // 已修改 is still in force: not 废止.
-            policy("规章", (2014, 3, 1), Some((Validity::Amended, (2016, 6, 1)))),
+            policy(
+                "规章",
+                (2014, 3, 1),
+                Some((Validity::Amended, (2016, 6, 1))),
+            ),
         ];
         assert_eq!(count(&ps, "规章", 2016), c(0, 2, 2));
         assert_eq!(count(&ps, "规章", 2017), c(0, 1, 1));
@@ -928,8 +1140,16 @@ mod tests {
         let ps = vec![
             policy("行政规范性文件", (2016, 12, 31), None),
             policy("行政规范性文件", (2017, 1, 1), None),
-            policy("行政规范性文件", (2010, 1, 1), Some((Validity::Expired, (2016, 12, 31)))),
-            policy("行政规范性文件", (2010, 1, 1), Some((Validity::Expired, (2017, 1, 1)))),
+            policy(
+                "行政规范性文件",
+                (2010, 1, 1),
+                Some((Validity::Expired, (2016, 12, 31))),
+            ),
+            policy(
+                "行政规范性文件",
+                (2010, 1, 1),
+                Some((Validity::Expired, (2017, 1, 1))),
+            ),
         ];
         assert_eq!(count(&ps, "行政规范性文件", 2016).in_force, 2);
         assert_eq!(count(&ps, "行政规范性文件", 2017).in_force, 2);
@@ -937,7 +1157,11 @@ mod tests {
 
     #[test]
     fn made_and_repealed_in_the_same_year() {
-        let ps = vec![policy("规章", (2016, 2, 1), Some((Validity::Repealed, (2016, 11, 1))))];
+        let ps = vec![policy(
+            "规章",
+            (2016, 2, 1),
+            Some((Validity::Repealed, (2016, 11, 1))),
+        )];
         assert_eq!(count(&ps, "规章", 2016), c(1, 1, 0));
         assert_eq!(count(&ps, "规章", 2015), c(0, 0, 0));
         assert_eq!(count(&ps, "规章", 2017), c(0, 0, 0));
@@ -947,10 +1171,22 @@ mod tests {
     fn computed_counts_satisfy_the_cross_year_rule() {
         let ps = vec![
             policy("规章", (2014, 2, 1), None),
-            policy("规章", (2015, 2, 1), Some((Validity::Repealed, (2016, 11, 1)))),
-            policy("规章", (2016, 2, 1), Some((Validity::Expired, (2016, 3, 1)))),
+            policy(
+                "规章",
+                (2015, 2, 1),
+                Some((Validity::Repealed, (2016, 11, 1))),
+            ),
+            policy(
+                "规章",
+                (2016, 2, 1),
+                Some((Validity::Expired, (2016, 3, 1))),
+            ),
             policy("规章", (2016, 7, 1), None),
-            policy("规章", (2017, 7, 1), Some((Validity::Repealed, (2018, 1, 1)))),
+            policy(
+                "规章",
+                (2017, 7, 1),
+                Some((Validity::Repealed, (2018, 1, 1))),
+            ),
         ];
         for y in 2014..=2018 {
             let (p, c) = (count(&ps, "规章", y - 1), count(&ps, "规章", y));
@@ -960,13 +1196,20 @@ mod tests {
 
     fn report(text: &str) -> (Option<Report>, Vec<Diagnostic>) {
         let raw = RawData {
-            file: crate::source::SourceFile { path: "content/reports/2016.toml".into(), text: text.into() },
+            file: crate::source::SourceFile {
+                path: "content/reports/2016.toml".into(),
+                text: text.into(),
+            },
             stem: "2016".into(),
             table: toml::from_str(text).unwrap(),
         };
         let docs = HashMap::new();
         let assets = BTreeMap::new();
-        let links = Links { docs: &docs, assets: &assets, media_hosts: &[] };
+        let links = Links {
+            docs: &docs,
+            assets: &assets,
+            media_hosts: &[],
+        };
         let (p, d) = parse(&raw, &[], &links);
         (p.map(|p| p.report), d)
     }
@@ -982,7 +1225,10 @@ mod tests {
         let r = r.unwrap();
         let rows: usize = r.applications.iter().map(|g| g.rows.len()).sum();
         assert_eq!(rows, 2 + 2 + 8 + 3 + 5 + 3 + 1 + 1);
-        assert!(r.applications.iter().all(|g| g.rows.iter().all(|r| r.values.is_none())));
+        assert!(r
+            .applications
+            .iter()
+            .all(|g| g.rows.iter().all(|r| r.values.is_none())));
         assert!(r.review.is_none());
     }
 
@@ -1025,7 +1271,10 @@ mod tests {
 
     #[test]
     fn header_names_are_normalized() {
-        assert_eq!(header_name("[ applications . \"other\" ]  # x\n").as_deref(), Some("applications.other"));
+        assert_eq!(
+            header_name("[ applications . \"other\" ]  # x\n").as_deref(),
+            Some("applications.other")
+        );
         assert_eq!(header_name("[见附件](a.pdf)\n"), None);
         assert_eq!(header_name("[[items]]\n"), None);
     }
