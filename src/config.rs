@@ -217,6 +217,17 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     (config, diags)
 }
 
+impl Config {
+    /// 主办单位, or the site title when none is configured.
+    pub fn host_or_title(&self) -> String {
+        if self.host.is_empty() {
+            self.title.clone()
+        } else {
+            self.host.clone()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,16 +252,5 @@ mod tests {
         let (_, d) = parse("site-config.toml", text);
         let got: Vec<_> = d.iter().map(|d| (d.code, d.line)).collect();
         assert_eq!(got, vec![("E-UNKNOWN-KEY", 5), ("E-UNKNOWN-KEY", 7)]);
-    }
-}
-
-impl Config {
-    /// 主办单位, or the site title when none is configured.
-    pub fn host_or_title(&self) -> String {
-        if self.host.is_empty() {
-            self.title.clone()
-        } else {
-            self.host.clone()
-        }
     }
 }

@@ -347,7 +347,8 @@ mod tests {
     #[test]
     fn links_between_files_resolve_to_urls() {
         let r = render_simple("[见](jilin.md#二) ![图](./tu.svg) [又](../2016/jilin.md)");
-        assert!(r.body.html.contains("href=\"/policies/2016/jilin/#二\""), "{}", r.body.html);
+        // pulldown-cmark percent-encodes the fragment; browsers decode it to find id="二".
+        assert!(r.body.html.contains("href=\"/policies/2016/jilin/#%E4%BA%8C\""), "{}", r.body.html);
         assert!(r.body.html.contains("href=\"/policies/2016/jilin/\""));
         assert!(r.body.html.contains("src=\"/policies/2016/tu.svg\""));
         assert!(r.assets.contains("policies/2016/tu.svg"));

@@ -177,7 +177,8 @@ pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-fn is_ignored(name: &str) -> bool {
+/// Hidden and editor temporary files (`.x`, `x~`, `#x#`, `x.swp`), skipped by [`walk`].
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
 }
 
@@ -198,7 +199,8 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-enum Item {
+/// One file under `content/`, loaded by [`load_one`].
+pub enum Item {
     Doc(RawDoc),
     List(RawData),
     Report(RawData),
@@ -267,7 +269,8 @@ fn unsafe_path_diag(path: &str) -> Diagnostic {
         .with_hint("文件名和目录名不能包含 ..、/、\\ 或控制字符")
 }
 
-fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnostic> {
+/// Loads one file under `content/` (what [`load`] does for each; `serve` reloads single files).
+pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnostic> {
     let in_content = abs.strip_prefix(content).unwrap_or(abs);
     let segments: Vec<String> = in_content
         .components()
@@ -339,7 +342,7 @@ pub fn parse_doc(section: Section, file: SourceFile, stem: String) -> Result<Raw
 
 /// Theme templates and static files: the built-in default theme, then `themes/<name>/` in the
 /// site, then the site's own `templates/` and `static/`, each overriding file by file.
-fn load_theme_files(
+pub fn load_theme_files(
     root: &Path,
     theme: &str,
 ) -> (BTreeMap<String, String>, Vec<CopyFile>, Vec<Diagnostic>) {

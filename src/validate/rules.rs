@@ -1,7 +1,13 @@
 //! Small, pure compliance rules used by `validate`.
 
 /// 发文字号 in GB/T 9704-2012 form: 机关代字 + 〔年份〕 + 顺序号 + 号, no 第, no leading zero.
+/// A 命令（令）, the form 规章 are published in, is numbered 令号 `第×号` instead
+/// (`河南省人民政府令第176号`).
 pub fn doc_no_well_formed(s: &str) -> bool {
+    let serial = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && !n.starts_with('0');
+    if let Some((agency, num)) = s.strip_suffix('号').and_then(|r| r.split_once("令第")) {
+        return !agency.is_empty() && !agency.contains('〔') && serial(num);
+    }
     let Some((agency, rest)) = s.split_once('〔') else {
         return false;
     };
@@ -34,5 +40,11 @@ mod tests {
         assert!(!doc_no_well_formed("国办发〔2016〕019号"));
         assert!(!doc_no_well_formed("国办发[2016]19号"));
         assert!(!doc_no_well_formed("〔2016〕19号"));
+        // 令号 of a 命令（令）: 第×号, no year.
+        assert!(doc_no_well_formed("河南省人民政府令第176号"));
+        assert!(doc_no_well_formed("国务院令第711号"));
+        assert!(!doc_no_well_formed("河南省人民政府令第0176号"));
+        assert!(!doc_no_well_formed("令第176号"));
+        assert!(!doc_no_well_formed("河南省人民政府令176号"));
     }
 }
