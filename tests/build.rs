@@ -366,3 +366,23 @@ fn new_scaffolds_a_site_that_builds_and_unique_index_numbers() {
     assert!(root.join("content/lists/ledger.toml").exists());
     assert!(root.join("content/interpretations/jd.md").exists());
 }
+
+#[test]
+fn many_interpretations_paginate_by_form() {
+    let site = TestSite::new();
+    site.write("content/policies/p.md", &policy(1, "政策"));
+    for i in 0..45 {
+        let form = if i % 3 == 0 { "图解" } else { "文字" };
+        site.write(
+            &format!("content/interpretations/j{i:02}.md"),
+            &format!("+++\ntitle = \"解读{i}\"\ninterprets = [\"TESTORG/2016-00001\"]\npublished = 2016-04-26\nform = \"{form}\"\n+++\n\n正文{i}。\n"),
+        );
+    }
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(site.exists_out("interpretations/by-form/text/page/2/index.html"), "30 文字 解读 make two pages");
+    assert!(!site.exists_out("interpretations/by-form/text/page/3/index.html"));
+    assert!(site.exists_out("interpretations/by-form/graphic/index.html"));
+    assert!(site.read_out("policies/p/index.html").matches("href=\"/interpretations/j").count() == 45);
+    check_links(&site.out());
+}

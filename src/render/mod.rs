@@ -153,9 +153,8 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
             }
         }
     }
-    for page in 1..=pages(site.interpretations.len(), POLICIES_PER_PAGE) {
-        jobs.push(Job::InterpretationList { form: None, page });
-    }
+    // The 政策解读 index shows every form's latest items; each form has its own paginated list.
+    jobs.push(Job::InterpretationList { form: None, page: 1 });
     for (fi, items) in p.forms.iter().enumerate() {
         if !items.is_empty() {
             for page in 1..=pages(items.len(), POLICIES_PER_PAGE) {
