@@ -1,22 +1,47 @@
-/* gongkai: progressive enhancement only. Everything works without this file. */
+/* gongkai: progressive enhancement only; every page works without this file.
+   - 长者模式 (large type, high contrast): the header button (hidden without JavaScript; without it
+     the browser's own zoom still works, the layout is fluid) or Alt+Shift+E anywhere. The choice
+     is kept in localStorage "gk-elder"; an inline script in <head> applies it before first paint.
+   - Content tables get a scrolling wrapper on narrow screens; ledger tables get a filter box
+     and, when they have no merged cells, sortable columns. */
 (function () {
   "use strict";
   var root = document.documentElement;
-  // 长者模式: large type and high contrast, remembered across pages.
   var btn = document.getElementById("elder-toggle");
-  function setElder(on) {
+  function sync(on) {
     root.classList.toggle("elder", on);
     if (btn) btn.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  function setElder(on) {
+    sync(on);
     try { localStorage.setItem("gk-elder", on ? "1" : "0"); } catch (e) {}
   }
   if (btn) {
     btn.hidden = false;
-    btn.setAttribute("aria-pressed", root.classList.contains("elder") ? "true" : "false");
+    sync(root.classList.contains("elder"));
     btn.addEventListener("click", function () { setElder(!root.classList.contains("elder")); });
   }
-  // Alt+Shift+E toggles 长者模式 from the keyboard anywhere.
   document.addEventListener("keydown", function (e) {
-    if (e.altKey && e.shiftKey && (e.key === "E" || e.key === "e")) { setElder(!root.classList.contains("elder")); e.preventDefault(); }
+    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === "KeyE" || e.key === "E" || e.key === "e")) {
+      setElder(!root.classList.contains("elder"));
+      e.preventDefault();
+    }
+  });
+  // Another tab changed the setting.
+  window.addEventListener("storage", function (e) { if (e.key === "gk-elder") sync(e.newValue === "1"); });
+
+  // Tables inside Markdown bodies scroll on their own instead of widening the page.
+  Array.prototype.forEach.call(document.querySelectorAll(".body table"), function (t) {
+    if (t.parentNode.classList.contains("table-wrap")) return;
+    var w = document.createElement("div");
+    w.className = "table-wrap";
+    t.parentNode.insertBefore(w, t);
+    w.appendChild(t);
+    if (w.scrollWidth > w.clientWidth) {
+      w.tabIndex = 0;
+      w.setAttribute("role", "region");
+      w.setAttribute("aria-label", t.caption ? t.caption.textContent : "表格");
+    }
   });
 
   // Ledger tables: filter box and column sort.
@@ -42,7 +67,7 @@
       out.textContent = q === "" ? "" : "显示 " + shown + " / " + total + " 项";
     });
   }
-  if (merged) return; // sorting would break merged cells of a 台账
+  if (merged) return; // sorting would break the merged cells of a 台账
   var heads = table.tHead.rows[0].cells;
   Array.prototype.forEach.call(heads, function (th, col) {
     if (!th.dataset.key) return;
