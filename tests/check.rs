@@ -148,6 +148,7 @@ const WARNINGS: &[Expected] = &[
     ("late-publication", &[("W-LATE-PUBLICATION", POLICY, 7)]),
     ("doc-no-format", &[("W-DOC-NO-FORMAT", POLICY, 4)]),
     ("image-alt", &[("W-IMAGE-ALT", POLICY, 15)]),
+    ("private-use-char", &[("W-PRIVATE-USE-CHAR", POLICY, 13)]),
     ("unsafe-url", &[("W-UNSAFE-URL", POLICY, 13)]),
     // A department's 2015 report, due 2016-01-31, is missing on the test date 2016-12-01.
     (

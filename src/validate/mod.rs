@@ -4,6 +4,7 @@
 //! (so references to them can be diagnosed) and then dropped: nothing after this stage can
 //! leak them.
 
+mod memo;
 pub mod privacy;
 mod rules;
 
@@ -16,6 +17,9 @@ use crate::source::{CopyFile, Loaded, RawDoc, Section};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+pub use memo::Memo;
 
 /// Settings that do not come from the content.
 #[derive(Debug, Clone)]
@@ -332,6 +336,12 @@ fn summary_of(given: Option<String>, body: &Body) -> String {
 
 /// Validates everything loaded into the site model.
 pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
+    validate_with(&loaded, opts, &Memo::default())
+}
+
+/// [`validate`] for `serve`: the loaded files are borrowed (kept between rebuilds) and the
+/// per-file work (bodies, ledgers) is memoized in `memo`.
+pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec<Diagnostic>) {
     let Loaded {
         config,
         docs,
@@ -343,7 +353,7 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         diags: load_diags,
         ..
     } = loaded;
-    let mut diags = load_diags;
+    let mut diags = load_diags.clone();
     let calendar = Calendar::official().with_extra(&config.check.extra_workdays, &config.check.extra_holidays);
 
     // Front matter of every document.
@@ -359,7 +369,7 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
             .and_then(|v| v.as_str())
             .is_none_or(|d| d.trim() == "主动公开")
     };
-    for raw in &docs {
+    for raw in docs {
         let drafted = match raw.section {
             Section::Policy => {
                 let (d, ds) = policy_draft(raw, &config.org_code);
@@ -452,7 +462,7 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
     // Markdown bodies, in parallel; privacy scan of every published file.
     let links = Links {
         docs: &doc_urls,
-        assets: &assets,
+        assets,
         media_hosts: &config.check.media_hosts,
     };
     let public_raws: Vec<&RawDoc> = policy_drafts
@@ -463,17 +473,22 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         .chain(unfinished.iter().copied())
         .collect();
     let allow_personal = config.check.allow_personal_info;
-    let rendered: HashMap<&str, markdown::Rendered> = public_raws
+    let env = memo.env(&links, allow_personal);
+    let rendered: HashMap<&str, Arc<markdown::Rendered>> = public_raws
         .par_iter()
         .map(|raw| {
             let dir = match raw.stem.rfind('/') {
                 Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
                 None => raw.section.dir().to_string(),
             };
-            let mut r = markdown::render(&raw.file.path, &raw.file.text, raw.body.clone(), &dir, &links);
-            if !allow_personal {
-                r.diags.extend(personal_data(&raw.file.path, &raw.file.text));
-            }
+            let r = memo.markdown(raw, &dir, env, || {
+                let mut r = markdown::render(&raw.file.path, &raw.file.text, raw.body.clone(), &dir, &links);
+                if !allow_personal {
+                    r.diags.extend(personal_data(&raw.file.path, &raw.file.text));
+                }
+                r.diags.extend(private_use(&raw.file.path, &raw.file.text));
+                r
+            });
             (raw.file.path.as_str(), r)
         })
         .collect();
@@ -658,29 +673,33 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
 
     // Ledgers.
     let mut ledgers = Vec::new();
-    for raw in &lists {
-        let (l, ds) = crate::ledger::build(raw, opts.build_date);
+    for raw in lists {
+        let (l, ds) = memo.ledger(raw, opts.build_date, allow_personal, || {
+            let (l, mut ds) = crate::ledger::build(raw, opts.build_date);
+            if !allow_personal {
+                ds.extend(personal_data(&raw.file.path, &raw.file.text));
+            }
+            (l, ds)
+        });
         diags.extend(ds);
-        if !allow_personal {
-            diags.extend(personal_data(&raw.file.path, &raw.file.text));
-        }
         ledgers.extend(l);
     }
+    memo.finish_run();
     ledgers.sort_by(|a, b| a.stem.cmp(&b.stem));
 
     // Annual-report inputs are published text too (sections 一、五、六).
     if !allow_personal {
-        for raw in &reports {
+        for raw in reports {
             diags.extend(personal_data(&raw.file.path, &raw.file.text));
         }
     }
 
     // Annual reports.
-    let (reports, report_diags) = crate::report::build_all(&reports, &policies, &config, opts.build_date);
+    let (reports, report_diags) = crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
 
     // Files copied as is: static files, and the content assets published documents use.
-    let mut copies: Vec<CopyFile> = statics;
+    let mut copies: Vec<CopyFile> = statics.clone();
     for a in &used_assets {
         if let Some(abs) = assets.get(a) {
             copies.push(CopyFile { rel: a.clone(), abs: abs.clone() });
@@ -718,7 +737,7 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
     diagnostics::sort(&mut diags);
     diags.dedup();
     let site = Site {
-        config,
+        config: config.clone(),
         build_date: opts.build_date,
         policies,
         interpretations,
@@ -726,12 +745,31 @@ pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
         lists: ledgers,
         reports,
         copies,
-        templates,
+        templates: templates.clone(),
     };
     (site, diags)
 }
 
 /// E-PERSONAL-ID / E-MOBILE-NUMBER for personal data in a published file.
+/// W-PRIVATE-USE-CHAR: characters from the Unicode private-use area, usually debris of a
+/// Word or WPS conversion, which readers see as boxes.
+fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut last_line = 0;
+    for (off, c) in text.char_indices() {
+        if ('\u{E000}'..='\u{F8FF}').contains(&c) {
+            let d = Diagnostic::warning("W-PRIVATE-USE-CHAR", format!("含有私用区字符 U+{:04X}，读者会看到方框或乱码", c as u32))
+                .at(path, text, off)
+                .with_hint("多为从 Word/WPS 复制带来的符号，请删除或换成正常字符");
+            if d.line != last_line {
+                last_line = d.line;
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
 fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
     privacy::scan(text)
         .into_iter()
