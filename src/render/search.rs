@@ -65,10 +65,8 @@ fn escape(s: &str) -> String {
 /// that paragraphs and table cells don't run together (inline tags add nothing, so a word in
 /// `<strong>` stays one word).
 pub fn html_text(html: &str) -> String {
-    const BLOCKS: &[&str] = &[
-        "p", "br", "div", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody", "h1", "h2", "h3", "h4",
-        "h5", "h6", "blockquote", "pre", "hr", "dd", "dt", "dl", "figure", "figcaption", "section", "img",
-    ];
+    const BLOCKS: &str = "p br div li ul ol td th tr table thead tbody h1 h2 h3 h4 h5 h6 blockquote pre hr dd dt dl \
+                          figure figcaption section img";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -84,7 +82,7 @@ pub fn html_text(html: &str) -> String {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if BLOCKS.contains(&name.as_str()) {
+        if BLOCKS.split_whitespace().any(|b| b == name) {
             out.push(' ');
         }
         rest = &tag[gt + 1..];
@@ -105,7 +103,9 @@ fn content(parts: &[(String, bool)]) -> String {
             out.push(' ');
         }
         if *weighted {
-            out.push_str(&format!("___PAGEFIND_WEIGHT___{TITLE_WEIGHT} {text} ___END_PAGEFIND_WEIGHT___"));
+            out.push_str(&format!(
+                "___PAGEFIND_WEIGHT___{TITLE_WEIGHT} {text} ___END_PAGEFIND_WEIGHT___"
+            ));
         } else {
             out.push_str(text);
         }
@@ -113,7 +113,14 @@ fn content(parts: &[(String, bool)]) -> String {
     out
 }
 
-fn record(url: &str, content: String, title: &str, kind: &str, date: Option<NaiveDate>, issuer: Option<&str>) -> Record {
+fn record(
+    url: &str,
+    content: String,
+    title: &str,
+    kind: &str,
+    date: Option<NaiveDate>,
+    issuer: Option<&str>,
+) -> Record {
     let mut meta = BTreeMap::new();
     let mut filters = BTreeMap::new();
     meta.insert("title".to_string(), title.to_string());
@@ -127,7 +134,12 @@ fn record(url: &str, content: String, title: &str, kind: &str, date: Option<Naiv
         meta.insert("issuer".to_string(), i.to_string());
         filters.insert(FILTER_ISSUER.to_string(), vec![i.to_string()]);
     }
-    Record { url: url.to_string(), content, meta, filters }
+    Record {
+        url: url.to_string(),
+        content,
+        meta,
+        filters,
+    }
 }
 
 /// Every published page worth finding, in a fixed order: policies, 解读, pages, lists and their
@@ -141,12 +153,20 @@ pub fn records(site: &Site) -> Vec<Record> {
         if let Some(no) = &p.doc_no {
             parts.push(w(no));
         }
-        parts.extend([t(&p.index_no), t(&p.issuer)]);
-        parts.extend(p.topic.iter().map(|s| t(s)));
+        // The text an excerpt is cut from: summary and body before the catalogue fields.
         parts.push(t(&p.summary));
         parts.push((html_text(&p.body.html), false));
         parts.extend(p.attachments.iter().map(|a| t(&a.title)));
-        let mut r = record(&p.url, content(&parts), &p.title, TYPE_POLICY, Some(p.published), Some(&p.issuer));
+        parts.extend([t(&p.index_no), t(&p.issuer)]);
+        parts.extend(p.topic.iter().map(|s| t(s)));
+        let mut r = record(
+            &p.url,
+            content(&parts),
+            &p.title,
+            TYPE_POLICY,
+            Some(p.published),
+            Some(&p.issuer),
+        );
         if let Some(no) = &p.doc_no {
             r.meta.insert("doc_no".into(), no.clone());
         }
@@ -161,21 +181,43 @@ pub fn records(site: &Site) -> Vec<Record> {
         parts.extend(i.interpreter.iter().map(|s| t(s)));
         parts.push(t(&i.summary));
         parts.push((html_text(&i.body.html), false));
-        let issuer = i
-            .interpreter
-            .clone()
-            .or_else(|| i.interprets.first().map(|p| site.policies[*p].issuer.clone()));
-        out.push(record(&i.url, content(&parts), &i.title, TYPE_INTERPRETATION, Some(i.published), issuer.as_deref()));
+        let issuer = i.interpreter.clone().or_else(|| {
+            i.interprets
+                .first()
+                .map(|p| site.policies[*p].issuer.clone())
+        });
+        out.push(record(
+            &i.url,
+            content(&parts),
+            &i.title,
+            TYPE_INTERPRETATION,
+            Some(i.published),
+            issuer.as_deref(),
+        ));
     }
     for p in &site.pages {
         let parts = [w(&p.title), (html_text(&p.body.html), false)];
-        out.push(record(&p.url, content(&parts), &p.title, TYPE_OTHER, None, None));
+        out.push(record(
+            &p.url,
+            content(&parts),
+            &p.title,
+            TYPE_OTHER,
+            None,
+            None,
+        ));
     }
     for l in &site.lists {
         let mut parts = vec![w(&l.title), t(&l.kind_label)];
         parts.extend(l.department.iter().map(|s| t(s)));
         parts.extend(l.description.iter().map(|s| t(s)));
-        out.push(record(&l.url, content(&parts), &l.title, TYPE_LIST, Some(l.updated), l.department.as_deref()));
+        out.push(record(
+            &l.url,
+            content(&parts),
+            &l.title,
+            TYPE_LIST,
+            Some(l.updated),
+            l.department.as_deref(),
+        ));
         for it in &l.items {
             let name = ["name", "task"]
                 .iter()
@@ -190,14 +232,35 @@ pub fn records(site: &Site) -> Vec<Record> {
             parts.push(t(&l.title));
             let url = format!("{}{}/", l.url, crate::validate::encode_path(&it.slug));
             let title = format!("{name} - {}", l.title);
-            out.push(record(&url, content(&parts), &title, TYPE_LIST, Some(l.updated), l.department.as_deref()));
+            out.push(record(
+                &url,
+                content(&parts),
+                &title,
+                TYPE_LIST,
+                Some(l.updated),
+                l.department.as_deref(),
+            ));
         }
     }
     for r in &site.reports {
         let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
-        let parts = [w(&title), t(&format!("{}年 信息公开年报 政府信息公开工作年度报告", r.year))];
-        let mut rec = record(&r.url, content(&parts), &title, TYPE_OTHER, None, Some(&site.config.host_or_title()));
-        rec.filters.insert(FILTER_YEAR.into(), vec![r.year.to_string()]);
+        let parts = [
+            w(&title),
+            t(&format!(
+                "{}年 信息公开年报 政府信息公开工作年度报告",
+                r.year
+            )),
+        ];
+        let mut rec = record(
+            &r.url,
+            content(&parts),
+            &title,
+            TYPE_OTHER,
+            None,
+            Some(&site.config.host_or_title()),
+        );
+        rec.filters
+            .insert(FILTER_YEAR.into(), vec![r.year.to_string()]);
         out.push(rec);
     }
     out
@@ -214,11 +277,13 @@ fn index_error(e: impl std::fmt::Display) -> Diagnostic {
 /// Blocking and CPU-bound (about a second per 10,000 documents): `serve` runs it off the edit
 /// path, e.g. in `tokio::task::spawn_blocking` or a plain thread, and swaps the files in when it
 /// returns. It must not be called directly on an async worker thread.
+#[allow(clippy::result_large_err)] // a Diagnostic by value, as everywhere in the pipeline
 pub fn index(site: &Site) -> Result<Files, Diagnostic> {
     index_records(records(site), &site.config.language)
 }
 
 /// Builds a Pagefind index from records (see [`index`]).
+#[allow(clippy::result_large_err)]
 pub fn index_records(records: Vec<Record>, language: &str) -> Result<Files, Diagnostic> {
     let language = language.to_ascii_lowercase();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -233,7 +298,14 @@ pub fn index_records(records: Vec<Record>, language: &str) -> Result<Files, Diag
         let mut index = PagefindIndex::new(Some(options)).map_err(index_error)?;
         for r in records {
             index
-                .add_custom_record(r.url, r.content, language.clone(), Some(r.meta), Some(r.filters), None)
+                .add_custom_record(
+                    r.url,
+                    r.content,
+                    language.clone(),
+                    Some(r.meta),
+                    Some(r.filters),
+                    None,
+                )
                 .await
                 .map_err(index_error)?;
         }
@@ -242,15 +314,22 @@ pub fn index_records(records: Vec<Record>, language: &str) -> Result<Files, Diag
     let mut out: Files = files
         .into_iter()
         .filter(|f| !is_unused_ui(&f.filename.to_string_lossy()))
-        .map(|f| (format!("{DIR}/{}", f.filename.to_string_lossy().replace('\\', "/")), f.contents))
+        .map(|f| {
+            (
+                format!("{DIR}/{}", f.filename.to_string_lossy().replace('\\', "/")),
+                f.contents,
+            )
+        })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
-/// Pagefind's ready-made UIs: the search page has its own, so these are not published.
+/// Pagefind's ready-made UIs and its highlighter for result pages: the search page has its own
+/// UI and needs neither, so they are not published.
 fn is_unused_ui(name: &str) -> bool {
     name.starts_with("pagefind-ui.")
+        || name == "pagefind-highlight.js"
         || name.starts_with("pagefind-modular-ui.")
         || name.starts_with("pagefind-component-ui.")
         || name.starts_with("playground/")
@@ -287,12 +366,26 @@ mod tests {
 
     #[test]
     fn weighted_parts() {
-        let c = content(&[("标题".into(), true), ("  ".into(), false), ("正文".into(), false)]);
-        assert_eq!(c, "___PAGEFIND_WEIGHT___7 标题 ___END_PAGEFIND_WEIGHT___ 正文");
+        let c = content(&[
+            ("标题".into(), true),
+            ("  ".into(), false),
+            ("正文".into(), false),
+        ]);
+        assert_eq!(
+            c,
+            "___PAGEFIND_WEIGHT___7 标题 ___END_PAGEFIND_WEIGHT___ 正文"
+        );
     }
 
     fn rec(url: &str, text: &str) -> Record {
-        record(url, content(&[(escape(text), false)]), text, TYPE_POLICY, NaiveDate::from_ymd_opt(2016, 4, 26), Some("测试机关"))
+        record(
+            url,
+            content(&[(escape(text), false)]),
+            text,
+            TYPE_POLICY,
+            NaiveDate::from_ymd_opt(2016, 4, 26),
+            Some("测试机关"),
+        )
     }
 
     #[test]
@@ -307,19 +400,40 @@ mod tests {
         let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
-        assert!(names.iter().all(|n| n.starts_with("pagefind/") && !n.contains("-ui.")), "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with("pagefind/") && !n.contains("-ui.")),
+            "{names:?}"
+        );
         assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
-        let entry = String::from_utf8(a.iter().find(|(p, _)| p == "pagefind/pagefind-entry.json").unwrap().1.clone()).unwrap();
+        let entry = String::from_utf8(
+            a.iter()
+                .find(|(p, _)| p == "pagefind/pagefind-entry.json")
+                .unwrap()
+                .1
+                .clone(),
+        )
+        .unwrap();
         assert!(entry.contains("\"zh-cn\""), "{entry}");
     }
 
     #[test]
     fn callable_from_a_blocking_task_of_a_running_runtime() {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let files = rt
-            .block_on(async { tokio::task::spawn_blocking(|| index_records(vec![rec("/a/", "预决算")], "zh-CN")).await })
-            .unwrap()
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
             .unwrap();
+        let files = rt
+            .block_on(async {
+                tokio::task::spawn_blocking(|| {
+                    index_records(vec![rec("/a/", "预决算")], "zh-CN").ok()
+                })
+                .await
+            })
+            .unwrap()
+            .expect("indexed");
         assert!(!files.is_empty());
     }
 }
