@@ -70,7 +70,12 @@ const SITE_KEYS: &[&str] = &[
     "description",
 ];
 const BUILD_KEYS: &[&str] = &["theme", "output"];
-const CHECK_KEYS: &[&str] = &["allow_personal_info", "extra_workdays", "extra_holidays", "media_hosts"];
+const CHECK_KEYS: &[&str] = &[
+    "allow_personal_info",
+    "extra_workdays",
+    "extra_holidays",
+    "media_hosts",
+];
 
 /// Parses the text of `site-config.toml`. Returns the config when it is usable, and every
 /// problem found.
@@ -86,8 +91,11 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             Some(toml::Value::Table(t)) => t.clone(),
             Some(_) => {
                 diags.push(
-                    Diagnostic::error("E-CONFIG", format!("`{name}` 应为表 [{name}]"))
-                        .at(path, text, text.find(name).unwrap_or(0)),
+                    Diagnostic::error("E-CONFIG", format!("`{name}` 应为表 [{name}]")).at(
+                        path,
+                        text,
+                        text.find(name).unwrap_or(0),
+                    ),
                 );
                 empty.clone()
             }
@@ -121,7 +129,9 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let mut f = Fields::new(path, text, region("site"), &site_t).with_label("[site]".into());
     let title = f.string("title", true);
     let base_url = f.string("base_url", true);
-    let language = f.string("language", false).unwrap_or_else(|| "zh-CN".into());
+    let language = f
+        .string("language", false)
+        .unwrap_or_else(|| "zh-CN".into());
     let host = f.string("host", false).unwrap_or_default();
     let site_code = f.string("site_code", false).unwrap_or_default();
     let icp = f.string("icp", false).unwrap_or_default();
@@ -131,7 +141,10 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let email = f.string("email", false).unwrap_or_default();
     let org_code = f.string("org_code", true);
     let description = f.string("description", false).unwrap_or_default();
-    let kind = match f.one_of("kind", false, &["government", "department"]).as_deref() {
+    let kind = match f
+        .one_of("kind", false, &["government", "department"])
+        .as_deref()
+    {
         Some("department") => SiteKind::Department,
         _ => SiteKind::Government,
     };

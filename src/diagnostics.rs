@@ -91,9 +91,17 @@ impl Diagnostic {
             ("", "", "", "")
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{c}{sev}[{}]{reset}{b}: {}{reset}", self.code, self.message);
+        let _ = writeln!(
+            out,
+            "{c}{sev}[{}]{reset}{b}: {}{reset}",
+            self.code, self.message
+        );
         if !self.path.is_empty() {
-            let _ = writeln!(out, "  {blue}-->{reset} {}:{}:{}", self.path, self.line, self.col);
+            let _ = writeln!(
+                out,
+                "  {blue}-->{reset} {}:{}:{}",
+                self.path, self.line, self.col
+            );
         }
         if let Some(src) = &self.source_line {
             let num = self.line.to_string();
@@ -108,7 +116,11 @@ impl Diagnostic {
             );
         }
         if let Some(h) = &self.hint {
-            let _ = writeln!(out, "{blue}{} = {reset}{b}提示{reset}: {h}", " ".repeat(self.line.to_string().len()));
+            let _ = writeln!(
+                out,
+                "{blue}{} = {reset}{b}提示{reset}: {h}",
+                " ".repeat(self.line.to_string().len())
+            );
         }
         out
     }
@@ -185,7 +197,8 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 /// Sorts diagnostics by file and position so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.path, a.line, a.col, a.code, &a.message).cmp(&(&b.path, b.line, b.col, b.code, &b.message))
+        (&a.path, a.line, a.col, a.code, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.code, &b.message))
     });
 }
 

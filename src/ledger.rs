@@ -46,90 +46,130 @@ pub const POWER_TYPES: &[&str] = &[
 pub const STATUSES: &[&str] = &["未启动", "推进中", "已完成"];
 
 /// (kind, 中文名, columns as (key, label, required, type, in_table)).
-type Schema = (&'static str, &'static str, &'static [(&'static str, &'static str, bool, ColType, bool)]);
+type Schema = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, bool, ColType, bool)],
+);
 
 use ColType::*;
 pub const KINDS: &[Schema] = &[
-    ("power", "权力清单", &[
-        ("code", "事项编码", true, Text, true),
-        ("name", "事项名称", true, Text, true),
-        ("type", "权力类型", true, Choice(POWER_TYPES), true),
-        ("basis", "实施依据", true, Text, false),
-        ("subject", "实施主体", true, Text, true),
-        ("responsibilities", "责任事项", false, Text, false),
-        ("accountability", "追责情形", false, Text, false),
-        ("dept", "承办机构", false, Text, true),
-    ]),
-    ("responsibility", "责任清单", &[
-        ("name", "事项名称", true, Text, true),
-        ("duties", "职责", true, Text, true),
-        ("dept", "责任部门", true, Text, true),
-        ("basis", "依据", false, Text, false),
-        ("accountability", "追责情形", false, Text, false),
-    ]),
-    ("fees", "行政事业性收费目录清单", &[
-        ("dept", "部门", true, Text, true),
-        ("name", "项目名称", true, Text, true),
-        ("standard", "收费标准", true, Text, true),
-        ("fund_management", "资金管理方式", false, Text, true),
-        ("basis", "政策依据", true, Text, false),
-        ("approval_level", "批准级次", false, Text, true),
-        ("enterprise_related", "涉企收费", false, Bool, true),
-    ]),
-    ("funds", "政府性基金目录清单", &[
-        ("name", "项目名称", true, Text, true),
-        ("fund_management", "资金管理方式", false, Text, true),
-        ("basis", "政策依据", true, Text, false),
-        ("region", "征收地区", false, Text, true),
-        ("collection", "征收方式", false, Text, true),
-        ("standard", "征收标准", true, Text, true),
-    ]),
-    ("inspection", "随机抽查事项清单", &[
-        ("name", "抽查事项", true, Text, true),
-        ("basis", "抽查依据", true, Text, false),
-        ("subject", "抽查主体", true, Text, true),
-        ("target", "检查对象", false, Text, true),
-        ("content", "检查内容", false, Text, false),
-        ("method", "抽查方式", true, Text, true),
-        ("ratio", "比例和频次", false, Text, true),
-    ]),
-    ("intermediary", "中介服务事项清单", &[
-        ("name", "中介服务事项名称", true, Text, true),
-        ("approval_item", "审批事项", true, Text, true),
-        ("approval_dept", "审批部门", false, Text, true),
-        ("basis", "设定依据", true, Text, false),
-        ("provider", "实施机构", false, Text, true),
-    ]),
-    ("services", "公共服务事项清单", &[
-        ("name", "事项名称", true, Text, true),
-        ("basis", "设定依据", true, Text, false),
-        ("conditions", "申请条件", false, Text, false),
-        ("materials", "办理材料", false, TextList, false),
-        ("location", "办理地点", false, Text, true),
-        ("unit", "办理机构", true, Text, true),
-        ("fee", "收费标准", false, Text, true),
-        ("time_limit", "办理时限", false, Text, true),
-        ("phone", "联系电话", false, Text, true),
-        ("process", "办理流程", false, Text, false),
-    ]),
-    ("negative", "负面清单", &[
-        ("category", "类别", true, Text, true),
-        ("name", "事项名称", true, Text, true),
-        ("measures", "管理措施", false, Text, true),
-        ("basis", "依据", true, Text, false),
-    ]),
-    ("tasks", "工作台账", &[
-        ("seq", "序号", false, Text, true),
-        ("group", "分组", false, Text, false),
-        ("task", "工作任务", true, Text, true),
-        ("requirement", "具体要求", true, Text, true),
-        ("lead", "牵头单位", true, TextList, true),
-        ("channel", "公开载体", false, Text, false),
-        ("deadline", "完成时限", true, Text, true),
-        ("due", "到期日期", false, Date, false),
-        ("status", "进展状态", false, Choice(STATUSES), true),
-        ("progress", "进展情况", false, Text, false),
-    ]),
+    (
+        "power",
+        "权力清单",
+        &[
+            ("code", "事项编码", true, Text, true),
+            ("name", "事项名称", true, Text, true),
+            ("type", "权力类型", true, Choice(POWER_TYPES), true),
+            ("basis", "实施依据", true, Text, false),
+            ("subject", "实施主体", true, Text, true),
+            ("responsibilities", "责任事项", false, Text, false),
+            ("accountability", "追责情形", false, Text, false),
+            ("dept", "承办机构", false, Text, true),
+        ],
+    ),
+    (
+        "responsibility",
+        "责任清单",
+        &[
+            ("name", "事项名称", true, Text, true),
+            ("duties", "职责", true, Text, true),
+            ("dept", "责任部门", true, Text, true),
+            ("basis", "依据", false, Text, false),
+            ("accountability", "追责情形", false, Text, false),
+        ],
+    ),
+    (
+        "fees",
+        "行政事业性收费目录清单",
+        &[
+            ("dept", "部门", true, Text, true),
+            ("name", "项目名称", true, Text, true),
+            ("standard", "收费标准", true, Text, true),
+            ("fund_management", "资金管理方式", false, Text, true),
+            ("basis", "政策依据", true, Text, false),
+            ("approval_level", "批准级次", false, Text, true),
+            ("enterprise_related", "涉企收费", false, Bool, true),
+        ],
+    ),
+    (
+        "funds",
+        "政府性基金目录清单",
+        &[
+            ("name", "项目名称", true, Text, true),
+            ("fund_management", "资金管理方式", false, Text, true),
+            ("basis", "政策依据", true, Text, false),
+            ("region", "征收地区", false, Text, true),
+            ("collection", "征收方式", false, Text, true),
+            ("standard", "征收标准", true, Text, true),
+        ],
+    ),
+    (
+        "inspection",
+        "随机抽查事项清单",
+        &[
+            ("name", "抽查事项", true, Text, true),
+            ("basis", "抽查依据", true, Text, false),
+            ("subject", "抽查主体", true, Text, true),
+            ("target", "检查对象", false, Text, true),
+            ("content", "检查内容", false, Text, false),
+            ("method", "抽查方式", true, Text, true),
+            ("ratio", "比例和频次", false, Text, true),
+        ],
+    ),
+    (
+        "intermediary",
+        "中介服务事项清单",
+        &[
+            ("name", "中介服务事项名称", true, Text, true),
+            ("approval_item", "审批事项", true, Text, true),
+            ("approval_dept", "审批部门", false, Text, true),
+            ("basis", "设定依据", true, Text, false),
+            ("provider", "实施机构", false, Text, true),
+        ],
+    ),
+    (
+        "services",
+        "公共服务事项清单",
+        &[
+            ("name", "事项名称", true, Text, true),
+            ("basis", "设定依据", true, Text, false),
+            ("conditions", "申请条件", false, Text, false),
+            ("materials", "办理材料", false, TextList, false),
+            ("location", "办理地点", false, Text, true),
+            ("unit", "办理机构", true, Text, true),
+            ("fee", "收费标准", false, Text, true),
+            ("time_limit", "办理时限", false, Text, true),
+            ("phone", "联系电话", false, Text, true),
+            ("process", "办理流程", false, Text, false),
+        ],
+    ),
+    (
+        "negative",
+        "负面清单",
+        &[
+            ("category", "类别", true, Text, true),
+            ("name", "事项名称", true, Text, true),
+            ("measures", "管理措施", false, Text, true),
+            ("basis", "依据", true, Text, false),
+        ],
+    ),
+    (
+        "tasks",
+        "工作台账",
+        &[
+            ("seq", "序号", false, Text, true),
+            ("group", "分组", false, Text, false),
+            ("task", "工作任务", true, Text, true),
+            ("requirement", "具体要求", true, Text, true),
+            ("lead", "牵头单位", true, TextList, true),
+            ("channel", "公开载体", false, Text, false),
+            ("deadline", "完成时限", true, Text, true),
+            ("due", "到期日期", false, Date, false),
+            ("status", "进展状态", false, Choice(STATUSES), true),
+            ("progress", "进展情况", false, Text, false),
+        ],
+    ),
 ];
 
 pub fn kind_label(kind: &str) -> &'static str {
@@ -201,7 +241,15 @@ pub struct Ledger {
     pub summary: Option<TaskSummary>,
 }
 
-const LIST_KEYS: &[&str] = &["title", "kind", "department", "updated", "description", "year", "columns"];
+const LIST_KEYS: &[&str] = &[
+    "title",
+    "kind",
+    "department",
+    "updated",
+    "description",
+    "year",
+    "columns",
+];
 
 /// Byte ranges of each `[[items]]` block in the file.
 fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
@@ -254,7 +302,11 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         if key != "list" && key != "items" {
             diags.push(
                 Diagnostic::error("E-UNKNOWN-KEY", format!("未知字段 `{key}`"))
-                    .at(path, text, crate::source::fields::find_key(text, 0..text.len(), key).unwrap_or(0))
+                    .at(
+                        path,
+                        text,
+                        crate::source::fields::find_key(text, 0..text.len(), key).unwrap_or(0),
+                    )
                     .with_hint("清单文件只有 [list] 和 [[items]] 两部分"),
             );
         }
@@ -309,7 +361,9 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     let (Some(title), Some(kind), Some(updated)) = (title, kind, updated) else {
         return (None, diags);
     };
-    let ledger_year = year.map(|y| y as i32).unwrap_or_else(|| chrono::Datelike::year(&updated));
+    let ledger_year = year
+        .map(|y| y as i32)
+        .unwrap_or_else(|| chrono::Datelike::year(&updated));
     let regions = item_regions(text);
     let allowed: Vec<&str> = columns.iter().map(|c| c.key.as_str()).collect();
     let mut items = Vec::new();
@@ -320,7 +374,10 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         let mut values = BTreeMap::new();
         for c in &columns {
             // A 台账 may leave 完成时限 blank, as the seeds do: kept as written.
-            let blank_deadline = c.key == "deadline" && t.get("deadline").and_then(|v| v.as_str()).is_some_and(|s| s.trim().is_empty());
+            let blank_deadline = c.key == "deadline"
+                && t.get("deadline")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|s| s.trim().is_empty());
             let v = match c.ty {
                 Text if blank_deadline => Some(Value::Text(String::new())),
                 Text => f.string(&c.key, c.required).map(Value::Text),
@@ -449,13 +506,15 @@ fn custom_columns(f: &mut Fields, list_t: &toml::Table) -> Vec<Column> {
             _ => (None, None, false),
         };
         match (key, label) {
-            (Some(k), Some(l)) if !k.is_empty() && !out.iter().any(|c| c.key == k) => out.push(Column {
-                key: k.into(),
-                label: l.into(),
-                required,
-                ty: TextList,
-                in_table: true,
-            }),
+            (Some(k), Some(l)) if !k.is_empty() && !out.iter().any(|c| c.key == k) => {
+                out.push(Column {
+                    key: k.into(),
+                    label: l.into(),
+                    required,
+                    ty: TextList,
+                    in_table: true,
+                })
+            }
             _ => f.error(
                 "E-LIST-COLUMNS",
                 "columns",
@@ -474,7 +533,10 @@ mod tests {
 
     fn raw(text: &str) -> RawData {
         RawData {
-            file: SourceFile { path: "content/lists/x.toml".into(), text: text.into() },
+            file: SourceFile {
+                path: "content/lists/x.toml".into(),
+                text: text.into(),
+            },
             stem: "x".into(),
             table: toml::from_str(text).unwrap(),
         }
@@ -515,7 +577,10 @@ mod tests {
         assert_eq!(l.items[2].due, Some(d("2016-08-31")));
         assert!(!l.items[2].overdue);
         let s = l.summary.unwrap();
-        assert_eq!((s.total, s.done, s.in_progress, s.not_started, s.overdue), (3, 1, 1, 1, 1));
+        assert_eq!(
+            (s.total, s.done, s.in_progress, s.not_started, s.overdue),
+            (3, 1, 1, 1, 1)
+        );
         assert_eq!(l.items[0].values["lead"].display(), "市编办、市政府办");
     }
 

@@ -10,6 +10,10 @@
 //!
 //! [`build`] runs it end to end; `check` stops after `validate`; `serve` reuses every stage.
 
+// A `Diagnostic` (code, message, position, source line, hint) is returned by value on the
+// rare error path; boxing it everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod calendar;
 pub mod config;
 pub mod deadline;
@@ -57,7 +61,10 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Loads and validates a site: what `check` runs.
-pub fn check(root: &Path, opts: &validate::Options) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+pub fn check(
+    root: &Path,
+    opts: &validate::Options,
+) -> Result<(model::Site, Vec<Diagnostic>), Error> {
     let loaded = source::load(root).map_err(Error::Load)?;
     Ok(validate::validate(loaded, opts))
 }
@@ -78,6 +85,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub validate: validate::Options,
+    /// Build the search index under `pagefind/` (`--no-search` turns it off).
+    pub search: bool,
 }
 
 /// Loads, validates, renders and writes a site. On any error the previous output is left
@@ -95,9 +104,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         None => root.join(&site.config.output),
     };
     let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
-    // The search index is built from the model, beside the pages (it needs none of them).
-    let (rendered, indexed) = rayon::join(|| render::render(&site, &writer), || render::search::write(&site, &writer));
-    let pages = match rendered.and_then(|n| indexed.map(|_| n)) {
+    // Pages whose inputs did not change since the last build are taken from its output.
+    let cache = render::cache::Cache::load(root, &out_dir);
+    let rendered = match render::render_cached(&site, &writer, Some(&cache)) {
+        // The search index is built from the model (not the pages), once they all rendered.
+        Ok(n) if opts.search => render::search::write(&site, &writer).map(|_| n),
+        other => other,
+    };
+    let pages = match rendered {
         Ok(n) => n,
         Err(d) => {
             writer.abort();
@@ -106,7 +120,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
             return Err(Error::Content(all));
         }
     };
+    render::cache::Cache::forget(root, &out_dir);
     let mut stats = writer.commit().map_err(|(p, e)| Error::Io(p, e))?;
+    // Without a cache file the next build renders everything: nothing is lost.
+    let _ = cache.save(root, &out_dir);
     stats.pages = pages;
     Ok((stats, diags))
 }

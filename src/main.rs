@@ -6,8 +6,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: rendering allocates many small strings and JSON values on every thread; the
+/// system allocator spent a fifth of the render time in malloc/free (see README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "政务公开网站生成器 — static site generator for government disclosure portals")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "政务公开网站生成器 — static site generator for government disclosure portals"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +39,9 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long)]
         base_url: Option<String>,
+        /// 不生成站内搜索索引 (skip the search index under pagefind/)
+        #[arg(long)]
+        no_search: bool,
     },
     /// 检查内容 (check content without writing)
     Check {
@@ -113,9 +125,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let opts = gongkai::validate::Options::from_env();
     match cli.command {
-        Command::Build { root, output, base_url } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            no_search,
+        } => {
             let started = std::time::Instant::now();
-            let bo = gongkai::BuildOptions { output, base_url, validate: opts };
+            let bo = gongkai::BuildOptions {
+                output,
+                base_url,
+                validate: opts,
+                search: !no_search,
+            };
             match gongkai::build(&root, &bo) {
                 Ok((stats, diags)) => {
                     print_human(&diags);
@@ -146,7 +168,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root, format, strict } => match gongkai::check(&root, &opts) {
+        Command::Check {
+            root,
+            format,
+            strict,
+        } => match gongkai::check(&root, &opts) {
             Ok((_, diags)) => {
                 match format {
                     Format::Human => {
@@ -175,21 +201,33 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Serve { root, bind, port } => match gongkai::serve::run(gongkai::serve::Options { root, bind, port }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(2)
+        Command::Serve { root, bind, port } => {
+            match gongkai::serve::run(gongkai::serve::Options { root, bind, port }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(2)
+                }
             }
-        },
+        }
         Command::New { what } => {
             let today = opts.build_date;
             let r = match what {
-                New::Policy { name, title, root } => gongkai::scaffold::policy(&root, &name, &title, today),
-                New::Interpretation { name, interprets, title, root } => {
-                    gongkai::scaffold::interpretation(&root, &name, &title, &interprets, today)
+                New::Policy { name, title, root } => {
+                    gongkai::scaffold::policy(&root, &name, &title, today)
                 }
-                New::List { name, kind, title, root } => gongkai::scaffold::list(&root, &name, &title, &kind, today),
+                New::Interpretation {
+                    name,
+                    interprets,
+                    title,
+                    root,
+                } => gongkai::scaffold::interpretation(&root, &name, &title, &interprets, today),
+                New::List {
+                    name,
+                    kind,
+                    title,
+                    root,
+                } => gongkai::scaffold::list(&root, &name, &title, &kind, today),
                 New::Site { dir, title } => gongkai::scaffold::site(&dir, &title, today),
             };
             match r {

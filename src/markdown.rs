@@ -33,7 +33,13 @@ const TOC_MIN_HEADINGS: usize = 3;
 
 /// Renders the body of `text` (the whole file) lying in `body`, for the file `path`
 /// (relative to the site root) located at `dir` inside `content/`.
-pub fn render(path: &str, text: &str, body: std::ops::Range<usize>, dir: &str, links: &Links) -> Rendered {
+pub fn render(
+    path: &str,
+    text: &str,
+    body: std::ops::Range<usize>,
+    dir: &str,
+    links: &Links,
+) -> Rendered {
     let mut out = Rendered::default();
     let src = &text[body.clone()];
     let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
@@ -52,7 +58,9 @@ pub fn render(path: &str, text: &str, body: std::ops::Range<usize>, dir: &str, l
         let offset = events[i].1;
         if let Event::Start(Tag::Heading { level, .. }) = &events[i].0 {
             let level = *level;
-            let title = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Heading(_))));
+            let title = inner_text(&events[i + 1..], |e| {
+                matches!(e, Event::End(TagEnd::Heading(_)))
+            });
             let slug = unique_id(&slugify(&title), &mut ids);
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(slug.clone()));
@@ -68,7 +76,9 @@ pub fn render(path: &str, text: &str, body: std::ops::Range<usize>, dir: &str, l
             continue;
         }
         let image_alt = if matches!(events[i].0, Event::Start(Tag::Image { .. })) {
-            Some(inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image))))
+            Some(inner_text(&events[i + 1..], |e| {
+                matches!(e, Event::End(TagEnd::Image))
+            }))
         } else {
             None
         };
@@ -298,7 +308,10 @@ pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
     let hosts: Vec<String> = media_hosts.to_vec();
     let mut b = ammonia::Builder::default();
     b.add_tags(["video", "audio", "source", "figure", "figcaption", "track"])
-        .add_tag_attributes("video", ["src", "controls", "poster", "width", "height", "preload"])
+        .add_tag_attributes(
+            "video",
+            ["src", "controls", "poster", "width", "height", "preload"],
+        )
         .add_tag_attributes("audio", ["src", "controls", "preload"])
         .add_tag_attributes("source", ["src", "type"])
         .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
@@ -310,7 +323,10 @@ pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
             let media = matches!(element, "video" | "audio" | "source" | "track" | "img");
             if media && matches!(attribute, "src" | "poster") {
                 let lower = value.to_ascii_lowercase();
-                if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+                if lower.starts_with("http://")
+                    || lower.starts_with("https://")
+                    || lower.starts_with("//")
+                {
                     let host = lower
                         .trim_start_matches("https:")
                         .trim_start_matches("http:")
@@ -334,21 +350,42 @@ mod tests {
     use super::*;
 
     fn render_simple(md: &str) -> Rendered {
-        let docs: HashMap<String, String> = [("policies/2016/jilin.md".to_string(), "/policies/2016/jilin/".to_string())]
-            .into_iter()
-            .collect();
+        let docs: HashMap<String, String> = [(
+            "policies/2016/jilin.md".to_string(),
+            "/policies/2016/jilin/".to_string(),
+        )]
+        .into_iter()
+        .collect();
         let assets: BTreeMap<String, PathBuf> =
-            [("policies/2016/tu.svg".to_string(), PathBuf::from("/x"))].into_iter().collect();
+            [("policies/2016/tu.svg".to_string(), PathBuf::from("/x"))]
+                .into_iter()
+                .collect();
         let hosts = vec!["video.xinyang.gov.cn".to_string()];
-        let links = Links { docs: &docs, assets: &assets, media_hosts: &hosts };
-        render("content/policies/2016/a.md", md, 0..md.len(), "policies/2016", &links)
+        let links = Links {
+            docs: &docs,
+            assets: &assets,
+            media_hosts: &hosts,
+        };
+        render(
+            "content/policies/2016/a.md",
+            md,
+            0..md.len(),
+            "policies/2016",
+            &links,
+        )
     }
 
     #[test]
     fn links_between_files_resolve_to_urls() {
         let r = render_simple("[见](jilin.md#二) ![图](./tu.svg) [又](../2016/jilin.md)");
         // pulldown-cmark percent-encodes the fragment; browsers decode it to find id="二".
-        assert!(r.body.html.contains("href=\"/policies/2016/jilin/#%E4%BA%8C\""), "{}", r.body.html);
+        assert!(
+            r.body
+                .html
+                .contains("href=\"/policies/2016/jilin/#%E4%BA%8C\""),
+            "{}",
+            r.body.html
+        );
         assert!(r.body.html.contains("href=\"/policies/2016/jilin/\""));
         assert!(r.body.html.contains("src=\"/policies/2016/tu.svg\""));
         assert!(r.assets.contains("policies/2016/tu.svg"));
@@ -365,8 +402,14 @@ mod tests {
 
     #[test]
     fn headings_get_anchors_and_toc() {
-        let r = render_simple("## 一、总体要求\n\n## 二、工作目标\n\n### （一）细化\n\n## 二、工作目标\n");
-        assert!(r.body.html.contains("<h2 id=\"一-总体要求\">"), "{}", r.body.html);
+        let r = render_simple(
+            "## 一、总体要求\n\n## 二、工作目标\n\n### （一）细化\n\n## 二、工作目标\n",
+        );
+        assert!(
+            r.body.html.contains("<h2 id=\"一-总体要求\">"),
+            "{}",
+            r.body.html
+        );
         assert!(r.body.html.contains("id=\"二-工作目标-2\""));
         assert_eq!(r.body.toc.len(), 4);
     }

@@ -36,7 +36,11 @@ fn write_new(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
 }
 
 fn check_name(name: &str) -> Result<(), ScaffoldError> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(ScaffoldError::BadName(name.to_string()));
     }
     Ok(())
@@ -60,12 +64,26 @@ fn used_index_nos(root: &Path) -> Result<(String, String, Vec<String>), Scaffold
     let used = loaded
         .docs
         .iter()
-        .filter_map(|d| d.table.get("index_no").and_then(|v| v.as_str()).map(String::from))
+        .filter_map(|d| {
+            d.table
+                .get("index_no")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        })
         .collect();
-    Ok((loaded.config.org_code.clone(), loaded.config.host_or_title(), used))
+    Ok((
+        loaded.config.org_code.clone(),
+        loaded.config.host_or_title(),
+        used,
+    ))
 }
 
-pub fn policy(root: &Path, name: &str, title: &str, today: chrono::NaiveDate) -> Result<PathBuf, ScaffoldError> {
+pub fn policy(
+    root: &Path,
+    name: &str,
+    title: &str,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, ScaffoldError> {
     check_name(name)?;
     let year = chrono::Datelike::year(&today);
     let (org, host, used) = used_index_nos(root)?;
@@ -73,18 +91,41 @@ pub fn policy(root: &Path, name: &str, title: &str, today: chrono::NaiveDate) ->
     let text = format!(
         "+++\ntitle = \"{title}\"\nindex_no = \"{ix}\"\n# doc_no = \"X政办发〔{year}〕1号\"\nissuer = \"{host}\"\nwritten = {today}\npublished = {today}\ntopic = \"综合政务\\\\政务公开\"\ngenre = \"通知\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\nvalidity = \"现行有效\"\n+++\n\n正文。\n"
     );
-    write_new(&root.join("content/policies").join(year.to_string()).join(format!("{name}.md")), &text)
+    write_new(
+        &root
+            .join("content/policies")
+            .join(year.to_string())
+            .join(format!("{name}.md")),
+        &text,
+    )
 }
 
-pub fn interpretation(root: &Path, name: &str, title: &str, interprets: &str, today: chrono::NaiveDate) -> Result<PathBuf, ScaffoldError> {
+pub fn interpretation(
+    root: &Path,
+    name: &str,
+    title: &str,
+    interprets: &str,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, ScaffoldError> {
     check_name(name)?;
     let text = format!(
         "+++\ntitle = \"{title}\"\ninterprets = [\"{interprets}\"]\npublished = {today}\nform = \"文字\"\ninterpreter = \"\"\n+++\n\n解读正文。\n"
     );
-    write_new(&root.join("content/interpretations").join(format!("{name}.md")), &text)
+    write_new(
+        &root
+            .join("content/interpretations")
+            .join(format!("{name}.md")),
+        &text,
+    )
 }
 
-pub fn list(root: &Path, name: &str, title: &str, kind: &str, today: chrono::NaiveDate) -> Result<PathBuf, ScaffoldError> {
+pub fn list(
+    root: &Path,
+    name: &str,
+    title: &str,
+    kind: &str,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, ScaffoldError> {
     check_name(name)?;
     let item = match kind {
         "tasks" => "seq = \"1\"\ntask = \"\"\nrequirement = \"\"\nlead = [\"\"]\ndeadline = \"\"\nstatus = \"未启动\"\n",
@@ -92,7 +133,10 @@ pub fn list(root: &Path, name: &str, title: &str, kind: &str, today: chrono::Nai
         _ => "name = \"\"\n",
     };
     let text = format!("[list]\ntitle = \"{title}\"\nkind = \"{kind}\"\ndepartment = \"\"\nupdated = {today}\n\n[[items]]\n{item}");
-    write_new(&root.join("content/lists").join(format!("{name}.toml")), &text)
+    write_new(
+        &root.join("content/lists").join(format!("{name}.toml")),
+        &text,
+    )
 }
 
 /// A new, buildable site in `dir`.
@@ -122,7 +166,11 @@ mod tests {
 
     #[test]
     fn next_index_is_one_past_the_highest() {
-        let used = vec!["X/2016-00007".to_string(), "X/2016-00012".to_string(), "X/2015-00099".to_string()];
+        let used = vec![
+            "X/2016-00007".to_string(),
+            "X/2016-00012".to_string(),
+            "X/2015-00099".to_string(),
+        ];
         assert_eq!(next_index_no("X", 2016, &used), "X/2016-00013");
         assert_eq!(next_index_no("X", 2017, &used), "X/2017-00001");
     }

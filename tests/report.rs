@@ -66,7 +66,7 @@ fn recount(fms: &[toml::Table], doc_type: &str, year: i32) -> [u64; 3] {
             n[1] += 1;
         }
         let end = (year, 12, 31);
-        if published <= end && !void_at.is_some_and(|d| d <= end) {
+        if published <= end && void_at.is_none_or(|d| d > end) {
             n[2] += 1;
         }
     }

@@ -38,12 +38,23 @@ pub fn atom(site: &Site, title: &str, self_url: &str, alt_url: &str, entries: &[
     let updated = entries.first().map(|e| e.date).unwrap_or(site.build_date);
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    s.push_str(&format!("  <title>{} - {}</title>\n", xml_escape(title), xml_escape(&site.config.title)));
+    s.push_str(&format!(
+        "  <title>{} - {}</title>\n",
+        xml_escape(title),
+        xml_escape(&site.config.title)
+    ));
     s.push_str(&format!("  <id>{base}{self_url}</id>\n"));
-    s.push_str(&format!("  <link rel=\"self\" href=\"{base}{self_url}\"/>\n"));
-    s.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{base}{alt_url}\"/>\n"));
+    s.push_str(&format!(
+        "  <link rel=\"self\" href=\"{base}{self_url}\"/>\n"
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{base}{alt_url}\"/>\n"
+    ));
     s.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
-    s.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&site.config.host_or_title())));
+    s.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&site.config.host_or_title())
+    ));
     for e in entries {
         s.push_str("  <entry>\n");
         s.push_str(&format!("    <title>{}</title>\n", xml_escape(e.title)));
@@ -52,9 +63,15 @@ pub fn atom(site: &Site, title: &str, self_url: &str, alt_url: &str, entries: &[
         s.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.date)));
         s.push_str(&format!("    <published>{}</published>\n", rfc3339(e.date)));
         if !e.author.is_empty() {
-            s.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(e.author)));
+            s.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                xml_escape(e.author)
+            ));
         }
-        s.push_str(&format!("    <summary>{}</summary>\n", xml_escape(e.summary)));
+        s.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(e.summary)
+        ));
         s.push_str("  </entry>\n");
     }
     s.push_str("</feed>\n");
@@ -78,5 +95,8 @@ pub fn sitemap_xml(site: &Site, urls: &[(String, Option<NaiveDate>)]) -> String 
 }
 
 pub fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", site.config.base_url)
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        site.config.base_url
+    )
 }

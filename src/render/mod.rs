@@ -4,6 +4,7 @@
 //! fixed order; jobs run in parallel and each produces the same bytes whatever the thread
 //! count. `serve` re-runs only the jobs whose context changed.
 
+pub mod cache;
 pub mod feeds;
 pub mod search;
 mod views;
@@ -40,12 +41,27 @@ pub enum Job {
     Interpretation(usize),
     Page(usize),
     /// The policy library, or one facet value of it (facet index, group index), one page.
-    PolicyList { facet: Option<(usize, usize)>, page: usize },
-    Catalog { facet: Option<(usize, usize)>, page: usize },
-    InterpretationList { form: Option<usize>, page: usize },
+    PolicyList {
+        facet: Option<(usize, usize)>,
+        page: usize,
+    },
+    Catalog {
+        facet: Option<(usize, usize)>,
+        page: usize,
+    },
+    InterpretationList {
+        form: Option<usize>,
+        page: usize,
+    },
     ListIndex,
-    List { list: usize, page: usize },
-    ListItem { list: usize, item: usize },
+    List {
+        list: usize,
+        page: usize,
+    },
+    ListItem {
+        list: usize,
+        item: usize,
+    },
     ListDownloads(usize),
     ReportIndex,
     Report(usize),
@@ -80,16 +96,22 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
 /// bloats every URL for no safety gain inside quoted attributes).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy runs of safe bytes at once (the special characters are all ASCII).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -106,7 +128,7 @@ fn template_error(e: &tera::Error) -> Diagnostic {
     let mut msg = e.to_string();
     let mut src = e.source();
     while let Some(s) = src {
-        msg.push_str("：");
+        msg.push('：');
         msg.push_str(&s.to_string());
         src = s.source();
     }
@@ -117,7 +139,8 @@ fn template_error(e: &tera::Error) -> Diagnostic {
 
 /// Output path of a site-absolute URL: `/a/b/` → `a/b/index.html`, percent-decoded.
 pub fn url_to_path(url: &str) -> String {
-    let decoded = percent_encoding::percent_decode_str(url.trim_start_matches('/')).decode_utf8_lossy();
+    let decoded =
+        percent_encoding::percent_decode_str(url.trim_start_matches('/')).decode_utf8_lossy();
     if decoded.is_empty() || decoded.ends_with('/') {
         format!("{decoded}index.html")
     } else {
@@ -139,7 +162,10 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
     for (fi, f) in p.library_facets.iter().enumerate() {
         for (gi, g) in p.facets[*f].groups.iter().enumerate() {
             for page in 1..=pages(g.items.len(), POLICIES_PER_PAGE) {
-                jobs.push(Job::PolicyList { facet: Some((fi, gi)), page });
+                jobs.push(Job::PolicyList {
+                    facet: Some((fi, gi)),
+                    page,
+                });
             }
         }
     }
@@ -149,16 +175,25 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
     for (fi, f) in p.catalog_facets.iter().enumerate() {
         for (gi, g) in p.facets[*f].groups.iter().enumerate() {
             for page in 1..=pages(g.items.len(), CATALOG_PER_PAGE) {
-                jobs.push(Job::Catalog { facet: Some((fi, gi)), page });
+                jobs.push(Job::Catalog {
+                    facet: Some((fi, gi)),
+                    page,
+                });
             }
         }
     }
     // The 政策解读 index shows every form's latest items; each form has its own paginated list.
-    jobs.push(Job::InterpretationList { form: None, page: 1 });
+    jobs.push(Job::InterpretationList {
+        form: None,
+        page: 1,
+    });
     for (fi, items) in p.forms.iter().enumerate() {
         if !items.is_empty() {
             for page in 1..=pages(items.len(), POLICIES_PER_PAGE) {
-                jobs.push(Job::InterpretationList { form: Some(fi), page });
+                jobs.push(Job::InterpretationList {
+                    form: Some(fi),
+                    page,
+                });
             }
         }
     }
@@ -187,28 +222,64 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
 /// A rendered job: files as (output path, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// A job's files under the build cache: no bytes when the previous output's file is kept.
+type Produced = Vec<(String, Option<Vec<u8>>)>;
+
 /// Renders the whole site into `sink`. Returns the number of HTML pages.
 pub fn render(site: &Site, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    render_cached(site, sink, None)
+}
+
+/// [`render`] with a build cache: a page whose inputs did not change since the previous build
+/// is not rendered again but taken from the previous output ([`Sink::reuse`]).
+pub fn render_cached(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: Option<&cache::Cache>,
+) -> Result<usize, Vec<Diagnostic>> {
     let tera = templates(site)?;
     let prepared = Prepared::new(site);
     let jobs = plan(&prepared);
+    let salt = cache.map(|_| cache_salt(site, &prepared));
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let seen: Mutex<BTreeMap<String, Job>> = Mutex::new(BTreeMap::new());
-    jobs.par_iter().for_each(|job| match prepared.run(&tera, job) {
+    #[allow(clippy::result_large_err)]
+    let run = |job: &Job| -> Result<Produced, Diagnostic> {
+        match (cache, salt) {
+            (Some(c), Some(salt)) => prepared.run_cached(&tera, job, c, salt, sink),
+            _ => Ok(prepared
+                .run(&tera, job)?
+                .into_iter()
+                .map(|(p, b)| (p, Some(b)))
+                .collect()),
+        }
+    };
+    jobs.par_iter().for_each(|job| match run(job) {
         Ok(files) => {
             for (path, bytes) in files {
                 if path.ends_with(".html") {
                     pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
-                if let Some(other) = seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.clone(), job.clone()) {
+                if let Some(other) = seen
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path.clone(), job.clone())
+                {
                     errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                        Diagnostic::error("E-URL-CONFLICT", format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"))
-                            .with_hint("重命名其中一个文件或修改 slug"),
+                        Diagnostic::error(
+                            "E-URL-CONFLICT",
+                            format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
+                        )
+                        .with_hint("重命名其中一个文件或修改 slug"),
                     );
                 }
-                if let Err(e) = sink.put(&path, &bytes) {
-                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                // `None`: taken from the previous output by the build cache.
+                if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
+                    errors
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
                 }
             }
         }
@@ -217,17 +288,34 @@ pub fn render(site: &Site, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
     for (rel, bytes) in crate::theme::STATIC {
         if !site.copies.iter().any(|c| c.rel == *rel) {
             if let Err(e) = sink.put(rel, bytes) {
-                errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("写入 {rel} 失败：{e}")));
+                errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Diagnostic::error("E-IO", format!("写入 {rel} 失败：{e}")));
             }
         }
     }
     site.copies.par_iter().for_each(|c| {
-        if seen.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&c.rel) {
-            errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                Diagnostic::error("E-URL-CONFLICT", format!("静态文件与生成的页面地址相同：{}", c.rel)),
-            );
+        if seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&c.rel)
+        {
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Diagnostic::error(
+                    "E-URL-CONFLICT",
+                    format!("静态文件与生成的页面地址相同：{}", c.rel),
+                ));
         } else if let Err(e) = sink.copy(&c.rel, &c.abs) {
-            errors.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::error("E-IO", format!("复制 {} 失败：{e}", c.rel)));
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Diagnostic::error(
+                    "E-IO",
+                    format!("复制 {} 失败：{e}", c.rel),
+                ));
         }
     });
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -273,25 +361,89 @@ fn base_context(site: &Site) -> Map<String, Value> {
             {"key": "reports", "title": "信息公开年报", "url": "/reports/"},
         ]),
     );
-    m.insert("build_date".into(), Value::String(site.build_date.to_string()));
+    m.insert(
+        "build_date".into(),
+        Value::String(site.build_date.to_string()),
+    );
     m.insert("live_reload".into(), Value::Bool(false));
     m
+}
+
+/// What every page of a build depends on besides its own context: the gongkai version, the
+/// templates and the shared context (site settings, navigation, build date).
+fn cache_salt(site: &Site, p: &Prepared) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = cache::Fnv::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    crate::theme::TEMPLATES.hash(&mut h);
+    site.templates.hash(&mut h);
+    cache::hash_value(&Value::Object(p.base.clone()), &mut h);
+    h.finish()
 }
 
 impl Prepared<'_> {
     /// Renders one job.
     pub fn run(&self, tera: &Tera, job: &Job) -> Result<Files, Diagnostic> {
+        match self.context(job) {
+            views::Output::Page { template, url, ctx } => {
+                self.render_page(tera, template, url, ctx)
+            }
+            views::Output::Raw(files) => Ok(files),
+        }
+    }
+
+    /// Renders one job unless the cache says its page is unchanged and `sink` could take it
+    /// from the previous output; such pages come back with no bytes.
+    #[allow(clippy::result_large_err)]
+    fn run_cached(
+        &self,
+        tera: &Tera,
+        job: &Job,
+        cache: &cache::Cache,
+        salt: u64,
+        sink: &dyn Sink,
+    ) -> Result<Produced, Diagnostic> {
+        use std::hash::Hasher;
         let (template, url, ctx) = match self.context(job) {
             views::Output::Page { template, url, ctx } => (template, url, ctx),
-            views::Output::Raw(files) => return Ok(files),
+            views::Output::Raw(files) => {
+                return Ok(files.into_iter().map(|(p, b)| (p, Some(b))).collect())
+            }
         };
+        let rel = url_to_path(&url);
+        let mut h = cache::Fnv::default();
+        h.write_u64(salt);
+        h.write(template.as_bytes());
+        h.write(url.as_bytes());
+        cache::hash_value(&ctx, &mut h);
+        if cache.check(&rel, h.finish()) && sink.reuse(&rel).unwrap_or(false) {
+            return Ok(vec![(rel, None)]);
+        }
+        Ok(self
+            .render_page(tera, template, url, ctx)?
+            .into_iter()
+            .map(|(p, b)| (p, Some(b)))
+            .collect())
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn render_page(
+        &self,
+        tera: &Tera,
+        template: &str,
+        url: String,
+        ctx: Value,
+    ) -> Result<Files, Diagnostic> {
         let mut map = self.base.clone();
         if let Value::Object(extra) = ctx {
             map.extend(extra);
         }
         map.insert("url".into(), Value::String(url.clone()));
-        let context = tera::Context::from_value(Value::Object(map)).map_err(|e| template_error(&e))?;
-        let html = tera.render(template, &context).map_err(|e| template_error(&e))?;
+        let context =
+            tera::Context::from_value(Value::Object(map)).map_err(|e| template_error(&e))?;
+        let html = tera
+            .render(template, &context)
+            .map_err(|e| template_error(&e))?;
         Ok(vec![(url_to_path(&url), html.into_bytes())])
     }
 
@@ -314,9 +466,15 @@ mod tests {
     #[test]
     fn url_paths() {
         assert_eq!(url_to_path("/"), "index.html");
-        assert_eq!(url_to_path("/policies/2016/jilin/"), "policies/2016/jilin/index.html");
+        assert_eq!(
+            url_to_path("/policies/2016/jilin/"),
+            "policies/2016/jilin/index.html"
+        );
         assert_eq!(url_to_path("/%E5%90%89/"), "吉/index.html");
         assert_eq!(url_to_path("/lists/a.csv"), "lists/a.csv");
-        assert_eq!(cn_date(NaiveDate::from_ymd_opt(2016, 4, 6).unwrap()), "2016年04月06日");
+        assert_eq!(
+            cn_date(NaiveDate::from_ymd_opt(2016, 4, 6).unwrap()),
+            "2016年04月06日"
+        );
     }
 }

@@ -7,6 +7,63 @@ use crate::model::{Interpretation, Policy, Site, Validity, FORMS};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+/// Builds a JSON object like `serde_json::obj!({...})`, but moves values that already are
+/// `Value`s (or `Vec<Value>`) instead of serializing a deep copy of them (`json!` does);
+/// nested `{...}` literals become objects too. The output is the same as `json!`'s.
+macro_rules! obj {
+    (@m $m:ident) => {};
+    (@m $m:ident $k:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $m.insert($k.into(), obj!({ $($inner)* }));
+        obj!(@m $m $($($rest)*)?);
+    };
+    (@m $m:ident $k:literal : $v:expr $(, $($rest:tt)*)?) => {
+        $m.insert($k.into(), {
+            #[allow(unused_imports)]
+            use $crate::render::views::conv::{Gen as _, Spec as _};
+            (&$crate::render::views::conv::W(std::cell::Cell::new(Some($v)))).conv()
+        });
+        obj!(@m $m $($($rest)*)?);
+    };
+    ({ $($t:tt)* }) => {{
+        #[allow(unused_mut)]
+        let mut m = Map::new();
+        obj!(@m m $($t)*);
+        Value::Object(m)
+    }};
+}
+
+/// Autoref specialization for [`obj!`]: `Value`s move, anything else is serialized.
+pub(crate) mod conv {
+    use serde_json::Value;
+    use std::cell::Cell;
+
+    pub struct W<T>(pub Cell<Option<T>>);
+
+    pub trait Spec {
+        fn conv(&self) -> Value;
+    }
+    impl Spec for W<Value> {
+        fn conv(&self) -> Value {
+            self.0.take().unwrap_or(Value::Null)
+        }
+    }
+    impl Spec for W<Vec<Value>> {
+        fn conv(&self) -> Value {
+            Value::Array(self.0.take().unwrap_or_default())
+        }
+    }
+
+    pub trait Gen {
+        fn conv(&self) -> Value;
+    }
+    impl<T: serde::Serialize> Gen for &W<T> {
+        fn conv(&self) -> Value {
+            let v = self.0.take();
+            serde_json::to_value(&v).unwrap_or(Value::Null)
+        }
+    }
+}
+
 /// One value of a facet (a year, an issuer …) and the policies that have it.
 pub struct Group {
     pub label: String,
@@ -22,7 +79,11 @@ pub struct Facet {
 
 /// What a job produces: a page from a template, or files written directly.
 pub enum Output {
-    Page { template: &'static str, url: String, ctx: Value },
+    Page {
+        template: &'static str,
+        url: String,
+        ctx: Value,
+    },
     Raw(Files),
 }
 
@@ -54,14 +115,22 @@ fn group_by(policies: &[Policy], key: impl Fn(&Policy) -> Option<(String, String
     let mut map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, p) in policies.iter().enumerate() {
         if let Some((label, slug)) = key(p) {
-            map.entry(label).or_insert_with(|| (slug, Vec::new())).1.push(i);
+            map.entry(label)
+                .or_insert_with(|| (slug, Vec::new()))
+                .1
+                .push(i);
         }
     }
     let mut groups: Vec<Group> = map
         .into_iter()
         .map(|(label, (slug, items))| Group { label, slug, items })
         .collect();
-    groups.sort_by(|a, b| b.items.len().cmp(&a.items.len()).then(a.label.cmp(&b.label)));
+    groups.sort_by(|a, b| {
+        b.items
+            .len()
+            .cmp(&a.items.len())
+            .then(a.label.cmp(&b.label))
+    });
     groups
 }
 
@@ -70,37 +139,43 @@ fn pub_date(d: chrono::NaiveDate) -> String {
 }
 
 fn crumbs(items: &[(&str, &str)], current: &str) -> Value {
-    let mut v: Vec<Value> = vec![json!({"title": "首页", "url": "/"})];
-    v.extend(items.iter().map(|(t, u)| json!({"title": t, "url": u})));
-    v.push(json!({"title": current}));
+    let mut v: Vec<Value> = vec![obj!({"title": "首页", "url": "/"})];
+    v.extend(items.iter().map(|(t, u)| obj!({"title": t, "url": u})));
+    v.push(obj!({"title": current}));
     Value::Array(v)
 }
 
 fn column(name: &str, ty: &str, nav: &str) -> Value {
-    json!({"name": name, "type": ty, "nav": nav})
+    obj!({"name": name, "type": ty, "nav": nav})
 }
 
 fn pagination(base: &str, page: usize, total: usize, items: usize) -> Value {
-    let url = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+    let url = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
     let lo = page.saturating_sub(3).max(1);
     let hi = (page + 3).min(total);
     let mut pages: Vec<Value> = Vec::new();
     if lo > 1 {
-        pages.push(json!({"n": 1, "url": url(1), "current": false}));
+        pages.push(obj!({"n": 1, "url": url(1), "current": false}));
         if lo > 2 {
-            pages.push(json!({"gap": true}));
+            pages.push(obj!({"gap": true}));
         }
     }
     for n in lo..=hi {
-        pages.push(json!({"n": n, "url": url(n), "current": n == page}));
+        pages.push(obj!({"n": n, "url": url(n), "current": n == page}));
     }
     if hi < total {
         if hi + 1 < total {
-            pages.push(json!({"gap": true}));
+            pages.push(obj!({"gap": true}));
         }
-        pages.push(json!({"n": total, "url": url(total), "current": false}));
+        pages.push(obj!({"n": total, "url": url(total), "current": false}));
     }
-    json!({
+    obj!({
         "current": page,
         "total": total,
         "items": items,
@@ -116,32 +191,32 @@ fn page_slice<T: Clone>(all: &[T], page: usize, per: usize) -> Vec<T> {
 }
 
 fn policy_row(p: &Policy) -> Value {
-    json!({
-        "title": p.title,
-        "url": p.url,
-        "index_no": p.index_no,
-        "doc_no": p.doc_no,
-        "issuer": p.issuer,
+    obj!({
+        "title": &p.title,
+        "url": &p.url,
+        "index_no": &p.index_no,
+        "doc_no": &p.doc_no,
+        "issuer": &p.issuer,
         "published": p.published.to_string(),
         "published_cn": cn_date(p.published),
         "validity": p.validity.label(),
         "validity_slug": p.validity.slug(),
-        "summary": p.summary,
-        "topic": p.topic,
-        "category": p.category,
+        "summary": &p.summary,
+        "topic": &p.topic,
+        "category": &p.category,
     })
 }
 
 fn interp_row(site: &Site, i: &Interpretation) -> Value {
-    json!({
-        "title": i.title,
-        "url": i.url,
-        "form": i.form,
+    obj!({
+        "title": &i.title,
+        "url": &i.url,
+        "form": &i.form,
         "published": i.published.to_string(),
         "published_cn": cn_date(i.published),
-        "interpreter": i.interpreter,
-        "summary": i.summary,
-        "policies": i.interprets.iter().map(|p| json!({"title": site.policies[*p].title, "url": site.policies[*p].url})).collect::<Vec<_>>(),
+        "interpreter": &i.interpreter,
+        "summary": &i.summary,
+        "policies": i.interprets.iter().map(|p| obj!({"title": &site.policies[*p].title, "url": &site.policies[*p].url})).collect::<Vec<_>>(),
     })
 }
 
@@ -165,7 +240,11 @@ impl<'a> Prepared<'a> {
                     g
                 },
             },
-            Facet { key: "issuer", name: "发文机关", groups: group_by(ps, |p| Some((p.issuer.clone(), hash_slug(&p.issuer)))) },
+            Facet {
+                key: "issuer",
+                name: "发文机关",
+                groups: group_by(ps, |p| Some((p.issuer.clone(), hash_slug(&p.issuer)))),
+            },
             Facet {
                 key: "topic",
                 name: "主题分类",
@@ -175,12 +254,21 @@ impl<'a> Prepared<'a> {
                 key: "validity",
                 name: "有效性",
                 groups: {
-                    let mut g = group_by(ps, |p| Some((p.validity.label().to_string(), p.validity.slug().to_string())));
+                    let mut g = group_by(ps, |p| {
+                        Some((
+                            p.validity.label().to_string(),
+                            p.validity.slug().to_string(),
+                        ))
+                    });
                     g.sort_by_key(|g| Validity::ALL.iter().position(|v| v.slug() == g.slug));
                     g
                 },
             },
-            Facet { key: "category", name: "公开目录", groups: group_by(ps, |p| Some((p.category.clone(), hash_slug(&p.category)))) },
+            Facet {
+                key: "category",
+                name: "公开目录",
+                groups: group_by(ps, |p| Some((p.category.clone(), hash_slug(&p.category)))),
+            },
         ];
         let mut forms = vec![Vec::new(); FORMS.len()];
         for (i, it) in site.interpretations.iter().enumerate() {
@@ -196,7 +284,11 @@ impl<'a> Prepared<'a> {
             catalog_facets: vec![4, 2, 1, 0],
             forms,
             policy_rows: ps.iter().map(policy_row).collect(),
-            interp_rows: site.interpretations.iter().map(|i| interp_row(site, i)).collect(),
+            interp_rows: site
+                .interpretations
+                .iter()
+                .map(|i| interp_row(site, i))
+                .collect(),
         }
     }
 
@@ -213,11 +305,11 @@ impl<'a> Prepared<'a> {
                 .enumerate()
                 .map(|(fi, f)| {
                     let facet = &self.facets[*f];
-                    json!({
+                    obj!({
                         "name": facet.name,
                         "key": facet.key,
-                        "groups": facet.groups.iter().enumerate().map(|(gi, g)| json!({
-                            "label": g.label,
+                        "groups": facet.groups.iter().enumerate().map(|(gi, g)| obj!({
+                            "label": &g.label,
                             "url": self.facet_url(section, *f, gi),
                             "count": g.items.len(),
                             "current": current == Some((fi, gi)),
@@ -229,7 +321,10 @@ impl<'a> Prepared<'a> {
     }
 
     fn rows_of(&self, items: &[usize], page: usize, per: usize) -> Vec<Value> {
-        page_slice(items, page, per).into_iter().map(|i| self.policy_rows[i].clone()).collect()
+        page_slice(items, page, per)
+            .into_iter()
+            .map(|i| self.policy_rows[i].clone())
+            .collect()
     }
 
     pub fn context(&self, job: &Job) -> Output {
@@ -238,15 +333,15 @@ impl<'a> Prepared<'a> {
             Job::Home => Output::Page {
                 template: "index.html",
                 url: "/".into(),
-                ctx: json!({
-                    "title": site.config.title,
+                ctx: obj!({
+                    "title": &site.config.title,
                     "column": column("首页", "首页", "home"),
                     "policies": self.policy_rows.iter().take(8).cloned().collect::<Vec<_>>(),
                     "interpretations": self.interp_rows.iter().take(6).cloned().collect::<Vec<_>>(),
-                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url, "kind_label": l.kind_label, "updated_cn": cn_date(l.updated)})).collect::<Vec<_>>(),
-                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url})).collect::<Vec<_>>(),
-                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
-                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("policies", 0, gi), "count": g.items.len()})).collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| obj!({"title": &l.title, "url": &l.url, "kind_label": &l.kind_label, "updated_cn": cn_date(l.updated)})).collect::<Vec<_>>(),
+                    "pages": site.pages.iter().map(|p| obj!({"title": &p.title, "url": &p.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
+                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| obj!({"label": &g.label, "url": self.facet_url("policies", 0, gi), "count": g.items.len()})).collect::<Vec<_>>(),
                     "counts": {"policies": site.policies.len(), "interpretations": site.interpretations.len(), "lists": site.lists.len()},
                 }),
             },
@@ -257,23 +352,37 @@ impl<'a> Prepared<'a> {
                 m.insert("written_cn".into(), json!(p.written.map(cn_date)));
                 m.insert("genre".into(), json!(p.genre));
                 m.insert("doc_type".into(), json!(p.doc_type));
-                m.insert("validity_changed_cn".into(), json!(p.validity_changed.map(cn_date)));
-                m.insert("replaced_by".into(), json!(p.replaced_by.map(|r| {
-                    let r = &site.policies[r];
-                    json!({"title": r.title, "url": r.url, "doc_no": r.doc_no})
-                })));
+                m.insert(
+                    "validity_changed_cn".into(),
+                    json!(p.validity_changed.map(cn_date)),
+                );
+                m.insert(
+                    "replaced_by".into(),
+                    json!(p.replaced_by.map(|r| {
+                        let r = &site.policies[r];
+                        obj!({"title": &r.title, "url": &r.url, "doc_no": &r.doc_no})
+                    })),
+                );
                 m.insert("attachments".into(), json!(p.attachments));
                 m.insert("body".into(), json!(p.body.html));
                 m.insert("toc".into(), json!(p.body.toc));
-                m.insert("interpretations".into(), Value::Array(p.interpretations.iter().map(|j| self.interp_rows[*j].clone()).collect()));
+                m.insert(
+                    "interpretations".into(),
+                    Value::Array(
+                        p.interpretations
+                            .iter()
+                            .map(|j| self.interp_rows[*j].clone())
+                            .collect(),
+                    ),
+                );
                 Output::Page {
                     template: "policy.html",
                     url: p.url.clone(),
-                    ctx: json!({
-                        "title": p.title,
+                    ctx: obj!({
+                        "title": &p.title,
                         "column": column("政策文件", "政策文件", "policies"),
                         "breadcrumb": crumbs(&[("政策文件", "/policies/")], &p.title),
-                        "article": {"title": p.title, "pubdate": pub_date(p.published), "source": p.issuer},
+                        "article": {"title": &p.title, "pubdate": pub_date(p.published), "source": &p.issuer},
                         "policy": view,
                     }),
                 }
@@ -285,16 +394,27 @@ impl<'a> Prepared<'a> {
                 m.insert("body".into(), json!(it.body.html));
                 m.insert("toc".into(), json!(it.body.toc));
                 m.insert("workdays_after".into(), json!(it.workdays_after));
-                m.insert("policies".into(), Value::Array(it.interprets.iter().map(|p| self.policy_rows[*p].clone()).collect()));
-                let source = it.interpreter.clone().unwrap_or_else(|| site.config.host_or_title());
+                m.insert(
+                    "policies".into(),
+                    Value::Array(
+                        it.interprets
+                            .iter()
+                            .map(|p| self.policy_rows[*p].clone())
+                            .collect(),
+                    ),
+                );
+                let source = it
+                    .interpreter
+                    .clone()
+                    .unwrap_or_else(|| site.config.host_or_title());
                 Output::Page {
                     template: "interpretation.html",
                     url: it.url.clone(),
-                    ctx: json!({
-                        "title": it.title,
+                    ctx: obj!({
+                        "title": &it.title,
                         "column": column("政策解读", "政策解读", "interpretations"),
                         "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &it.title),
-                        "article": {"title": it.title, "pubdate": pub_date(it.published), "source": source},
+                        "article": {"title": &it.title, "pubdate": pub_date(it.published), "source": source},
                         "interpretation": view,
                     }),
                 }
@@ -311,32 +431,48 @@ impl<'a> Prepared<'a> {
                 Output::Page {
                     template: "page.html",
                     url: p.url.clone(),
-                    ctx: json!({
-                        "title": p.title,
+                    ctx: obj!({
+                        "title": &p.title,
                         "column": column(&p.title, ty, nav),
                         "breadcrumb": if nav == "disclosure" { crumbs(&[("政府信息公开", "/disclosure/")], &p.title) } else { crumbs(&[], &p.title) },
-                        "page": {"title": p.title, "body": p.body.html, "toc": p.body.toc},
+                        "page": {"title": &p.title, "body": &p.body.html, "toc": &p.body.toc},
                     }),
                 }
             }
             Job::PolicyList { facet, page } => {
                 let (items, base, heading): (Vec<usize>, String, String) = match facet {
-                    None => ((0..site.policies.len()).collect(), "/policies/".into(), "政策文件库".into()),
+                    None => (
+                        (0..site.policies.len()).collect(),
+                        "/policies/".into(),
+                        "政策文件库".into(),
+                    ),
                     Some((fi, gi)) => {
                         let f = self.library_facets[*fi];
                         let g = &self.facets[f].groups[*gi];
-                        (g.items.clone(), self.facet_url("policies", f, *gi), format!("{}：{}", self.facets[f].name, g.label))
+                        (
+                            g.items.clone(),
+                            self.facet_url("policies", f, *gi),
+                            format!("{}：{}", self.facets[f].name, g.label),
+                        )
                     }
                 };
                 let total = items.len().div_ceil(POLICIES_PER_PAGE).max(1);
-                let url = if *page == 1 { base.clone() } else { format!("{base}page/{page}/") };
-                let title = if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() };
+                let url = if *page == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}page/{page}/")
+                };
+                let title = if *page > 1 {
+                    format!("{heading}（第{page}页）")
+                } else {
+                    heading.clone()
+                };
                 Output::Page {
                     template: "policy_list.html",
                     url,
-                    ctx: json!({
+                    ctx: obj!({
                         "title": title,
-                        "heading": heading,
+                        "heading": &heading,
                         "column": column("政策文件", "政策文件", "policies"),
                         "breadcrumb": if facet.is_some() { crumbs(&[("政策文件", "/policies/")], &heading) } else { crumbs(&[], "政策文件") },
                         "rows": self.rows_of(&items, *page, POLICIES_PER_PAGE),
@@ -348,22 +484,38 @@ impl<'a> Prepared<'a> {
             }
             Job::Catalog { facet, page } => {
                 let (items, base, heading): (Vec<usize>, String, String) = match facet {
-                    None => ((0..site.policies.len()).collect(), "/catalog/".into(), "信息公开目录".into()),
+                    None => (
+                        (0..site.policies.len()).collect(),
+                        "/catalog/".into(),
+                        "信息公开目录".into(),
+                    ),
                     Some((fi, gi)) => {
                         let f = self.catalog_facets[*fi];
                         let g = &self.facets[f].groups[*gi];
-                        (g.items.clone(), self.facet_url("catalog", f, *gi), format!("{}：{}", self.facets[f].name, g.label))
+                        (
+                            g.items.clone(),
+                            self.facet_url("catalog", f, *gi),
+                            format!("{}：{}", self.facets[f].name, g.label),
+                        )
                     }
                 };
                 let total = items.len().div_ceil(CATALOG_PER_PAGE).max(1);
-                let url = if *page == 1 { base.clone() } else { format!("{base}page/{page}/") };
-                let title = if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() };
+                let url = if *page == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}page/{page}/")
+                };
+                let title = if *page > 1 {
+                    format!("{heading}（第{page}页）")
+                } else {
+                    heading.clone()
+                };
                 Output::Page {
                     template: "catalog.html",
                     url,
-                    ctx: json!({
+                    ctx: obj!({
                         "title": title,
-                        "heading": heading,
+                        "heading": &heading,
                         "column": column("信息公开目录", "信息公开目录", "catalog"),
                         "breadcrumb": if facet.is_some() { crumbs(&[("信息公开目录", "/catalog/")], &heading) } else { crumbs(&[], "信息公开目录") },
                         "rows": self.rows_of(&items, *page, CATALOG_PER_PAGE),
@@ -378,7 +530,7 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .enumerate()
                     .map(|(fi, (name, slug))| {
-                        json!({
+                        obj!({
                             "name": name,
                             "url": format!("/interpretations/by-form/{slug}/"),
                             "count": self.forms[fi].len(),
@@ -391,7 +543,7 @@ impl<'a> Prepared<'a> {
                     None => Output::Page {
                         template: "interpretation_list.html",
                         url: "/interpretations/".into(),
-                        ctx: json!({
+                        ctx: obj!({
                             "title": "政策解读",
                             "heading": "政策解读",
                             "column": column("政策解读", "政策解读", "interpretations"),
@@ -407,10 +559,14 @@ impl<'a> Prepared<'a> {
                         let heading = format!("{}解读", FORMS[*fi].0);
                         Output::Page {
                             template: "interpretation_list.html",
-                            url: if *page == 1 { base.clone() } else { format!("{base}page/{page}/") },
-                            ctx: json!({
+                            url: if *page == 1 {
+                                base.clone()
+                            } else {
+                                format!("{base}page/{page}/")
+                            },
+                            ctx: obj!({
                                 "title": if *page > 1 { format!("{heading}（第{page}页）") } else { heading.clone() },
-                                "heading": heading,
+                                "heading": &heading,
                                 "column": column("政策解读", "政策解读", "interpretations"),
                                 "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &heading),
                                 "groups": groups,
@@ -425,20 +581,23 @@ impl<'a> Prepared<'a> {
             Job::ListIndex => {
                 let mut by_kind: BTreeMap<(usize, &str), Vec<Value>> = BTreeMap::new();
                 for l in &site.lists {
-                    let order = crate::ledger::KINDS.iter().position(|k| k.0 == l.kind).unwrap_or(99);
-                    by_kind.entry((order, l.kind_label.as_str())).or_default().push(json!({
-                        "title": l.title, "url": l.url, "department": l.department,
-                        "updated_cn": cn_date(l.updated), "count": l.items.len(), "kind_label": l.kind_label,
+                    let order = crate::ledger::KINDS
+                        .iter()
+                        .position(|k| k.0 == l.kind)
+                        .unwrap_or(99);
+                    by_kind.entry((order, l.kind_label.as_str())).or_default().push(obj!({
+                        "title": &l.title, "url": &l.url, "department": &l.department,
+                        "updated_cn": cn_date(l.updated), "count": l.items.len(), "kind_label": &l.kind_label,
                     }));
                 }
                 Output::Page {
                     template: "list_index.html",
                     url: "/lists/".into(),
-                    ctx: json!({
+                    ctx: obj!({
                         "title": "清单公开",
                         "column": column("清单公开", "信息公开目录", "lists"),
                         "breadcrumb": crumbs(&[], "清单公开"),
-                        "kinds": by_kind.into_iter().map(|((_, k), ls)| json!({"kind_label": k, "lists": ls})).collect::<Vec<_>>(),
+                        "kinds": by_kind.into_iter().map(|((_, k), ls)| obj!({"kind_label": k, "lists": ls})).collect::<Vec<_>>(),
                     }),
                 }
             }
@@ -448,7 +607,7 @@ impl<'a> Prepared<'a> {
             Job::ReportIndex => Output::Page {
                 template: "report_index.html",
                 url: "/reports/".into(),
-                ctx: json!({
+                ctx: obj!({
                     "title": "政府信息公开工作年度报告",
                     "column": column("信息公开年报", "信息公开年报", "reports"),
                     "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/")], "信息公开年报"),
@@ -461,11 +620,11 @@ impl<'a> Prepared<'a> {
                 Output::Page {
                     template: "report.html",
                     url: r.url.clone(),
-                    ctx: json!({
-                        "title": title,
+                    ctx: obj!({
+                        "title": &title,
                         "column": column("信息公开年报", "信息公开年报", "reports"),
                         "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/"), ("信息公开年报", "/reports/")], &format!("{}年年报", r.year)),
-                        "article": {"title": title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title()},
+                        "article": {"title": &title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title()},
                         "report": r,
                     }),
                 }
@@ -473,56 +632,92 @@ impl<'a> Prepared<'a> {
             Job::Disclosure => Output::Page {
                 template: "disclosure.html",
                 url: "/disclosure/".into(),
-                ctx: json!({
+                ctx: obj!({
                     "title": "政府信息公开",
                     "column": column("政府信息公开", "信息公开目录", "disclosure"),
                     "breadcrumb": crumbs(&[], "政府信息公开"),
-                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url, "slug": p.slug})).collect::<Vec<_>>(),
-                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
-                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
-                    "categories": self.facets[4].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("catalog", 4, gi), "count": g.items.len()})).collect::<Vec<_>>(),
+                    "pages": site.pages.iter().map(|p| obj!({"title": &p.title, "url": &p.url, "slug": &p.slug})).collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| obj!({"title": &l.title, "url": &l.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
+                    "categories": self.facets[4].groups.iter().enumerate().map(|(gi, g)| obj!({"label": &g.label, "url": self.facet_url("catalog", 4, gi), "count": g.items.len()})).collect::<Vec<_>>(),
                 }),
             },
             Job::Search => Output::Page {
                 template: "search.html",
                 url: "/search/".into(),
-                ctx: json!({
+                ctx: obj!({
                     "title": "站内搜索",
                     "column": column("站内搜索", "首页", ""),
                     "breadcrumb": crumbs(&[], "站内搜索"),
-                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| json!({"label": g.label, "url": self.facet_url("policies", 0, gi)})).collect::<Vec<_>>(),
+                    "years": self.facets[0].groups.iter().enumerate().map(|(gi, g)| obj!({"label": &g.label, "url": self.facet_url("policies", 0, gi)})).collect::<Vec<_>>(),
                 }),
             },
             Job::Sitemap => Output::Page {
                 template: "sitemap.html",
                 url: "/sitemap/".into(),
-                ctx: json!({
+                ctx: obj!({
                     "title": "网站地图",
                     "column": column("网站地图", "首页", ""),
                     "breadcrumb": crumbs(&[], "网站地图"),
-                    "pages": site.pages.iter().map(|p| json!({"title": p.title, "url": p.url})).collect::<Vec<_>>(),
-                    "lists": site.lists.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
-                    "reports": site.reports.iter().rev().map(|r| json!({"year": r.year, "url": r.url})).collect::<Vec<_>>(),
+                    "pages": site.pages.iter().map(|p| obj!({"title": &p.title, "url": &p.url})).collect::<Vec<_>>(),
+                    "lists": site.lists.iter().map(|l| obj!({"title": &l.title, "url": &l.url})).collect::<Vec<_>>(),
+                    "reports": site.reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
                     "library_facets": self.facet_nav("policies", &self.library_facets, None),
                     "catalog_facets": self.facet_nav("catalog", &self.catalog_facets[..1], None),
-                    "forms": FORMS.iter().enumerate().filter(|(fi, _)| !self.forms[*fi].is_empty()).map(|(_, (n, s))| json!({"name": n, "url": format!("/interpretations/by-form/{s}/")})).collect::<Vec<_>>(),
+                    "forms": FORMS.iter().enumerate().filter(|(fi, _)| !self.forms[*fi].is_empty()).map(|(_, (n, s))| obj!({"name": n, "url": format!("/interpretations/by-form/{s}/")})).collect::<Vec<_>>(),
                 }),
             },
             Job::NotFound => Output::Page {
                 template: "404.html",
                 url: "/404.html".into(),
-                ctx: json!({
+                ctx: obj!({
                     "title": "页面不存在",
                     "column": column("页面不存在", "首页", ""),
                     "breadcrumb": crumbs(&[], "页面不存在"),
                 }),
             },
             Job::Feeds => {
-                let pe: Vec<feeds::Entry> = site.policies.iter().take(50).map(|p| feeds::Entry { title: &p.title, url: &p.url, date: p.published, summary: &p.summary, author: &p.issuer }).collect();
-                let ie: Vec<feeds::Entry> = site.interpretations.iter().take(50).map(|p| feeds::Entry { title: &p.title, url: &p.url, date: p.published, summary: &p.summary, author: p.interpreter.as_deref().unwrap_or("") }).collect();
+                let pe: Vec<feeds::Entry> = site
+                    .policies
+                    .iter()
+                    .take(50)
+                    .map(|p| feeds::Entry {
+                        title: &p.title,
+                        url: &p.url,
+                        date: p.published,
+                        summary: &p.summary,
+                        author: &p.issuer,
+                    })
+                    .collect();
+                let ie: Vec<feeds::Entry> = site
+                    .interpretations
+                    .iter()
+                    .take(50)
+                    .map(|p| feeds::Entry {
+                        title: &p.title,
+                        url: &p.url,
+                        date: p.published,
+                        summary: &p.summary,
+                        author: p.interpreter.as_deref().unwrap_or(""),
+                    })
+                    .collect();
                 Output::Raw(vec![
-                    ("policies/atom.xml".into(), feeds::atom(site, "政策文件", "/policies/atom.xml", "/policies/", &pe).into_bytes()),
-                    ("interpretations/atom.xml".into(), feeds::atom(site, "政策解读", "/interpretations/atom.xml", "/interpretations/", &ie).into_bytes()),
+                    (
+                        "policies/atom.xml".into(),
+                        feeds::atom(site, "政策文件", "/policies/atom.xml", "/policies/", &pe)
+                            .into_bytes(),
+                    ),
+                    (
+                        "interpretations/atom.xml".into(),
+                        feeds::atom(
+                            site,
+                            "政策解读",
+                            "/interpretations/atom.xml",
+                            "/interpretations/",
+                            &ie,
+                        )
+                        .into_bytes(),
+                    ),
                 ])
             }
             Job::SitemapXml => {
@@ -535,9 +730,15 @@ impl<'a> Prepared<'a> {
                     })
                     .collect();
                 urls.sort();
-                Output::Raw(vec![("sitemap.xml".into(), feeds::sitemap_xml(site, &urls).into_bytes())])
+                Output::Raw(vec![(
+                    "sitemap.xml".into(),
+                    feeds::sitemap_xml(site, &urls).into_bytes(),
+                )])
             }
-            Job::Robots => Output::Raw(vec![("robots.txt".into(), feeds::robots(site).into_bytes())]),
+            Job::Robots => Output::Raw(vec![(
+                "robots.txt".into(),
+                feeds::robots(site).into_bytes(),
+            )]),
         }
     }
 
@@ -545,27 +746,106 @@ impl<'a> Prepared<'a> {
     fn url_and_date(&self, job: &Job) -> Option<(String, Option<chrono::NaiveDate>)> {
         let site = self.site;
         Some(match job {
-            Job::Policy(i) => (site.policies[*i].url.clone(), Some(site.policies[*i].published)),
-            Job::Interpretation(i) => (site.interpretations[*i].url.clone(), Some(site.interpretations[*i].published)),
-            Job::ListItem { list, item } => (format!("{}{}/", site.lists[*list].url, crate::validate::encode_path(&site.lists[*list].items[*item].slug)), None),
+            Job::Policy(i) => (
+                site.policies[*i].url.clone(),
+                Some(site.policies[*i].published),
+            ),
+            Job::Interpretation(i) => (
+                site.interpretations[*i].url.clone(),
+                Some(site.interpretations[*i].published),
+            ),
+            Job::ListItem { list, item } => (
+                format!(
+                    "{}{}/",
+                    site.lists[*list].url,
+                    crate::validate::encode_path(&site.lists[*list].items[*item].slug)
+                ),
+                None,
+            ),
             Job::List { list, page } => {
                 let l = &site.lists[*list];
-                (if *page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) }, Some(l.updated))
+                (
+                    if *page == 1 {
+                        l.url.clone()
+                    } else {
+                        format!("{}page/{page}/", l.url)
+                    },
+                    Some(l.updated),
+                )
             }
+            other => (self.page_url(other)?, None),
+        })
+    }
+
+    /// URL of a page job, computed without building its context (the same URL
+    /// [`Prepared::context`] gives it); `None` for jobs that write files directly.
+    pub fn page_url(&self, job: &Job) -> Option<String> {
+        let site = self.site;
+        let paged = |base: String, page: usize| {
+            if page == 1 {
+                base
+            } else {
+                format!("{base}page/{page}/")
+            }
+        };
+        Some(match job {
+            Job::Home => "/".into(),
+            Job::Policy(i) => site.policies[*i].url.clone(),
+            Job::Interpretation(i) => site.interpretations[*i].url.clone(),
+            Job::Page(i) => site.pages[*i].url.clone(),
+            Job::PolicyList { facet, page } => paged(
+                match facet {
+                    None => "/policies/".into(),
+                    Some((fi, gi)) => self.facet_url("policies", self.library_facets[*fi], *gi),
+                },
+                *page,
+            ),
+            Job::Catalog { facet, page } => paged(
+                match facet {
+                    None => "/catalog/".into(),
+                    Some((fi, gi)) => self.facet_url("catalog", self.catalog_facets[*fi], *gi),
+                },
+                *page,
+            ),
+            Job::InterpretationList { form: None, .. } => "/interpretations/".into(),
+            Job::InterpretationList {
+                form: Some(fi),
+                page,
+            } => paged(
+                format!("/interpretations/by-form/{}/", form_slug(*fi)),
+                *page,
+            ),
+            Job::ListIndex => "/lists/".into(),
+            Job::List { list, page } => paged(site.lists[*list].url.clone(), *page),
+            Job::ListItem { list, item } => {
+                let l = &site.lists[*list];
+                format!(
+                    "{}{}/",
+                    l.url,
+                    crate::validate::encode_path(&l.items[*item].slug)
+                )
+            }
+            Job::ReportIndex => "/reports/".into(),
+            Job::Report(i) => site.reports[*i].url.clone(),
+            Job::Disclosure => "/disclosure/".into(),
+            Job::Search => "/search/".into(),
+            Job::Sitemap => "/sitemap/".into(),
+            Job::NotFound => "/404.html".into(),
             Job::Feeds | Job::SitemapXml | Job::Robots | Job::ListDownloads(_) => return None,
-            other => match self.context(other) {
-                Output::Page { url, .. } => (url, None),
-                Output::Raw(_) => return None,
-            },
         })
     }
 
     fn list_page(&self, l: &Ledger, page: usize) -> Output {
         let total = l.items.len().div_ceil(ROWS_PER_PAGE).max(1);
-        let url = if page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) };
+        let url = if page == 1 {
+            l.url.clone()
+        } else {
+            format!("{}page/{page}/", l.url)
+        };
         let cols: Vec<&crate::ledger::Column> = l.columns.iter().filter(|c| c.in_table).collect();
         let items = page_slice(&l.items, page, ROWS_PER_PAGE);
-        let merge = |key: &str| l.kind == "tasks" && (key == "task" || key == "lead");
+        let merge =
+            |key: &str| l.kind == "tasks" && (key == "seq" || key == "task" || key == "lead");
         // Rowspans for merged cells: consecutive equal values within this page (and group).
         let mut rows: Vec<Value> = Vec::new();
         let mut spans: Vec<Vec<usize>> = vec![vec![1; cols.len()]; items.len()];
@@ -590,42 +870,47 @@ impl<'a> Prepared<'a> {
         }
         let mut last_group: Option<String> = None;
         for (ri, it) in items.iter().enumerate() {
-            let group = match it.values.get("group") {
-                Some(g) => Some(g.display()),
-                None => None,
+            let group = it.values.get("group").map(Cell::display);
+            let group_start = if group != last_group && group.is_some() {
+                group.clone()
+            } else {
+                None
             };
-            let group_start = if group != last_group && group.is_some() { group.clone() } else { None };
             last_group = group;
-            rows.push(json!({
+            rows.push(obj!({
                 "url": format!("{}{}/", l.url, crate::validate::encode_path(&it.slug)),
                 "position": it.position,
                 "group_start": group_start,
                 "overdue": it.overdue,
                 "due_cn": it.due.map(cn_date),
                 "status": it.values.get("status").map(Cell::display),
-                "cells": cols.iter().enumerate().map(|(ci, c)| json!({
-                    "key": c.key,
+                "cells": cols.iter().enumerate().map(|(ci, c)| obj!({
+                    "key": &c.key,
                     "text": it.values.get(&c.key).map(Cell::display).unwrap_or_default(),
                     "rowspan": spans[ri][ci],
                 })).collect::<Vec<_>>(),
             }));
         }
-        let title = if page > 1 { format!("{}（第{page}页）", l.title) } else { l.title.clone() };
+        let title = if page > 1 {
+            format!("{}（第{page}页）", l.title)
+        } else {
+            l.title.clone()
+        };
         Output::Page {
             template: "list.html",
             url,
-            ctx: json!({
+            ctx: obj!({
                 "title": title,
                 "column": column(&l.kind_label, "信息公开目录", "lists"),
                 "breadcrumb": crumbs(&[("清单公开", "/lists/")], &l.title),
                 "list": {
-                    "title": l.title, "kind": l.kind, "kind_label": l.kind_label, "department": l.department,
-                    "updated_cn": cn_date(l.updated), "description": l.description, "count": l.items.len(),
-                    "summary": l.summary, "url": l.url,
+                    "title": &l.title, "kind": &l.kind, "kind_label": &l.kind_label, "department": &l.department,
+                    "updated_cn": cn_date(l.updated), "description": &l.description, "count": l.items.len(),
+                    "summary": &l.summary, "url": &l.url,
                     "csv": format!("/lists/{}.csv", crate::validate::encode_path(&l.stem)),
                     "json": format!("/lists/{}.json", crate::validate::encode_path(&l.stem)),
                 },
-                "columns": cols.iter().map(|c| json!({"key": c.key, "label": c.label})).collect::<Vec<_>>(),
+                "columns": cols.iter().map(|c| obj!({"key": &c.key, "label": &c.label})).collect::<Vec<_>>(),
                 "rows": rows,
                 "pagination": pagination(&l.url, page, total, l.items.len()),
                 "is_tasks": l.kind == "tasks",
@@ -641,21 +926,25 @@ impl<'a> Prepared<'a> {
             .unwrap_or_else(|| format!("第{}项", it.position));
         let title = format!("{name} - {}", l.title);
         let page = i / ROWS_PER_PAGE + 1;
-        let back = if page == 1 { l.url.clone() } else { format!("{}page/{page}/", l.url) };
-        let link = |j: usize| json!({"url": format!("{}{}/", l.url, crate::validate::encode_path(&l.items[j].slug)), "position": l.items[j].position});
+        let back = if page == 1 {
+            l.url.clone()
+        } else {
+            format!("{}page/{page}/", l.url)
+        };
+        let link = |j: usize| obj!({"url": format!("{}{}/", l.url, crate::validate::encode_path(&l.items[j].slug)), "position": l.items[j].position});
         Output::Page {
             template: "list_item.html",
             url: format!("{}{}/", l.url, crate::validate::encode_path(&it.slug)),
-            ctx: json!({
+            ctx: obj!({
                 "title": title,
-                "heading": name,
+                "heading": &name,
                 "column": column(&l.kind_label, "信息公开目录", "lists"),
                 "breadcrumb": crumbs(&[("清单公开", "/lists/"), (&l.title, &l.url)], &name),
-                "list": {"title": l.title, "url": l.url, "kind_label": l.kind_label, "department": l.department, "updated_cn": cn_date(l.updated)},
+                "list": {"title": &l.title, "url": &l.url, "kind_label": &l.kind_label, "department": &l.department, "updated_cn": cn_date(l.updated)},
                 "back": back,
                 "prev": if i > 0 { link(i - 1) } else { Value::Null },
                 "next": if i + 1 < l.items.len() { link(i + 1) } else { Value::Null },
-                "fields": l.columns.iter().filter_map(|c| it.values.get(&c.key).map(|v| json!({"label": c.label, "text": v.display()}))).collect::<Vec<_>>(),
+                "fields": l.columns.iter().filter_map(|c| it.values.get(&c.key).map(|v| obj!({"label": &c.label, "text": v.display()}))).collect::<Vec<_>>(),
                 "item": {"position": it.position, "overdue": it.overdue, "due_cn": it.due.map(cn_date), "is_task": l.kind == "tasks"},
             }),
         }
@@ -675,7 +964,11 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
         let _ = w.write_record(&header);
         for it in &l.items {
             let mut rec: Vec<String> = vec![it.position.to_string()];
-            rec.extend(l.columns.iter().map(|c| it.values.get(&c.key).map(Cell::display).unwrap_or_default()));
+            rec.extend(
+                l.columns
+                    .iter()
+                    .map(|c| it.values.get(&c.key).map(Cell::display).unwrap_or_default()),
+            );
             if l.kind == "tasks" {
                 rec.push(it.due.map(|d| d.to_string()).unwrap_or_default());
                 rec.push(if it.overdue { "是" } else { "否" }.into());
@@ -690,10 +983,21 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
         .map(|it| {
             let mut m = Map::new();
             m.insert("position".into(), json!(it.position));
-            m.insert("url".into(), json!(format!("{}{}{}/", site.config.base_url, l.url, crate::validate::encode_path(&it.slug))));
+            m.insert(
+                "url".into(),
+                json!(format!(
+                    "{}{}{}/",
+                    site.config.base_url,
+                    l.url,
+                    crate::validate::encode_path(&it.slug)
+                )),
+            );
             for c in &l.columns {
                 if let Some(v) = it.values.get(&c.key) {
-                    m.insert(c.key.clone(), serde_json::to_value(v).unwrap_or(Value::Null));
+                    m.insert(
+                        c.key.clone(),
+                        serde_json::to_value(v).unwrap_or(Value::Null),
+                    );
                 }
             }
             if l.kind == "tasks" {
@@ -703,13 +1007,13 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
             Value::Object(m)
         })
         .collect();
-    let doc = json!({
-        "title": l.title,
-        "kind": l.kind,
-        "kind_label": l.kind_label,
-        "department": l.department,
+    let doc = obj!({
+        "title": &l.title,
+        "kind": &l.kind,
+        "kind_label": &l.kind_label,
+        "department": &l.department,
         "updated": l.updated.to_string(),
-        "columns": l.columns.iter().map(|c| json!({"key": c.key, "label": c.label})).collect::<Vec<_>>(),
+        "columns": l.columns.iter().map(|c| obj!({"key": &c.key, "label": &c.label})).collect::<Vec<_>>(),
         "items": items,
     });
     let json_bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
@@ -717,4 +1021,28 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
         (format!("lists/{}.csv", l.stem), csv_bytes),
         (format!("lists/{}.json", l.stem), json_bytes),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `page_url` (used for sitemap.xml and the build cache) agrees with `context` on every job.
+    #[test]
+    fn page_url_matches_context() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::source::load(root).expect("demo site loads");
+        let (site, _) = crate::validate::validate(loaded, &crate::validate::Options::from_env());
+        let p = Prepared::new(&site);
+        let jobs = super::super::plan(&p);
+        assert!(jobs.len() > 50);
+        for job in &jobs {
+            match p.context(job) {
+                Output::Page { url, .. } => {
+                    assert_eq!(p.page_url(job).as_deref(), Some(url.as_str()), "{job:?}")
+                }
+                Output::Raw(_) => assert_eq!(p.page_url(job), None, "{job:?}"),
+            }
+        }
+    }
 }

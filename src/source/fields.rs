@@ -78,7 +78,10 @@ impl<'a> Fields<'a> {
 
     /// Byte offset of a key (or the table's start when the key is not written).
     pub fn pos(&self, key: &str) -> usize {
-        self.positions.get(key).copied().unwrap_or(self.region.start)
+        self.positions
+            .get(key)
+            .copied()
+            .unwrap_or(self.region.start)
     }
 
     fn prefix(&self) -> String {
@@ -102,9 +105,12 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
-        let d = Diagnostic::error("E-MISSING-KEY", format!("{}缺少必填字段 `{key}`", self.prefix()))
-            .at(self.path, self.text, self.region.start)
-            .with_hint(format!("添加一行 `{key} = …`"));
+        let d = Diagnostic::error(
+            "E-MISSING-KEY",
+            format!("{}缺少必填字段 `{key}`", self.prefix()),
+        )
+        .at(self.path, self.text, self.region.start)
+        .with_hint(format!("添加一行 `{key} = …`"));
         self.diags.push(d);
     }
 
@@ -300,7 +306,12 @@ impl<'a> Fields<'a> {
                 Some(c) => format!("是不是 `{c}`？可用字段：{}", allowed.join(", ")),
                 None => format!("可用字段：{}", allowed.join(", ")),
             };
-            self.error("E-UNKNOWN-KEY", &key, format!("未知字段 `{key}`"), Some(hint));
+            self.error(
+                "E-UNKNOWN-KEY",
+                &key,
+                format!("未知字段 `{key}`"),
+                Some(hint),
+            );
         }
         self.diags
     }

@@ -31,7 +31,10 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
     let fm_start = start + first_end;
     let mut pos = fm_start;
     while pos < text.len() {
-        let line_end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let line_end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         if text[pos..line_end].trim_end() == "+++" {
             return Ok(Split {
                 front_matter: fm_start..pos,

@@ -149,9 +149,8 @@ pub fn is_safe_segment(s: &str) -> bool {
 /// convert it.
 pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
     let path = rel_path(root, abs);
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error("E-IO", format!("无法读取文件：{e}")).in_file(&path)
-    })?;
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error("E-IO", format!("无法读取文件：{e}")).in_file(&path))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile { path, text }),
         Err(e) => {
@@ -209,7 +208,8 @@ pub enum Item {
 
 /// Loads a site folder.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    let root_meta = std::fs::metadata(root).map_err(|e| LoadError::Unreadable(root.to_path_buf(), e))?;
+    let root_meta =
+        std::fs::metadata(root).map_err(|e| LoadError::Unreadable(root.to_path_buf(), e))?;
     if !root_meta.is_dir() {
         return Err(LoadError::Unreadable(
             root.to_path_buf(),
@@ -264,9 +264,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 }
 
 fn unsafe_path_diag(path: &str) -> Diagnostic {
-    Diagnostic::error("E-UNSAFE-PATH", format!("文件名不安全：{}", path.escape_debug()))
-        .in_file(path)
-        .with_hint("文件名和目录名不能包含 ..、/、\\ 或控制字符")
+    Diagnostic::error(
+        "E-UNSAFE-PATH",
+        format!("文件名不安全：{}", path.escape_debug()),
+    )
+    .in_file(path)
+    .with_hint("文件名和目录名不能包含 ..、/、\\ 或控制字符")
 }
 
 /// Loads one file under `content/` (what [`load`] does for each; `serve` reloads single files).
@@ -277,7 +280,10 @@ pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnos
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let rel_to_root = rel_path(root, abs);
-    if segments.iter().any(|s| !is_safe_segment(s) || s.contains('\u{fffd}')) {
+    if segments
+        .iter()
+        .any(|s| !is_safe_segment(s) || s.contains('\u{fffd}'))
+    {
         return Err(unsafe_path_diag(&rel_to_root));
     }
     let top = segments.first().map(String::as_str).unwrap_or("");
@@ -317,14 +323,18 @@ pub fn parse_doc(section: Section, file: SourceFile, stem: String) -> Result<Raw
     let split = match frontmatter::split(&file.text) {
         Ok(s) => s,
         Err(frontmatter::SplitError::NoOpening) => {
-            return Err(Diagnostic::error("E-FRONTMATTER", "文件缺少 +++ 开头的 TOML 头部信息")
-                .at(&file.path, &file.text, 0)
-                .with_hint("文件第一行应为 +++，接着是 title = \"…\" 等字段，再以 +++ 结束"))
+            return Err(
+                Diagnostic::error("E-FRONTMATTER", "文件缺少 +++ 开头的 TOML 头部信息")
+                    .at(&file.path, &file.text, 0)
+                    .with_hint("文件第一行应为 +++，接着是 title = \"…\" 等字段，再以 +++ 结束"),
+            )
         }
         Err(frontmatter::SplitError::NoClosing(at)) => {
-            return Err(Diagnostic::error("E-FRONTMATTER", "头部信息没有结束的 +++ 行")
-                .at(&file.path, &file.text, at.saturating_sub(1))
-                .with_hint("在头部字段之后加一行 +++"))
+            return Err(
+                Diagnostic::error("E-FRONTMATTER", "头部信息没有结束的 +++ 行")
+                    .at(&file.path, &file.text, at.saturating_sub(1))
+                    .with_hint("在头部字段之后加一行 +++"),
+            )
         }
     };
     let fm = &file.text[split.front_matter.clone()];

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-pub use memo::Memo;
+pub use memo::{Env, Memo};
 
 /// Settings that do not come from the content.
 #[derive(Debug, Clone)]
@@ -60,8 +60,15 @@ pub const POLICY_KEYS: &[&str] = &[
     "summary",
     "attachments",
 ];
-pub const INTERPRETATION_KEYS: &[&str] =
-    &["title", "interprets", "published", "form", "interpreter", "disclosure", "summary"];
+pub const INTERPRETATION_KEYS: &[&str] = &[
+    "title",
+    "interprets",
+    "published",
+    "form",
+    "interpreter",
+    "disclosure",
+    "summary",
+];
 pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary"];
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
 pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
@@ -152,10 +159,16 @@ fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>
     let category = f.string("category", true);
     let public = disclosure(&mut f, true);
     let validity = f
-        .one_of("validity", false, &["现行有效", "已修改", "已废止", "已失效"])
+        .one_of(
+            "validity",
+            false,
+            &["现行有效", "已修改", "已废止", "已失效"],
+        )
         .and_then(|v| Validity::parse(&v))
         .unwrap_or(Validity::InForce);
-    let doc_type = f.one_of("doc_type", false, DOC_TYPES).unwrap_or_else(|| "其他文件".into());
+    let doc_type = f
+        .one_of("doc_type", false, DOC_TYPES)
+        .unwrap_or_else(|| "其他文件".into());
     let validity_changed = f.date("validity_changed", false);
     let replaced_by = f.string("replaced_by", false);
     let summary = f.string("summary", false);
@@ -186,7 +199,10 @@ fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>
         f.error(
             "E-VALIDITY-DATE",
             "validity",
-            format!("有效性为“{}”，但缺少有效性变更日期 validity_changed", validity.label()),
+            format!(
+                "有效性为“{}”，但缺少有效性变更日期 validity_changed",
+                validity.label()
+            ),
             Some("添加 validity_changed = 2017-01-01（文件修改、废止或失效的日期）".into()),
         );
     }
@@ -210,25 +226,27 @@ fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>
     }
     let diags = f.finish(POLICY_KEYS);
     let draft = match (title, index_no, issuer, published, category) {
-        (Some(title), Some(index_no), Some(issuer), Some(published), Some(category)) => Some(PolicyDraft {
-            raw,
-            public,
-            title,
-            index_no,
-            doc_no,
-            issuer,
-            written,
-            published,
-            topic,
-            genre,
-            category,
-            validity,
-            doc_type,
-            validity_changed,
-            replaced_by,
-            summary,
-            attachments,
-        }),
+        (Some(title), Some(index_no), Some(issuer), Some(published), Some(category)) => {
+            Some(PolicyDraft {
+                raw,
+                public,
+                title,
+                index_no,
+                doc_no,
+                issuer,
+                written,
+                published,
+                topic,
+                genre,
+                category,
+                validity,
+                doc_type,
+                validity_changed,
+                replaced_by,
+                summary,
+                attachments,
+            })
+        }
         _ => None,
     };
     (draft, diags)
@@ -241,7 +259,10 @@ fn attachments(f: &mut Fields) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let ok = match v {
         toml::Value::Array(a) => a.iter().all(|item| match item {
-            toml::Value::Table(t) => match (t.get("title").and_then(|v| v.as_str()), t.get("file").and_then(|v| v.as_str())) {
+            toml::Value::Table(t) => match (
+                t.get("title").and_then(|v| v.as_str()),
+                t.get("file").and_then(|v| v.as_str()),
+            ) {
                 (Some(title), Some(file)) if t.len() == 2 => {
                     out.push((title.to_string(), file.to_string()));
                     true
@@ -264,12 +285,19 @@ fn attachments(f: &mut Fields) -> Vec<(String, String)> {
 }
 
 fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
-    let mut f = Fields::new(&raw.file.path, &raw.file.text, raw.front_matter.clone(), &raw.table);
+    let mut f = Fields::new(
+        &raw.file.path,
+        &raw.file.text,
+        raw.front_matter.clone(),
+        &raw.table,
+    );
     let title = f.string("title", true);
     let interprets = f.string_list("interprets", true);
     let published = f.date("published", true);
     let forms: Vec<&str> = FORMS.iter().map(|f| f.0).collect();
-    let form = f.one_of("form", false, &forms).unwrap_or_else(|| "文字".into());
+    let form = f
+        .one_of("form", false, &forms)
+        .unwrap_or_else(|| "文字".into());
     let interpreter = f.string("interpreter", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
@@ -291,7 +319,12 @@ fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
 }
 
 fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
-    let mut f = Fields::new(&raw.file.path, &raw.file.text, raw.front_matter.clone(), &raw.table);
+    let mut f = Fields::new(
+        &raw.file.path,
+        &raw.file.text,
+        raw.front_matter.clone(),
+        &raw.table,
+    );
     let title = f.string("title", true);
     let slug = f.string("slug", false);
     let public = disclosure(&mut f, false);
@@ -311,7 +344,12 @@ fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
     };
     let diags = f.finish(PAGE_KEYS);
     let draft = match (title, slug) {
-        (Some(title), Some(slug)) => Some(PageDraft { raw, title, slug, summary }),
+        (Some(title), Some(slug)) => Some(PageDraft {
+            raw,
+            title,
+            slug,
+            summary,
+        }),
         _ => None,
     };
     (draft, public, diags)
@@ -331,6 +369,37 @@ fn summary_of(given: Option<String>, body: &Body) -> String {
         } else {
             p.clone()
         }
+    })
+}
+
+/// Renders one document's body and runs the checks on its text (personal data, Word
+/// debris): what `validate` does for every published document, memoized in `memo`. `serve`
+/// also uses it to preview a body edit before the whole site is validated again.
+pub fn body_of(
+    raw: &RawDoc,
+    links: &Links,
+    allow_personal: bool,
+    memo: &Memo,
+    env: Env,
+) -> Arc<markdown::Rendered> {
+    let dir = match raw.stem.rfind('/') {
+        Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
+        None => raw.section.dir().to_string(),
+    };
+    memo.markdown(raw, &dir, env, || {
+        let mut r = markdown::render(
+            &raw.file.path,
+            &raw.file.text,
+            raw.body.clone(),
+            &dir,
+            links,
+        );
+        if !allow_personal {
+            r.diags
+                .extend(personal_data(&raw.file.path, &raw.file.text));
+        }
+        r.diags.extend(private_use(&raw.file.path, &raw.file.text));
+        r
     })
 }
 
@@ -354,7 +423,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         ..
     } = loaded;
     let mut diags = load_diags.clone();
-    let calendar = Calendar::official().with_extra(&config.check.extra_workdays, &config.check.extra_holidays);
+    let calendar =
+        Calendar::official().with_extra(&config.check.extra_workdays, &config.check.extra_holidays);
 
     // Front matter of every document.
     let mut policy_drafts = Vec::new();
@@ -405,22 +475,32 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     for p in &policy_drafts {
         if let Some(first) = seen.insert(&p.index_no, &p.raw.file.path) {
             diags.push(
-                key_diag(p.raw, "E-DUPLICATE-INDEX-NO", "index_no", format!("索引号 {} 重复", p.index_no))
-                    .with_hint(format!("已在 {first} 中使用；每个文件的索引号必须唯一")),
+                key_diag(
+                    p.raw,
+                    "E-DUPLICATE-INDEX-NO",
+                    "index_no",
+                    format!("索引号 {} 重复", p.index_no),
+                )
+                .with_hint(format!("已在 {first} 中使用；每个文件的索引号必须唯一")),
             );
         }
     }
     let all_index: HashSet<String> = policy_drafts.iter().map(|p| p.index_no.clone()).collect();
 
     // Only 主动公开 documents go on; newest first.
-    let mut policy_drafts: Vec<PolicyDraft> = policy_drafts.into_iter().filter(|p| p.public).collect();
+    let mut policy_drafts: Vec<PolicyDraft> =
+        policy_drafts.into_iter().filter(|p| p.public).collect();
     policy_drafts.sort_by(|a, b| (b.published, &b.index_no).cmp(&(a.published, &a.index_no)));
-    let mut interp_drafts: Vec<InterpDraft> = interp_drafts.into_iter().filter(|p| p.public).collect();
+    let mut interp_drafts: Vec<InterpDraft> =
+        interp_drafts.into_iter().filter(|p| p.public).collect();
     interp_drafts.sort_by(|a, b| (b.published, &b.raw.stem).cmp(&(a.published, &a.raw.stem)));
     page_drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
 
-    let policy_by_index: HashMap<&str, usize> =
-        policy_drafts.iter().enumerate().map(|(i, p)| (p.index_no.as_str(), i)).collect();
+    let policy_by_index: HashMap<&str, usize> = policy_drafts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.index_no.as_str(), i))
+        .collect();
 
     // Page slugs: unique, not a section of the site.
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
@@ -429,14 +509,24 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         let first_seg = p.slug.split('/').next().unwrap_or("");
         if RESERVED.contains(&first_seg) {
             diags.push(
-                key_diag(p.raw, "E-SLUG-CONFLICT", "slug", format!("slug `{}` 与网站栏目冲突", p.slug))
-                    .with_hint(format!("不能使用：{}", RESERVED.join("、"))),
+                key_diag(
+                    p.raw,
+                    "E-SLUG-CONFLICT",
+                    "slug",
+                    format!("slug `{}` 与网站栏目冲突", p.slug),
+                )
+                .with_hint(format!("不能使用：{}", RESERVED.join("、"))),
             );
             page_ok[i] = false;
         } else if let Some(first) = slugs.insert(&p.slug, &p.raw.file.path) {
             diags.push(
-                key_diag(p.raw, "E-SLUG-CONFLICT", "slug", format!("slug `{}` 重复", p.slug))
-                    .with_hint(format!("已在 {first} 中使用")),
+                key_diag(
+                    p.raw,
+                    "E-SLUG-CONFLICT",
+                    "slug",
+                    format!("slug `{}` 重复", p.slug),
+                )
+                .with_hint(format!("已在 {first} 中使用")),
             );
             page_ok[i] = false;
         }
@@ -445,7 +535,10 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     // URLs of every published document, for links between files.
     let mut doc_urls: HashMap<String, String> = HashMap::new();
     for p in &policy_drafts {
-        doc_urls.insert(format!("policies/{}.md", p.raw.stem), format!("/policies/{}/", encode_path(&p.raw.stem)));
+        doc_urls.insert(
+            format!("policies/{}.md", p.raw.stem),
+            format!("/policies/{}/", encode_path(&p.raw.stem)),
+        );
     }
     for p in &interp_drafts {
         doc_urls.insert(
@@ -469,7 +562,13 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         .iter()
         .map(|p| p.raw)
         .chain(interp_drafts.iter().map(|p| p.raw))
-        .chain(page_drafts.iter().zip(&page_ok).filter(|(_, ok)| **ok).map(|(p, _)| p.raw))
+        .chain(
+            page_drafts
+                .iter()
+                .zip(&page_ok)
+                .filter(|(_, ok)| **ok)
+                .map(|(p, _)| p.raw),
+        )
         .chain(unfinished.iter().copied())
         .collect();
     let allow_personal = config.check.allow_personal_info;
@@ -477,43 +576,37 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     let rendered: HashMap<&str, Arc<markdown::Rendered>> = public_raws
         .par_iter()
         .map(|raw| {
-            let dir = match raw.stem.rfind('/') {
-                Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
-                None => raw.section.dir().to_string(),
-            };
-            let r = memo.markdown(raw, &dir, env, || {
-                let mut r = markdown::render(&raw.file.path, &raw.file.text, raw.body.clone(), &dir, &links);
-                if !allow_personal {
-                    r.diags.extend(personal_data(&raw.file.path, &raw.file.text));
-                }
-                r.diags.extend(private_use(&raw.file.path, &raw.file.text));
-                r
-            });
-            (raw.file.path.as_str(), r)
+            (
+                raw.file.path.as_str(),
+                body_of(raw, &links, allow_personal, memo, env),
+            )
         })
         .collect();
 
     let mut used_assets: BTreeSet<String> = BTreeSet::new();
     // Site-absolute links, each with the diagnostic to report if it turns out broken.
     let mut absolute_links: Vec<(String, Diagnostic)> = Vec::new();
-    let mut take = |raw: &RawDoc, diags: &mut Vec<Diagnostic>, used_assets: &mut BTreeSet<String>| -> Body {
-        match rendered.get(raw.file.path.as_str()) {
-            Some(r) => {
-                diags.extend(r.diags.iter().cloned());
-                used_assets.extend(r.assets.iter().cloned());
-                for (l, off) in &r.absolute_links {
-                    absolute_links.push((
+    let mut take =
+        |raw: &RawDoc, diags: &mut Vec<Diagnostic>, used_assets: &mut BTreeSet<String>| -> Body {
+            match rendered.get(raw.file.path.as_str()) {
+                Some(r) => {
+                    diags.extend(r.diags.iter().cloned());
+                    used_assets.extend(r.assets.iter().cloned());
+                    for (l, off) in &r.absolute_links {
+                        absolute_links.push((
                         l.clone(),
                         Diagnostic::error("E-BROKEN-LINK", format!("站内链接目标不存在：{l}"))
                             .at(&raw.file.path, &raw.file.text, *off)
-                            .with_hint("链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)"),
+                            .with_hint(
+                                "链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)",
+                            ),
                     ));
+                    }
+                    r.body.clone()
                 }
-                r.body.clone()
+                None => Body::default(),
             }
-            None => Body::default(),
-        }
-    };
+        };
 
     // Policies.
     let mut policies: Vec<Policy> = Vec::with_capacity(policy_drafts.len());
@@ -526,8 +619,13 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 Some(i) => Some(*i),
                 None => {
                     diags.push(
-                        key_diag(p.raw, "E-REPLACED-BY-UNKNOWN", "replaced_by", format!("替代文件 {r} 不存在或未主动公开"))
-                            .with_hint("replaced_by 填写替代文件的索引号 index_no"),
+                        key_diag(
+                            p.raw,
+                            "E-REPLACED-BY-UNKNOWN",
+                            "replaced_by",
+                            format!("替代文件 {r} 不存在或未主动公开"),
+                        )
+                        .with_hint("replaced_by 填写替代文件的索引号 index_no"),
                     );
                     None
                 }
@@ -556,10 +654,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 }
             };
             match url {
-                Some(url) => atts.push(Attachment { title: title.clone(), url }),
+                Some(url) => atts.push(Attachment {
+                    title: title.clone(),
+                    url,
+                }),
                 None => diags.push(
-                    key_diag(p.raw, "E-BROKEN-LINK", "attachments", format!("附件文件不存在：{file}"))
-                        .with_hint("附件放在 static/ 下（写作 attachments/x.pdf）或与文件同目录"),
+                    key_diag(
+                        p.raw,
+                        "E-BROKEN-LINK",
+                        "attachments",
+                        format!("附件文件不存在：{file}"),
+                    )
+                    .with_hint("附件放在 static/ 下（写作 attachments/x.pdf）或与文件同目录"),
                 ),
             }
         }
@@ -593,8 +699,19 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                         "W-LATE-PUBLICATION",
                         format!("发布日期晚于成文日期 {days} 个工作日（应在 20 个工作日内公开）"),
                     )
-                    .at(&p.raw.file.path, &p.raw.file.text, crate::source::fields::find_key(&p.raw.file.text, p.raw.front_matter.clone(), "published").unwrap_or(0))
-                    .with_hint("《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开"),
+                    .at(
+                        &p.raw.file.path,
+                        &p.raw.file.text,
+                        crate::source::fields::find_key(
+                            &p.raw.file.text,
+                            p.raw.front_matter.clone(),
+                            "published",
+                        )
+                        .unwrap_or(0),
+                    )
+                    .with_hint(
+                        "《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开",
+                    ),
                 );
             }
         }
@@ -609,10 +726,19 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             match policy_by_index.get(ix.as_str()) {
                 Some(i) => targets.push(*i),
                 None => {
-                    let why = if all_index.contains(ix) { "不是主动公开文件" } else { "不存在" };
+                    let why = if all_index.contains(ix) {
+                        "不是主动公开文件"
+                    } else {
+                        "不存在"
+                    };
                     diags.push(
-                        key_diag(d.raw, "E-INTERPRETS-UNKNOWN", "interprets", format!("解读的文件 {ix} {why}"))
-                            .with_hint("interprets 填写所解读政策文件的索引号，且该文件须为主动公开"),
+                        key_diag(
+                            d.raw,
+                            "E-INTERPRETS-UNKNOWN",
+                            "interprets",
+                            format!("解读的文件 {ix} {why}"),
+                        )
+                        .with_hint("interprets 填写所解读政策文件的索引号，且该文件须为主动公开"),
                     );
                 }
             }
@@ -624,9 +750,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 diags.push(
                     Diagnostic::warning(
                         "W-LATE-INTERPRETATION",
-                        format!("解读发布于政策文件发布（{p}）后第 {days} 个工作日，超过 3 个工作日"),
+                        format!(
+                            "解读发布于政策文件发布（{p}）后第 {days} 个工作日，超过 3 个工作日"
+                        ),
                     )
-                    .at(&d.raw.file.path, &d.raw.file.text, crate::source::fields::find_key(&d.raw.file.text, d.raw.front_matter.clone(), "published").unwrap_or(0))
+                    .at(
+                        &d.raw.file.path,
+                        &d.raw.file.text,
+                        crate::source::fields::find_key(
+                            &d.raw.file.text,
+                            d.raw.front_matter.clone(),
+                            "published",
+                        )
+                        .unwrap_or(0),
+                    )
                     .with_hint("政策解读材料应在文件公开后 3 个工作日内发布（国办发〔2016〕19号）"),
                 );
             }
@@ -695,14 +832,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
 
     // Annual reports.
-    let (reports, report_diags) = crate::report::build_all(reports, &policies, config, opts.build_date);
+    let (reports, report_diags) =
+        crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
 
     // Files copied as is: static files, and the content assets published documents use.
     let mut copies: Vec<CopyFile> = statics.clone();
     for a in &used_assets {
         if let Some(abs) = assets.get(a) {
-            copies.push(CopyFile { rel: a.clone(), abs: abs.clone() });
+            copies.push(CopyFile {
+                rel: a.clone(),
+                abs: abs.clone(),
+            });
         }
     }
     copies.sort();
@@ -710,7 +851,21 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
 
     // Site-absolute links in bodies must point at something the site has.
     let mut known: HashSet<String> = HashSet::new();
-    for u in ["/", "/policies/", "/interpretations/", "/catalog/", "/lists/", "/reports/", "/search/", "/sitemap/", "/disclosure/", "/sitemap.xml", "/robots.txt", "/policies/atom.xml", "/interpretations/atom.xml"] {
+    for u in [
+        "/",
+        "/policies/",
+        "/interpretations/",
+        "/catalog/",
+        "/lists/",
+        "/reports/",
+        "/search/",
+        "/sitemap/",
+        "/disclosure/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/policies/atom.xml",
+        "/interpretations/atom.xml",
+    ] {
         known.insert(u.to_string());
     }
     known.extend(policies.iter().map(|p| p.url.clone()));
@@ -723,11 +878,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     for (link, diag) in absolute_links {
         let bare = link.split(['#', '?']).next().unwrap_or("");
         let bare = bare.strip_suffix("index.html").unwrap_or(bare);
-        let with_slash = if bare.ends_with('/') { bare.to_string() } else { format!("{bare}/") };
+        let with_slash = if bare.ends_with('/') {
+            bare.to_string()
+        } else {
+            format!("{bare}/")
+        };
         // Listing pages (facets, pagination, ledger items) are generated by render.
-        let generated = ["/policies/by-", "/policies/page/", "/catalog/", "/interpretations/by-form/"]
-            .iter()
-            .any(|s| bare.starts_with(s))
+        let generated = [
+            "/policies/by-",
+            "/policies/page/",
+            "/catalog/",
+            "/interpretations/by-form/",
+        ]
+        .iter()
+        .any(|s| bare.starts_with(s))
             || ledger_urls.iter().any(|u| bare.starts_with(u.as_str()));
         if !(known.contains(bare) || known.contains(&with_slash) || generated) {
             diags.push(diag);
@@ -758,9 +922,12 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
     let mut last_line = 0;
     for (off, c) in text.char_indices() {
         if ('\u{E000}'..='\u{F8FF}').contains(&c) {
-            let d = Diagnostic::warning("W-PRIVATE-USE-CHAR", format!("含有私用区字符 U+{:04X}，读者会看到方框或乱码", c as u32))
-                .at(path, text, off)
-                .with_hint("多为从 Word/WPS 复制带来的符号，请删除或换成正常字符");
+            let d = Diagnostic::warning(
+                "W-PRIVATE-USE-CHAR",
+                format!("含有私用区字符 U+{:04X}，读者会看到方框或乱码", c as u32),
+            )
+            .at(path, text, off)
+            .with_hint("多为从 Word/WPS 复制带来的符号，请删除或换成正常字符");
             if d.line != last_line {
                 last_line = d.line;
                 out.push(d);
@@ -775,10 +942,14 @@ fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(off, kind)| {
             let d = match kind {
-                privacy::Found::IdCard => Diagnostic::error("E-PERSONAL-ID", "公开内容中含有居民身份证号")
-                    .with_hint("请遮盖中间位数，例如 4115**********1234"),
-                privacy::Found::Mobile => Diagnostic::error("E-MOBILE-NUMBER", "公开内容中含有手机号码")
-                    .with_hint("请遮盖中间四位，例如 138****1234，或改用办公电话"),
+                privacy::Found::IdCard => {
+                    Diagnostic::error("E-PERSONAL-ID", "公开内容中含有居民身份证号")
+                        .with_hint("请遮盖中间位数，例如 4115**********1234")
+                }
+                privacy::Found::Mobile => {
+                    Diagnostic::error("E-MOBILE-NUMBER", "公开内容中含有手机号码")
+                        .with_hint("请遮盖中间四位，例如 138****1234，或改用办公电话")
+                }
             };
             d.at(path, text, off)
         })

@@ -19,9 +19,10 @@ pub fn scan(text: &str) -> Vec<(usize, Found)> {
     let mut offsets = Vec::with_capacity(text.len());
     for (off, c) in text.char_indices() {
         let folded = match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF0D}' => {
-                (c as u32 - 0xFEE0) as u8
-            }
+            '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}'
+            | '\u{FF0D}' => (c as u32 - 0xFEE0) as u8,
             '\u{3000}' => b' ',
             c if c.is_ascii() => c as u8,
             _ => 0xFF,
@@ -107,7 +108,11 @@ pub fn is_id_card(run: &[u8]) -> bool {
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: &[u8; 11] = b"10X98765432";
-    let sum: u32 = run[..17].iter().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = run[..17]
+        .iter()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     C[(sum % 11) as usize] == last
 }
 
@@ -118,8 +123,14 @@ mod tests {
     #[test]
     fn valid_id_card_is_found_masked_is_not() {
         // 11010519491231002X is the standard's published example.
-        assert_eq!(scan("身份证号11010519491231002X。"), vec![(12, Found::IdCard)]);
-        assert!(scan("身份证号110105194912310021").is_empty(), "wrong check digit");
+        assert_eq!(
+            scan("身份证号11010519491231002X。"),
+            vec![(12, Found::IdCard)]
+        );
+        assert!(
+            scan("身份证号110105194912310021").is_empty(),
+            "wrong check digit"
+        );
         assert!(scan("4115**********1234").is_empty());
         assert!(scan("1101051949123100**").is_empty());
     }
@@ -139,19 +150,31 @@ mod tests {
         assert!(scan("138****5678").is_empty());
         assert!(scan("0376-6201234").is_empty());
         assert!(scan("12812345678").is_empty(), "no 12x mobile prefix");
-        assert!(scan("编号138123456789").is_empty(), "12 digits is not a mobile");
+        assert!(
+            scan("编号138123456789").is_empty(),
+            "12 digits is not a mobile"
+        );
         assert!(scan("豫ICP备05017362号").is_empty());
     }
 
     #[test]
     fn full_width_and_country_code_forms_are_found() {
         // Offsets are byte offsets into the original text.
-        assert_eq!(scan("手机：１３８１２３４５６７８"), vec![(9, Found::Mobile)]);
+        assert_eq!(
+            scan("手机：１３８１２３４５６７８"),
+            vec![(9, Found::Mobile)]
+        );
         assert_eq!(scan("１３８－１２３４－５６７８").len(), 1);
-        assert_eq!(scan("身份证号１１０１０５１９４９１２３１００２Ｘ").len(), 1);
+        assert_eq!(
+            scan("身份证号１１０１０５１９４９１２３１００２Ｘ").len(),
+            1
+        );
         assert_eq!(scan("+8613812345678"), vec![(1, Found::Mobile)]);
         assert_eq!(scan("+86 138 1234 5678").len(), 1);
         assert!(scan("１３８＊＊＊＊５６７８").is_empty());
-        assert!(scan("９７８７１１１５４５３４０").is_empty(), "ISBN is not a mobile");
+        assert!(
+            scan("９７８７１１１５４５３４０").is_empty(),
+            "ISBN is not a mobile"
+        );
     }
 }

@@ -4,7 +4,8 @@
 /// A 命令（令）, the form 规章 are published in, is numbered 令号 `第×号` instead
 /// (`河南省人民政府令第176号`).
 pub fn doc_no_well_formed(s: &str) -> bool {
-    let serial = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && !n.starts_with('0');
+    let serial =
+        |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && !n.starts_with('0');
     if let Some((agency, num)) = s.strip_suffix('号').and_then(|r| r.split_once("令第")) {
         return !agency.is_empty() && !agency.contains('〔') && serial(num);
     }

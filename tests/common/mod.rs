@@ -63,7 +63,12 @@ impl Run {
     pub fn codes(&self) -> Vec<(String, String)> {
         self.json_diags()
             .iter()
-            .map(|d| (d["code"].as_str().unwrap_or("").to_string(), d["path"].as_str().unwrap_or("").to_string()))
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or("").to_string(),
+                    d["path"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect()
     }
 }
@@ -90,18 +95,31 @@ pub struct TestSite {
 impl TestSite {
     /// A site with the test config and nothing else.
     pub fn new() -> TestSite {
-        let t = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        let t = TestSite {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
         t.write("site-config.toml", CONFIG);
         t
     }
 
     /// A copy of a directory (a fixture or the demo): site-config.toml, content/, static/, templates/, themes/.
     pub fn copy_of(src: &Path) -> TestSite {
-        let t = TestSite { dir: tempfile::tempdir().expect("tempdir") };
-        for entry in walkdir::WalkDir::new(src).into_iter().filter_map(Result::ok) {
+        let t = TestSite {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        for entry in walkdir::WalkDir::new(src)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let rel = entry.path().strip_prefix(src).unwrap();
-            let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-            let keep = matches!(first.as_deref(), Some("site-config.toml" | "content" | "static" | "templates" | "themes"));
+            let first = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            let keep = matches!(
+                first.as_deref(),
+                Some("site-config.toml" | "content" | "static" | "templates" | "themes")
+            );
             if !keep {
                 continue;
             }
@@ -153,7 +171,11 @@ impl TestSite {
         let p = self.out().join(rel);
         std::fs::read_to_string(&p).unwrap_or_else(|_| {
             let files = output_files(&self.out());
-            panic!("missing output {rel}; have {} files, e.g. {:?}", files.len(), &files[..files.len().min(40)])
+            panic!(
+                "missing output {rel}; have {} files, e.g. {:?}",
+                files.len(),
+                &files[..files.len().min(40)]
+            )
         })
     }
 
@@ -168,7 +190,13 @@ pub fn output_files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     v.sort();
     v

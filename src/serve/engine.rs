@@ -1,0 +1,894 @@
+//! The incremental build behind `serve`.
+//!
+//! The same stages as `build` — load, validate, render — with what survives between rebuilds:
+//!
+//! - **load**: the loaded files stay in memory; a change re-reads only the paths the watcher
+//!   reported (a whole subtree for a directory). `site-config.toml` reloads everything.
+//! - **validate** runs over the whole model every time (duplicate 索引号, links and dates are
+//!   site-wide rules), with bodies and ledgers memoized per file ([`Memo`]).
+//! - **render**: every job gets a key ([`super::keys`]); only jobs with a new key render.
+//!   A template change re-renders every job from the cached model, without validating again.
+//!
+//! The stored bytes are exactly what `build` writes (the live-reload script is added when a
+//! page is served, not stored). A rebuild that fails leaves the last good output in place.
+
+use super::keys;
+use crate::diagnostics::{self, Diagnostic};
+use crate::model::Site;
+use crate::render::{self, Job, Prepared};
+use crate::source::{self, Item, Loaded};
+use crate::validate::{self, Memo};
+use axum::body::Bytes;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use tera::Tera;
+
+/// What changed on disk since the last rebuild.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// `site-config.toml` (or something the watcher could not follow): reload everything.
+    pub full: bool,
+    /// Something under `templates/`, `static/` or `themes/`.
+    pub theme: bool,
+    /// Changed paths (absolute) under `content/`.
+    pub content: BTreeSet<PathBuf>,
+    /// Every changed path, for re-reading copied files.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.full && !self.theme && self.content.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.full |= other.full;
+        self.theme |= other.theme;
+        self.content.extend(other.content);
+        self.paths.extend(other.paths);
+    }
+}
+
+/// Milliseconds spent in each stage of a rebuild.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Timings {
+    pub load: f64,
+    pub validate: f64,
+    /// Prepared data, plan and job keys.
+    pub plan: f64,
+    pub render: f64,
+    pub total: f64,
+}
+
+/// The result of a successful rebuild: files to store and files to drop.
+#[derive(Default)]
+pub struct Update {
+    pub put: Vec<(String, Bytes)>,
+    pub remove: Vec<String>,
+    /// Jobs rendered, and jobs whose output was kept.
+    pub rendered: usize,
+    pub kept: usize,
+    /// Warnings (a successful build has no errors).
+    pub diags: Vec<Diagnostic>,
+    pub timings: Timings,
+    /// The new model when content changed (for the search index).
+    pub model: Option<Arc<Site>>,
+    /// The previous model, to be dropped off the request path.
+    pub garbage: Option<Arc<Site>>,
+    /// A preview of body edits (see [`Engine::apply`]); the full build follows.
+    pub preview: bool,
+}
+
+/// Where a copied file's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CopySrc {
+    Disk(PathBuf),
+    Theme(&'static [u8]),
+}
+
+/// The loaded site, kept up to date file by file.
+struct Sources {
+    loaded: Loaded,
+    config_diags: Vec<Diagnostic>,
+    theme_diags: Vec<Diagnostic>,
+    /// Files under `content/` that could not be loaded, by absolute path.
+    file_errors: BTreeMap<PathBuf, Diagnostic>,
+}
+
+/// The last successful build.
+struct Good {
+    site: Arc<Site>,
+    diags: Vec<Diagnostic>,
+    tera: Tera,
+    /// Job key → the output paths it produced.
+    jobs: HashMap<u64, Vec<String>>,
+    /// Output path of a rendered job → its key.
+    owners: HashMap<String, u64>,
+    copies: BTreeMap<String, CopySrc>,
+}
+
+pub struct Engine {
+    root: PathBuf,
+    opts: validate::Options,
+    memo: Memo,
+    src: Option<Sources>,
+    last: Option<Good>,
+    /// The sources changed since the last good model (it must be validated again).
+    model_stale: bool,
+    /// The templates changed since the last good build (Tera must be built again).
+    tera_stale: bool,
+    /// Config or templates changed: every job renders again.
+    all_stale: bool,
+    /// Paths changed since the last good build (copied files among them are read again).
+    dirty: BTreeSet<PathBuf>,
+    /// The last full build succeeded and only body edits happened since: a body edit can be
+    /// previewed before the whole site is validated again (see [`Engine::apply`]).
+    fast_ok: bool,
+    /// Milliseconds spent reading changes not yet built.
+    load_ms: f64,
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn load_error(e: source::LoadError) -> Vec<Diagnostic> {
+    match e {
+        source::LoadError::Config(d) => d,
+        source::LoadError::Unreadable(p, e) => {
+            vec![Diagnostic::error(
+                "E-IO",
+                format!("无法读取 {}：{e}", p.display()),
+            )]
+        }
+    }
+}
+
+impl Sources {
+    /// Reads everything, like [`source::load`], keeping the pieces apart so that one file or
+    /// the theme can be reloaded alone.
+    fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
+        let meta = std::fs::metadata(root)
+            .map_err(|e| load_error(source::LoadError::Unreadable(root.to_path_buf(), e)))?;
+        if !meta.is_dir() {
+            let e = std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是目录");
+            return Err(load_error(source::LoadError::Unreadable(
+                root.to_path_buf(),
+                e,
+            )));
+        }
+        let config_file =
+            source::read_utf8(root, &root.join("site-config.toml")).map_err(|d| vec![d])?;
+        let (config, config_diags) = crate::config::parse(&config_file.path, &config_file.text);
+        let Some(config) = config else {
+            return Err(config_diags);
+        };
+        let content = root.join("content");
+        let results: Vec<(PathBuf, Result<Item, Diagnostic>)> = source::walk(&content)
+            .into_par_iter()
+            .map(|abs| {
+                let r = source::load_one(root, &content, &abs);
+                (abs, r)
+            })
+            .collect();
+        let (templates, statics, theme_diags) = source::load_theme_files(root, &config.theme);
+        let mut src = Sources {
+            loaded: Loaded {
+                root: root.to_path_buf(),
+                config,
+                docs: Vec::new(),
+                lists: Vec::new(),
+                reports: Vec::new(),
+                assets: BTreeMap::new(),
+                statics,
+                templates,
+                diags: Vec::new(),
+            },
+            config_diags,
+            theme_diags,
+            file_errors: BTreeMap::new(),
+        };
+        for (abs, r) in results {
+            src.insert(abs, r);
+        }
+        Ok(src)
+    }
+
+    /// Files keep the order `load` gives them (sorted paths), which validation relies on
+    /// (the first of two equal 索引号 is the one kept).
+    fn insert(&mut self, abs: PathBuf, item: Result<Item, Diagnostic>) {
+        let l = &mut self.loaded;
+        match item {
+            Ok(Item::Doc(d)) => {
+                let at = l
+                    .docs
+                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
+                l.docs.insert(at, d);
+            }
+            Ok(Item::List(d)) => {
+                let at = l
+                    .lists
+                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
+                l.lists.insert(at, d);
+            }
+            Ok(Item::Report(d)) => {
+                let at = l
+                    .reports
+                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
+                l.reports.insert(at, d);
+            }
+            Ok(Item::Asset(rel, abs)) => {
+                l.assets.insert(rel, abs);
+            }
+            Err(d) => {
+                self.file_errors.insert(abs, d);
+            }
+        }
+    }
+
+    /// Re-reads one changed path under `content/`: a file (changed, new or deleted) or a
+    /// directory (everything under it).
+    fn apply(&mut self, root: &Path, abs: &Path) {
+        let content = root.join("content");
+        let (Ok(in_content), Ok(in_root)) = (abs.strip_prefix(&content), abs.strip_prefix(root))
+        else {
+            return;
+        };
+        let under = |p: &str| Path::new(p).starts_with(in_root);
+        let l = &mut self.loaded;
+        l.docs.retain(|d| !under(&d.file.path));
+        l.lists.retain(|d| !under(&d.file.path));
+        l.reports.retain(|d| !under(&d.file.path));
+        l.assets.retain(|_, a| !a.starts_with(abs));
+        self.file_errors.retain(|p, _| !p.starts_with(abs));
+        if in_content
+            .components()
+            .any(|c| source::is_ignored(&c.as_os_str().to_string_lossy()))
+        {
+            return;
+        }
+        let files = match std::fs::symlink_metadata(abs) {
+            Ok(m) if m.is_dir() => source::walk(abs),
+            Ok(m) if m.is_file() => vec![abs.to_path_buf()],
+            _ => return,
+        };
+        let loaded: Vec<(PathBuf, Result<Item, Diagnostic>)> = files
+            .into_par_iter()
+            .map(|f| {
+                let r = source::load_one(root, &content, &f);
+                (f, r)
+            })
+            .collect();
+        for (f, r) in loaded {
+            self.insert(f, r);
+        }
+    }
+
+    fn assemble_diags(&mut self) {
+        let mut d = self.config_diags.clone();
+        d.extend(self.file_errors.values().cloned());
+        d.extend(self.theme_diags.iter().cloned());
+        self.loaded.diags = d;
+    }
+}
+
+/// A Site with no content and the given templates: enough for [`render::templates`].
+fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
+    Site {
+        config: site.config.clone(),
+        build_date: site.build_date,
+        policies: Vec::new(),
+        interpretations: Vec::new(),
+        pages: Vec::new(),
+        lists: Vec::new(),
+        reports: Vec::new(),
+        copies: Vec::new(),
+        templates: templates.clone(),
+    }
+}
+
+/// URLs of published documents by path inside `content/`, as validation resolves links.
+fn published_urls(site: &Site) -> HashMap<String, String> {
+    let strip = |s: &str| s.strip_prefix("content/").unwrap_or(s).to_string();
+    let mut m =
+        HashMap::with_capacity(site.policies.len() + site.interpretations.len() + site.pages.len());
+    m.extend(
+        site.policies
+            .iter()
+            .map(|p| (strip(&p.source), p.url.clone())),
+    );
+    m.extend(
+        site.interpretations
+            .iter()
+            .map(|p| (strip(&p.source), p.url.clone())),
+    );
+    m.extend(site.pages.iter().map(|p| (strip(&p.source), p.url.clone())));
+    m
+}
+
+/// A published document of the model.
+#[derive(Clone, Copy)]
+enum Entity {
+    Policy(usize),
+    Interpretation(usize),
+    Page(usize),
+}
+
+impl Entity {
+    fn find(site: &Site, source: &str) -> Option<Entity> {
+        if let Some(i) = site.policies.iter().position(|p| p.source == source) {
+            return Some(Entity::Policy(i));
+        }
+        if let Some(i) = site.interpretations.iter().position(|p| p.source == source) {
+            return Some(Entity::Interpretation(i));
+        }
+        site.pages
+            .iter()
+            .position(|p| p.source == source)
+            .map(Entity::Page)
+    }
+
+    fn body(self, site: &Site) -> &crate::model::Body {
+        match self {
+            Entity::Policy(i) => &site.policies[i].body,
+            Entity::Interpretation(i) => &site.interpretations[i].body,
+            Entity::Page(i) => &site.pages[i].body,
+        }
+    }
+
+    /// A site holding this document with `body` and exactly what its page shows of others
+    /// (the rows of its 解读, of the policies a 解读 interprets, of the replacing policy), and
+    /// the job of its page there. The same data a page's key reads ([`super::keys`]).
+    fn mini_site(self, site: &Site, body: crate::model::Body) -> (Site, Job) {
+        let mut mini = template_site(site, &BTreeMap::new());
+        let mut policy_at: HashMap<usize, usize> = HashMap::new();
+        let mut add_policy = |mini: &mut Site, i: usize| -> usize {
+            *policy_at.entry(i).or_insert_with(|| {
+                let mut p = site.policies[i].clone();
+                p.interpretations.clear();
+                p.replaced_by = None;
+                mini.policies.push(p);
+                mini.policies.len() - 1
+            })
+        };
+        let add_interp = |mini: &mut Site,
+                          add_policy: &mut dyn FnMut(&mut Site, usize) -> usize,
+                          j: usize|
+         -> usize {
+            let mut it = site.interpretations[j].clone();
+            it.interprets = it.interprets.iter().map(|p| add_policy(mini, *p)).collect();
+            mini.interpretations.push(it);
+            mini.interpretations.len() - 1
+        };
+        match self {
+            Entity::Policy(i) => {
+                let me = add_policy(&mut mini, i);
+                let mut interps = Vec::new();
+                for j in &site.policies[i].interpretations {
+                    interps.push(add_interp(&mut mini, &mut add_policy, *j));
+                }
+                let replaced = site.policies[i]
+                    .replaced_by
+                    .map(|r| add_policy(&mut mini, r));
+                let p = &mut mini.policies[me];
+                p.interpretations = interps;
+                p.replaced_by = replaced;
+                p.body = body;
+                (mini, Job::Policy(me))
+            }
+            Entity::Interpretation(j) => {
+                let me = add_interp(&mut mini, &mut add_policy, j);
+                mini.interpretations[me].body = body;
+                (mini, Job::Interpretation(me))
+            }
+            Entity::Page(i) => {
+                let mut p = site.pages[i].clone();
+                p.body = body;
+                mini.pages.push(p);
+                (mini, Job::Page(0))
+            }
+        }
+    }
+}
+
+fn conflict(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E-URL-CONFLICT",
+        format!("两个页面要写到同一个地址：{path}"),
+    )
+    .with_hint("重命名其中一个文件或修改 slug")
+}
+
+impl Engine {
+    pub fn new(root: PathBuf, opts: validate::Options) -> Engine {
+        Engine {
+            root,
+            opts,
+            memo: Memo::new(),
+            src: None,
+            last: None,
+            model_stale: true,
+            tera_stale: true,
+            all_stale: true,
+            dirty: BTreeSet::new(),
+            fast_ok: false,
+            load_ms: 0.0,
+        }
+    }
+
+    /// Forgets everything but the last good output, after a failure the engine cannot vouch
+    /// for: the next build reads every file and renders every page again.
+    pub fn reset(&mut self) {
+        self.src = None;
+        self.memo = Memo::new();
+        self.model_stale = true;
+        self.tera_stale = true;
+        self.all_stale = true;
+        self.fast_ok = false;
+    }
+
+    /// Whether there is a good build to serve.
+    pub fn has_output(&self) -> bool {
+        self.last.is_some()
+    }
+
+    /// Applies `ch` to the loaded sources.
+    fn load(&mut self, ch: &Changes) -> Result<(), Vec<Diagnostic>> {
+        self.dirty.extend(ch.paths.iter().cloned());
+        if ch.full || self.src.is_none() {
+            self.src = None;
+            self.model_stale = true;
+            self.tera_stale = true;
+            self.all_stale = true;
+            self.src = Some(Sources::load(&self.root)?);
+            return Ok(());
+        }
+        let Some(src) = self.src.as_mut() else {
+            return Ok(());
+        };
+        if ch.theme {
+            let (templates, statics, theme_diags) =
+                source::load_theme_files(&self.root, &src.loaded.config.theme);
+            if templates != src.loaded.templates {
+                self.tera_stale = true;
+                self.all_stale = true;
+            }
+            if statics != src.loaded.statics || theme_diags != src.theme_diags {
+                self.model_stale = true;
+            }
+            src.loaded.templates = templates;
+            src.loaded.statics = statics;
+            src.theme_diags = theme_diags;
+        }
+        for abs in &ch.content {
+            src.apply(&self.root, abs);
+            self.model_stale = true;
+        }
+        Ok(())
+    }
+
+    /// Reads what `ch` changed. When it is only body edits of published documents (the front
+    /// matter unchanged, nothing in the body that other pages or checks see), renders their
+    /// pages at once and returns them: a preview of the full build, which must follow
+    /// ([`Engine::rebuild`]) and is the only source of truth. `Ok(None)`: a full build is needed
+    /// before anything can be shown.
+    pub fn apply(&mut self, ch: &Changes) -> Result<Option<Update>, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let files = self.preview(ch);
+        let t_load = ms(started);
+        let loading = Instant::now();
+        self.load(ch)?;
+        self.load_ms += ms(loading);
+        match files {
+            Some(files) => Ok(Some(self.preview_update(files, started, t_load))),
+            None => {
+                self.fast_ok = false;
+                Ok(None)
+            }
+        }
+    }
+
+    fn preview_update(&self, files: render::Files, started: Instant, t_load: f64) -> Update {
+        let total = ms(started);
+        Update {
+            rendered: files.len(),
+            put: files
+                .into_iter()
+                .map(|(p, b)| (p, Bytes::from(b)))
+                .collect(),
+            diags: self
+                .last
+                .as_ref()
+                .map(|g| g.diags.clone())
+                .unwrap_or_default(),
+            timings: Timings {
+                load: t_load,
+                render: total - t_load,
+                total,
+                ..Timings::default()
+            },
+            preview: true,
+            ..Update::default()
+        }
+    }
+
+    /// The preview of `ch` without applying it (see [`Engine::apply`]): for use while a full
+    /// build reads the sources. `None` when `ch` needs the full build.
+    pub fn preview_of(&self, ch: &Changes) -> Option<Update> {
+        let started = Instant::now();
+        self.preview(ch)
+            .map(|files| self.preview_update(files, started, 0.0))
+    }
+
+    /// The pages of documents whose body alone changed, rendered from the last good model with
+    /// the new bodies, reading the changed files but changing nothing; `None` when any change
+    /// needs the full build.
+    fn preview(&self, ch: &Changes) -> Option<render::Files> {
+        if !self.fast_ok || ch.full || ch.theme || ch.content.is_empty() {
+            return None;
+        }
+        let src = self.src.as_ref()?;
+        let good = self.last.as_ref()?;
+        let site = &*good.site;
+        let config = &src.loaded.config;
+        let content = self.root.join("content");
+        let allow_personal = config.check.allow_personal_info;
+        let mut doc_urls: Option<HashMap<String, String>> = None;
+        let mut out = Vec::new();
+        for abs in &ch.content {
+            let Ok(Item::Doc(raw)) = source::load_one(&self.root, &content, abs) else {
+                return None;
+            };
+            let old = src
+                .loaded
+                .docs
+                .iter()
+                .find(|d| d.file.path == raw.file.path)?;
+            // The front matter and everything before the body, byte for byte.
+            if old.section != raw.section
+                || old.file.text.get(..old.body.start) != raw.file.text.get(..raw.body.start)
+            {
+                return None;
+            }
+            let entity = Entity::find(site, &raw.file.path)?;
+            // Link targets, only for a body that may have links (the map is large).
+            let empty = HashMap::new();
+            let docs = if raw.body().contains("](") || raw.body().contains("]:") {
+                &*doc_urls.get_or_insert_with(|| published_urls(site))
+            } else {
+                &empty
+            };
+            let links = crate::markdown::Links {
+                docs,
+                assets: &src.loaded.assets,
+                media_hosts: &config.check.media_hosts,
+            };
+            let quiet = |r: &crate::markdown::Rendered| {
+                r.diags.is_empty() && r.assets.is_empty() && r.absolute_links.is_empty()
+            };
+            if !quiet(&*self.memo.peek(&raw.file.path)?) {
+                return None;
+            }
+            let r = validate::body_of(
+                &raw,
+                &links,
+                allow_personal,
+                &self.memo,
+                self.memo.last_env(),
+            );
+            // Diagnostics, copied assets and the summary are the full build's business.
+            if !quiet(&r) || r.body.first_paragraph != entity.body(site).first_paragraph {
+                return None;
+            }
+            let (mini, job) = entity.mini_site(site, r.body.clone());
+            out.extend(Prepared::new(&mini).run(&good.tera, &job).ok()?);
+        }
+        Some(out)
+    }
+
+    /// Runs `f` on another thread, calling `during` every few milliseconds until it is done:
+    /// `during` may preview newer edits meanwhile, and says whether the result is outdated.
+    fn waiting<T: Send>(
+        &self,
+        during: &mut dyn FnMut(&Engine) -> bool,
+        f: impl FnOnce() -> T + Send,
+    ) -> Result<(T, bool), Vec<Diagnostic>> {
+        let mut outdated = false;
+        std::thread::scope(|s| {
+            let h = s.spawn(f);
+            while !h.is_finished() {
+                outdated |= during(self);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            h.join()
+                .map(|v| (v, outdated))
+                .map_err(|_| vec![Diagnostic::error("E-INTERNAL", "生成预览时出现内部错误")])
+        })
+    }
+
+    /// Rebuilds everything that changed since the last good build. `during` is called while
+    /// the long stages run (see [`Engine::preview_of`]); when it reports newer edits the build
+    /// stops (`Ok(None)`) and is redone with them. On error the last good output stays.
+    pub fn rebuild(
+        &mut self,
+        during: &mut dyn FnMut(&Engine) -> bool,
+    ) -> Result<Option<Update>, Vec<Diagnostic>> {
+        let mut result = self.full(during);
+        if let Ok(Some(u)) = &mut result {
+            u.timings.load += self.load_ms;
+            u.timings.total += self.load_ms;
+            self.load_ms = 0.0;
+            self.fast_ok = true;
+            self.dirty.clear();
+        } else if result.is_err() {
+            self.fast_ok = false;
+        }
+        result
+    }
+
+    fn full(
+        &mut self,
+        during: &mut dyn FnMut(&Engine) -> bool,
+    ) -> Result<Option<Update>, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut t = Timings::default();
+        self.load(&Changes::default())?;
+        let validate_now = self.model_stale || self.last.is_none();
+        match self.src.as_mut() {
+            Some(src) if validate_now => src.assemble_diags(),
+            Some(_) => {}
+            None => return Err(Vec::new()),
+        }
+        t.load = ms(started);
+        // From here on the engine is only read, until the commit.
+        let this: &Engine = self;
+        let Some(src) = this.src.as_ref() else {
+            return Err(Vec::new());
+        };
+
+        // Validate, or keep the model when only templates changed.
+        let stage = Instant::now();
+        let mut validated: Option<(Site, Vec<Diagnostic>)> = None;
+        if validate_now {
+            let ((site, diags), outdated) = this.waiting(during, || {
+                validate::validate_with(&src.loaded, &this.opts, &this.memo)
+            })?;
+            if outdated {
+                return Ok(None);
+            }
+            if diagnostics::has_errors(&diags) {
+                return Err(diags);
+            }
+            validated = Some((site, diags));
+        }
+        t.validate = ms(stage);
+
+        let last = this.last.as_ref();
+        let (site, diags): (&Site, &Vec<Diagnostic>) = match (&validated, last) {
+            (Some((s, d)), _) => (s, d),
+            (None, Some(g)) => (&*g.site, &g.diags),
+            (None, None) => return Err(Vec::new()),
+        };
+        let new_tera = if this.tera_stale || last.is_none() {
+            Some(render::templates(&template_site(
+                site,
+                &src.loaded.templates,
+            ))?)
+        } else {
+            None
+        };
+        let tera: &Tera = match (&new_tera, last) {
+            (Some(t), _) => t,
+            (None, Some(g)) => &g.tera,
+            (None, None) => return Err(Vec::new()),
+        };
+        let force_all = this.all_stale || last.is_none();
+
+        // Plan: which jobs have a new key.
+        let stage = Instant::now();
+        let ((prepared, jobs, keys), outdated) = this.waiting(during, || {
+            let prepared = Prepared::new(site);
+            let jobs = render::plan(&prepared);
+            let keys = keys::keys(&prepared, &this.memo, &jobs);
+            (prepared, jobs, keys)
+        })?;
+        if outdated {
+            return Ok(None);
+        }
+        let todo: Vec<usize> = match last {
+            Some(g) if !force_all => (0..jobs.len())
+                .filter(|i| !g.jobs.contains_key(&keys[*i]))
+                .collect(),
+            _ => (0..jobs.len()).collect(),
+        };
+        t.plan = ms(stage);
+
+        // Render them.
+        let stage = Instant::now();
+        let results: Vec<(usize, Result<render::Files, Diagnostic>)> = todo
+            .par_iter()
+            .map(|i| (*i, prepared.run(tera, &jobs[*i])))
+            .collect();
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let mut rendered: Vec<(usize, render::Files)> = Vec::with_capacity(results.len());
+        for (i, r) in results {
+            match r {
+                Ok(files) => rendered.push((i, files)),
+                Err(d) => errors.push(d),
+            }
+        }
+        let key_set: HashSet<u64> = keys.iter().copied().collect();
+        let rendered_keys: HashSet<u64> = rendered.iter().map(|(i, _)| keys[*i]).collect();
+        // The owner of an output path among the jobs whose output is kept as it is.
+        let kept_owner = |p: &str| -> Option<u64> {
+            let k = *last?.owners.get(p)?;
+            (!force_all && key_set.contains(&k) && !rendered_keys.contains(&k)).then_some(k)
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (_, files) in &rendered {
+            for (p, _) in files {
+                if !seen.insert(p.as_str()) || kept_owner(p).is_some() {
+                    errors.push(conflict(p));
+                }
+            }
+        }
+
+        // Copied files: the site's static files and used assets, then the theme's own.
+        let mut copies: BTreeMap<String, CopySrc> = BTreeMap::new();
+        for c in &site.copies {
+            copies.insert(c.rel.clone(), CopySrc::Disk(c.abs.clone()));
+            if seen.contains(c.rel.as_str()) || kept_owner(&c.rel).is_some() {
+                errors.push(Diagnostic::error(
+                    "E-URL-CONFLICT",
+                    format!("静态文件与生成的页面地址相同：{}", c.rel),
+                ));
+            }
+        }
+        for (rel, bytes) in crate::theme::STATIC {
+            copies
+                .entry(rel.to_string())
+                .or_insert(CopySrc::Theme(bytes));
+        }
+        drop(seen);
+        let old_copies = last.map(|g| &g.copies);
+        let fresh: Vec<(&String, &CopySrc)> = copies
+            .iter()
+            .filter(|(rel, src)| {
+                force_all
+                    || old_copies.and_then(|o| o.get(*rel)) != Some(*src)
+                    || matches!(src, CopySrc::Disk(abs) if this.dirty.iter().any(|p| abs.starts_with(p)))
+            })
+            .collect();
+        let copied: Vec<(String, std::io::Result<Bytes>)> = fresh
+            .par_iter()
+            .map(|(rel, src)| {
+                let bytes = match src {
+                    CopySrc::Theme(b) => Ok(Bytes::from_static(b)),
+                    CopySrc::Disk(abs) => std::fs::read(abs).map(Bytes::from),
+                };
+                ((*rel).clone(), bytes)
+            })
+            .collect();
+        let mut put: Vec<(String, Bytes)> = Vec::new();
+        for (rel, bytes) in copied {
+            match bytes {
+                Ok(b) => put.push((rel, b)),
+                Err(e) => errors.push(Diagnostic::error("E-IO", format!("复制 {rel} 失败：{e}"))),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| a.message.cmp(&b.message));
+            errors.dedup();
+            let mut all = diags.clone();
+            all.extend(errors);
+            return Err(all);
+        }
+
+        // The new job table, and what disappeared.
+        let mut new_jobs: HashMap<u64, Vec<String>> = HashMap::with_capacity(jobs.len());
+        let mut new_owners: HashMap<String, u64> = HashMap::new();
+        let mut candidates: Vec<String> = Vec::new();
+        match last {
+            Some(g) if !force_all => {
+                new_owners = g.owners.clone();
+                for (k, paths) in &g.jobs {
+                    if key_set.contains(k) && !rendered_keys.contains(k) {
+                        new_jobs.insert(*k, paths.clone());
+                        continue;
+                    }
+                    for p in paths {
+                        if new_owners.get(p) == Some(k) {
+                            new_owners.remove(p);
+                        }
+                        candidates.push(p.clone());
+                    }
+                }
+            }
+            Some(g) => candidates.extend(g.owners.keys().cloned()),
+            None => {}
+        }
+        if let Some(g) = last {
+            candidates.extend(
+                g.copies
+                    .keys()
+                    .filter(|r| !copies.contains_key(*r))
+                    .cloned(),
+            );
+        }
+        for (i, files) in &rendered {
+            let paths = new_jobs.entry(keys[*i]).or_default();
+            for (p, _) in files {
+                new_owners.insert(p.clone(), keys[*i]);
+                paths.push(p.clone());
+            }
+        }
+        let remove: Vec<String> = candidates
+            .into_iter()
+            .filter(|p| !new_owners.contains_key(p) && !copies.contains_key(p))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let rendered_count = rendered.len();
+        let kept = jobs.len() - rendered_count;
+        for (_, files) in rendered {
+            put.extend(files.into_iter().map(|(p, b)| (p, Bytes::from(b))));
+        }
+        t.render = ms(stage);
+        drop(prepared);
+
+        // Commit.
+        let diags = diags.clone();
+        let mut model = None;
+        let garbage = match validated {
+            Some((site, _)) => {
+                let site = Arc::new(site);
+                model = Some(site.clone());
+                let old = self.last.take();
+                let (tera, old_site) = match (new_tera, old) {
+                    (Some(t), old) => (t, old.map(|g| g.site)),
+                    (None, Some(g)) => (g.tera, Some(g.site)),
+                    (None, None) => return Err(Vec::new()),
+                };
+                self.last = Some(Good {
+                    site,
+                    diags: diags.clone(),
+                    tera,
+                    jobs: new_jobs,
+                    owners: new_owners,
+                    copies,
+                });
+                old_site
+            }
+            None => {
+                let Some(g) = self.last.as_mut() else {
+                    return Err(Vec::new());
+                };
+                if let Some(t) = new_tera {
+                    g.tera = t;
+                }
+                g.jobs = new_jobs;
+                g.owners = new_owners;
+                g.copies = copies;
+                None
+            }
+        };
+        self.model_stale = false;
+        self.tera_stale = false;
+        self.all_stale = false;
+        t.total = ms(started);
+        Ok(Some(Update {
+            put,
+            remove,
+            rendered: rendered_count,
+            kept,
+            diags,
+            timings: t,
+            model,
+            garbage,
+            preview: false,
+        }))
+    }
+}

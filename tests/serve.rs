@@ -1,0 +1,641 @@
+//! `gongkai serve`: the real binary on an ephemeral port, edited under its feet.
+//!
+//! Nothing here is timed: every wait polls until the expected state appears, with a generous
+//! deadline that only a hang would reach.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+const EPOCH: &str = "1480550400";
+
+/// A running `gongkai serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(nl) = body.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..nl]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[nl + 2..nl + 2 + size]);
+        body = &body[nl + 2 + size + 2..];
+    }
+}
+
+impl Server {
+    /// Starts `gongkai serve --port 0` on `site` and waits for the address it prints.
+    fn start(site: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["serve", "--root"])
+            .arg(site)
+            .args(["--port", "0"])
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gongkai serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let mut err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let mut port = None;
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
+                port = rest.trim_end_matches('/').parse().ok();
+                break;
+            }
+            line.clear();
+        }
+        // Keep draining stdout so the server never blocks on it.
+        std::thread::spawn(move || for _ in out.lines() {});
+        let port = port.unwrap_or_else(|| {
+            panic!(
+                "serve printed no address; stderr:\n{}",
+                stderr.lock().unwrap()
+            )
+        });
+        Server {
+            child,
+            port,
+            stderr,
+        }
+    }
+
+    fn log(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
+    fn get(&self, path: &str) -> Response {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("read response");
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete response");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .expect("status code");
+        let (_, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
+        let mut r = Response {
+            status,
+            headers: headers.to_string(),
+            body: raw[split + 4..].to_vec(),
+        };
+        if r.header("transfer-encoding")
+            .is_some_and(|v| v.contains("chunked"))
+        {
+            r.body = dechunk(&r.body);
+        }
+        r
+    }
+
+    fn status(&self) -> Value {
+        serde_json::from_slice(&self.get("/__gongkai/status").body).expect("status JSON")
+    }
+
+    /// Polls until `f` holds.
+    fn wait(&self, what: &str, mut f: impl FnMut(&Server) -> bool) {
+        let start = Instant::now();
+        while !f(self) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; serve log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Every stored file and its digest.
+    fn files(&self) -> BTreeMap<String, String> {
+        let v: Value =
+            serde_json::from_slice(&self.get("/__gongkai/files").body).expect("files JSON");
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["fnv64"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+fn without_search_index(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    files.retain(|k, _| !k.starts_with("pagefind/"));
+    files
+}
+
+fn fnv64(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A fresh `gongkai build` of `site` into a temporary directory: every file and its digest.
+fn full_build(site: &Path) -> BTreeMap<String, String> {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("public");
+    let r = gongkai(
+        &[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--output",
+            dest.to_str().unwrap(),
+        ],
+        site,
+    );
+    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+    output_files(&dest)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dest.join(&f)).unwrap();
+            (f, fnv64(&bytes))
+        })
+        .collect()
+}
+
+fn diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
+    let mut d = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => d.push(format!("only served: {k}")),
+            Some(w) if w != v => d.push(format!("differs: {k}")),
+            _ => {}
+        }
+    }
+    d.extend(
+        b.keys()
+            .filter(|k| !a.contains_key(*k))
+            .map(|k| format!("only built: {k}")),
+    );
+    d
+}
+
+/// Waits until what serve holds is exactly what `build` writes for the same tree.
+fn assert_equals_build(server: &Server, site: &TestSite, step: &str) {
+    let built = full_build(site.path());
+    let start = Instant::now();
+    loop {
+        let served = server.files();
+        let d = diff(&served, &built);
+        if d.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "after {step}: served output differs from a full build:\n{}\nserve log:\n{}",
+            d.join("\n"),
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits for a rebuild after `before` that succeeded.
+fn wait_rebuilt(server: &Server, before: u64, step: &str) -> Value {
+    let mut last = Value::Null;
+    server.wait(step, |s| {
+        last = s.status();
+        last["rebuild"].as_u64().unwrap_or(0) > before && last["ok"] == true
+    });
+    last
+}
+
+fn rebuilds(server: &Server) -> u64 {
+    server.status()["rebuild"].as_u64().unwrap()
+}
+
+const JILIN: &str = "content/policies/2016/jilin-2016.md";
+const JILIN_URL: &str = "/policies/2016/jilin-2016/";
+
+fn demo() -> TestSite {
+    TestSite::copy_of(&repo_root())
+}
+
+fn append(site: &TestSite, rel: &str, text: &str) {
+    let old = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    site.write(rel, &format!("{old}\n{text}\n"));
+}
+
+/// Saves like an editor does: a temporary file renamed over the original (one event).
+fn save_atomically(site: &TestSite, rel: &str, text: &str) {
+    let target = site.path().join(rel);
+    let tmp = target.with_file_name(format!(
+        ".{}.tmp",
+        target.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &target).unwrap();
+}
+
+fn replace(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let old = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    assert!(old.contains(from), "{rel} has no {from:?}");
+    site.write(rel, &old.replacen(from, to, 1));
+}
+
+#[test]
+fn an_edit_appears_in_the_served_page_and_only_that_page_is_rebuilt() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let page = server.get(JILIN_URL);
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        page.text().contains("<script src=\"/__gongkai/live.js\""),
+        "serve adds the live-reload script"
+    );
+    assert!(!page.text().contains("新加的一段话"));
+
+    let before = without_search_index(server.files());
+    let text = std::fs::read_to_string(site.path().join(JILIN)).unwrap();
+    save_atomically(
+        &site,
+        JILIN,
+        &format!("{text}\n新加的一段话：预览应当立即显示。\n"),
+    );
+    server.wait("the edit to appear", |s| {
+        s.get(JILIN_URL).text().contains("新加的一段话")
+    });
+    // A body edit past the first paragraph changes that page and nothing else (the search
+    // index aside), also once the full build that follows the preview is done.
+    assert_equals_build(&server, &site, "a body edit");
+    let after = without_search_index(server.files());
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(changed, ["policies/2016/jilin-2016/index.html"]);
+    assert_eq!(before.len(), after.len());
+
+    // The served page is the built page plus the script, and the script never reaches `build`.
+    let built = full_build(site.path());
+    let served = server.files();
+    assert_eq!(
+        served.get("policies/2016/jilin-2016/index.html"),
+        built.get("policies/2016/jilin-2016/index.html")
+    );
+    let out = tempfile::tempdir().unwrap();
+    let r = gongkai(
+        &[
+            "build",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--output",
+            out.path().join("p").to_str().unwrap(),
+        ],
+        site.path(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in output_files(&out.path().join("p")) {
+        let bytes = std::fs::read(out.path().join("p").join(&f)).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__gongkai"),
+            "{f} has the live-reload script"
+        );
+    }
+    let built_page =
+        std::fs::read_to_string(out.path().join("p/policies/2016/jilin-2016/index.html")).unwrap();
+    let served_page = server.get(JILIN_URL).text();
+    let script = served_page
+        .find("<script src=\"/__gongkai/live.js\"")
+        .unwrap();
+    let end = script + served_page[script..].find("</script>\n").unwrap() + "</script>\n".len();
+    assert_eq!(
+        format!("{}{}", &served_page[..script], &served_page[end..]),
+        built_page
+    );
+
+    let js = server.get("/__gongkai/live.js");
+    assert_eq!(js.status, 200);
+    assert!(js.text().contains("EventSource(\"/__gongkai/events\")"));
+}
+
+#[test]
+fn a_broken_edit_shows_the_diagnostic_keeps_the_last_good_page_and_the_fix_restores_it() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let good = server.get(JILIN_URL).text();
+
+    // Bad TOML in the front matter: a string left open.
+    let original = std::fs::read_to_string(site.path().join(JILIN)).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let bad_line = lines.iter().position(|l| l.starts_with("doc_no")).unwrap() + 1;
+    replace(&site, JILIN, "24号\"", "24号");
+    replace(&site, JILIN, "+++\n\n", "+++\n\n这句话不应出现。\n\n");
+    let mut status = Value::Null;
+    server.wait("the E-TOML-SYNTAX status", |s| {
+        status = s.status();
+        status["ok"] == false
+            && status["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["path"] == JILIN)
+    });
+    // Its 解读 lose their policy too; the diagnostic of the edited file names file and line.
+    let d = status["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == JILIN)
+        .unwrap();
+    assert_eq!(d["code"], "E-TOML-SYNTAX", "{status}");
+    assert_eq!(d["path"], JILIN);
+    assert_eq!(d["line"], bad_line as u64);
+    assert!(d["message"].as_str().unwrap().contains("TOML"));
+    assert!(
+        server.log().contains("error[E-TOML-SYNTAX]"),
+        "printed in the terminal too"
+    );
+
+    // The server lives and still serves the last good page; the overlay is the script's job.
+    let page = server.get(JILIN_URL);
+    assert_eq!(page.status, 200);
+    assert_eq!(page.text(), good);
+    assert!(server
+        .get("/__gongkai/live.js")
+        .text()
+        .contains("内容有错误，页面仍显示上次成功生成的版本"));
+    assert!(server
+        .get("/__gongkai/live.js")
+        .text()
+        .contains("alertdialog"));
+
+    // A broken config: still alive, the diagnostic names the config.
+    let config = std::fs::read_to_string(site.path().join("site-config.toml")).unwrap();
+    site.write("site-config.toml", "[site\ntitle = \"x\"\n");
+    server.wait("the config error", |s| {
+        let st = s.status();
+        st["ok"] == false
+            && st["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["path"] == "site-config.toml")
+    });
+    assert_eq!(server.get(JILIN_URL).text(), good);
+    site.write("site-config.toml", &config);
+
+    // A file that is not UTF-8 (saved as GBK): still alive, named in the status.
+    site.write_bytes(
+        "content/pages/gbk.md",
+        b"+++\ntitle = \"\xb9\xab\xbf\xaa\"\n+++\n",
+    );
+    server.wait("the encoding error", |s| {
+        let st = s.status();
+        st["ok"] == false
+            && st["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "E-NOT-UTF8")
+    });
+    site.remove("content/pages/gbk.md");
+
+    // The fix restores the page, with the new text.
+    site.write(
+        JILIN,
+        &original.replacen("+++\n\n", "+++\n\n修好以后的新句子。\n\n", 1),
+    );
+    server.wait("the fixed page", |s| {
+        s.status()["ok"] == true && s.get(JILIN_URL).text().contains("修好以后的新句子")
+    });
+    assert!(!server.get(JILIN_URL).text().contains("这句话不应出现"));
+}
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let site = demo();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.path().join("site-config.toml"),
+        site.path().join("static/leak.toml"),
+    )
+    .unwrap();
+    let server = Server::start(site.path());
+    for path in [
+        "/../site-config.toml",
+        "/%2e%2e/site-config.toml",
+        "/%2e%2e/Cargo.toml",
+        "/..%2f..%2fetc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fsite-config.toml",
+        "/policies/..%5c..%5csite-config.toml",
+        "/policies/%2e%2e/%2e%2e/site-config.toml",
+        "/site-config.toml",
+        "/content/policies/2016/jilin-2016.md",
+        "/leak.toml",
+        "/a%00b",
+    ] {
+        let r = server.get(path);
+        assert!(r.status == 400 || r.status == 404, "{path}: {}", r.status);
+        let text = r.text();
+        assert!(
+            !text.contains("org_code") && !text.contains("root:x:") && !text.contains("[package]"),
+            "{path} leaked a file"
+        );
+    }
+    // A missing page is the site's 404 page, with status 404.
+    let r = server.get("/no/such/page/");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("页面不存在"));
+    // A directory without its slash redirects; other types are right.
+    let r = server.get("/policies");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location").as_deref(), Some("/policies/"));
+    assert_eq!(
+        server
+            .get("/assets/gongkai.css")
+            .header("content-type")
+            .as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(server.get("/policies/index.html").status, 200);
+    assert!(server
+        .get("/sitemap.xml")
+        .header("content-type")
+        .unwrap()
+        .ends_with("; charset=utf-8"));
+}
+
+#[test]
+fn incremental_output_equals_a_full_build() {
+    let site = demo();
+    let server = Server::start(site.path());
+    assert_equals_build(&server, &site, "start");
+
+    // Body edit, then a title edit that changes listings, facets, home, feeds and the 解读.
+    append(&site, JILIN, "正文末尾增加的一句话。");
+    replace(&site, JILIN, "title = \"", "title = \"（修订）");
+    // An interpretation edit (its policy page lists it).
+    replace(
+        &site,
+        "content/interpretations/yingkou-2016-wenzi.md",
+        "title = \"",
+        "title = \"新版",
+    );
+    let b = rebuilds(&server);
+    wait_rebuilt(&server, b, "content edits");
+    assert_equals_build(&server, &site, "body, title and 解读 edits");
+
+    // A new policy and a new 解读 linking to it; a document that becomes 主动公开.
+    let shaoyang =
+        std::fs::read_to_string(site.path().join("content/policies/2017/shaoyang-2017.md"))
+            .unwrap();
+    site.write(
+        "content/policies/2017/new-2017.md",
+        &shaoyang.replacen("2017-00156", "2017-09999", 1).replacen(
+            "title = \"",
+            "title = \"新增文件：",
+            1,
+        ),
+    );
+    site.write(
+        "content/interpretations/new-2017-wenzi.md",
+        "+++\ntitle = \"新增文件的解读\"\ninterprets = [\"11411500005397436X/2017-09999\"]\npublished = 2017-06-23\n+++\n\n解读《[新增文件](../policies/2017/new-2017.md)》。\n",
+    );
+    replace(
+        &site,
+        "content/policies/2016/xinyang-2016-pinggu-neibu.md",
+        "依申请公开",
+        "主动公开",
+    );
+    let b = rebuilds(&server);
+    wait_rebuilt(&server, b, "new files");
+    assert_equals_build(&server, &site, "new files");
+
+    // A rename (URL changes), a delete, a new directory with a page.
+    std::fs::rename(
+        site.path()
+            .join("content/interpretations/yingkou-2016-wenzi.md"),
+        site.path()
+            .join("content/interpretations/yingkou-2016-jiedu.md"),
+    )
+    .unwrap();
+    site.remove("content/interpretations/new-2017-wenzi.md");
+    site.remove("content/policies/2017/new-2017.md");
+    site.write(
+        "content/policies/2018/a.md",
+        &shaoyang.replacen("2017-00156", "2018-00001", 1).replacen(
+            "published = 2017-",
+            "published = 2018-",
+            1,
+        ),
+    );
+    site.write("static/extra/notice.txt", "静态文件\n");
+    let b = rebuilds(&server);
+    wait_rebuilt(&server, b, "rename and delete");
+    assert_equals_build(&server, &site, "rename, delete, new directory, static file");
+
+    // A template of the site's own (re-renders everything from the cached model).
+    let tpl =
+        std::fs::read_to_string(site.path().join("themes/default/templates/404.html")).unwrap();
+    site.write(
+        "templates/404.html",
+        &tpl.replacen("页面不存在", "页面不存在（本站模板）", 1),
+    );
+    let b = rebuilds(&server);
+    wait_rebuilt(&server, b, "template edit");
+    assert!(server.get("/nowhere/").text().contains("本站模板"));
+    assert_equals_build(&server, &site, "template edit");
+
+    // A config edit rebuilds everything.
+    replace(&site, "site-config.toml", "title = \"", "title = \"预览");
+    let b = rebuilds(&server);
+    wait_rebuilt(&server, b, "config edit");
+    assert_equals_build(&server, &site, "config edit");
+
+    // An editor's atomic save: write a temporary file, rename it over the original.
+    let text = std::fs::read_to_string(site.path().join(JILIN)).unwrap();
+    save_atomically(
+        &site,
+        JILIN,
+        &text.replacen("正文末尾增加的一句话。", "原子保存后的句子。", 1),
+    );
+    server.wait("the atomic save", |s| {
+        s.get(JILIN_URL).text().contains("原子保存后的句子")
+    });
+    assert_equals_build(&server, &site, "atomic save");
+}
