@@ -11,7 +11,7 @@ use crate::config::{Config, SiteKind};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Links};
 use crate::model::Policy;
-use crate::source::fields::Fields;
+use crate::source::fields::{type_name, Fields};
 use crate::source::RawData;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -365,18 +365,6 @@ fn dotted(label: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{parent}.{key}")
-    }
-}
-
-fn type_name(v: &toml::Value) -> &'static str {
-    match v {
-        toml::Value::String(_) => "字符串",
-        toml::Value::Integer(_) => "整数",
-        toml::Value::Float(_) => "小数",
-        toml::Value::Boolean(_) => "布尔值",
-        toml::Value::Datetime(_) => "日期",
-        toml::Value::Array(_) => "数组",
-        toml::Value::Table(_) => "表",
     }
 }
 

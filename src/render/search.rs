@@ -49,16 +49,7 @@ pub struct Record {
 
 /// Escapes text for Pagefind's content, which the browser shows as HTML (excerpts with `<mark>`).
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_html(s)
 }
 
 /// The text of sanitized body HTML, still entity-escaped, with a space where a block ends so

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// The shape of a key, for messages.
-fn type_name(v: &toml::Value) -> &'static str {
+pub fn type_name(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "字符串",
         toml::Value::Integer(_) => "整数",
