@@ -365,7 +365,6 @@ fn base_context(site: &Site) -> Map<String, Value> {
         "build_date".into(),
         Value::String(site.build_date.to_string()),
     );
-    m.insert("live_reload".into(), Value::Bool(false));
     m
 }
 
