@@ -185,6 +185,18 @@ fn pagination(base: &str, page: usize, total: usize, items: usize) -> Value {
     })
 }
 
+/// URL and title of page `page` of a listing at `base` (page 1 is `base` itself).
+fn paged(base: &str, heading: &str, page: usize) -> (String, String) {
+    if page == 1 {
+        (base.to_string(), heading.to_string())
+    } else {
+        (
+            format!("{base}page/{page}/"),
+            format!("{heading}（第{page}页）"),
+        )
+    }
+}
+
 fn page_slice<T: Clone>(all: &[T], page: usize, per: usize) -> Vec<T> {
     let start = (page - 1) * per;
     all.iter().skip(start).take(per).cloned().collect()
@@ -457,16 +469,7 @@ impl<'a> Prepared<'a> {
                     }
                 };
                 let total = items.len().div_ceil(POLICIES_PER_PAGE).max(1);
-                let url = if *page == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}page/{page}/")
-                };
-                let title = if *page > 1 {
-                    format!("{heading}（第{page}页）")
-                } else {
-                    heading.clone()
-                };
+                let (url, title) = paged(&base, &heading, *page);
                 Output::Page {
                     template: "policy_list.html",
                     url,
@@ -500,16 +503,7 @@ impl<'a> Prepared<'a> {
                     }
                 };
                 let total = items.len().div_ceil(CATALOG_PER_PAGE).max(1);
-                let url = if *page == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}page/{page}/")
-                };
-                let title = if *page > 1 {
-                    format!("{heading}（第{page}页）")
-                } else {
-                    heading.clone()
-                };
+                let (url, title) = paged(&base, &heading, *page);
                 Output::Page {
                     template: "catalog.html",
                     url,

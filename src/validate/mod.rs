@@ -355,10 +355,14 @@ fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
     (draft, public, diags)
 }
 
+/// Byte offset of `key` in a document's front matter (its start when the key is absent).
+fn key_offset(raw: &RawDoc, key: &str) -> usize {
+    crate::source::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
+        .unwrap_or(raw.front_matter.start)
+}
+
 fn key_diag(raw: &RawDoc, code: &'static str, key: &str, msg: String) -> Diagnostic {
-    let pos = crate::source::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
-        .unwrap_or(raw.front_matter.start);
-    Diagnostic::error(code, msg).at(&raw.file.path, &raw.file.text, pos)
+    Diagnostic::error(code, msg).at(&raw.file.path, &raw.file.text, key_offset(raw, key))
 }
 
 fn summary_of(given: Option<String>, body: &Body) -> String {
@@ -702,12 +706,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     .at(
                         &p.raw.file.path,
                         &p.raw.file.text,
-                        crate::source::fields::find_key(
-                            &p.raw.file.text,
-                            p.raw.front_matter.clone(),
-                            "published",
-                        )
-                        .unwrap_or(0),
+                        key_offset(p.raw, "published"),
                     )
                     .with_hint(
                         "《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开",
@@ -757,12 +756,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     .at(
                         &d.raw.file.path,
                         &d.raw.file.text,
-                        crate::source::fields::find_key(
-                            &d.raw.file.text,
-                            d.raw.front_matter.clone(),
-                            "published",
-                        )
-                        .unwrap_or(0),
+                        key_offset(d.raw, "published"),
                     )
                     .with_hint("政策解读材料应在文件公开后 3 个工作日内发布（国办发〔2016〕19号）"),
                 );
