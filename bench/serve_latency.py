@@ -12,9 +12,15 @@ the background search index, then edit one policy N times. Each edit rewrites th
 place with a new marker sentence at the end of its body (past the first paragraph, so the
 summary and the listings do not change) and polls the page every 2 ms over one keep-alive
 connection until the marker is served. With --kind title the marker goes into the title in
-the front matter instead: no preview, the full incremental build (listings, facets, home and
-feeds show the title). Latency = from just before the write to the first
-response that contains the marker. Between edits the script waits for the server to settle.
+the front matter instead (listings, facets, home and feeds show the title). Latency = from
+just before the write to the first response that contains the marker. A body or title edit
+is first previewed (only the edited page); the script also reports when the full rebuild
+that follows (every listing) is done. Between edits the script waits for the server to settle.
+
+With --client sse the script does what the live-reload script in the browser does instead of
+polling: it listens on /__gongkai/events and loads the page once after each rebuild event. The
+2 ms polling client keeps one of a 2-core machine's cores busy parsing responses, which slows
+the server it measures; the SSE client measures what an editor sees.
 
 Prints median, p95, min and max, and the server's own per-stage medians (from
 /__gongkai/status: load, validate, plan, render, total), so that what dominates is visible.
@@ -122,7 +128,31 @@ def pick_policy(root):
     raise SystemExit("no published policy in " + root)
 
 
-def measure(binary, name, root, edits, settle, log=None, kind="body"):
+class Events:
+    """Server-sent events from /__gongkai/events, as the live-reload script receives them."""
+
+    def __init__(self, port):
+        self.cond = threading.Condition()
+        self.count = 0
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=None)
+        conn.request("GET", "/__gongkai/events")
+        self.resp = conn.getresponse()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.resp:
+            if line.startswith(b"event:"):
+                with self.cond:
+                    self.count += 1
+                    self.cond.notify_all()
+
+    def wait_after(self, seen, timeout):
+        with self.cond:
+            self.cond.wait_for(lambda: self.count > seen, timeout)
+            return self.count
+
+
+def measure(binary, name, root, edits, settle, log=None, kind="body", client="poll"):
     print(f"\n== {name}: {root}", flush=True)
     server = Server(binary, root)
     try:
@@ -140,6 +170,8 @@ def measure(binary, name, root, edits, settle, log=None, kind="body"):
         status, body = server.get(url)
         assert status == 200, (url, status)
         lat, stages = [], {k: [] for k in ("load", "validate", "plan", "render", "total")}
+        events = Events(server.port) if client == "sse" else None
+        full = []
         try:
             for i in range(edits):
                 marker = f"BENCHMARK-{os.getpid()}-{i}"
@@ -148,22 +180,34 @@ def measure(binary, name, root, edits, settle, log=None, kind="body"):
                     text = original.rstrip("\n") + f"\n\n本段为测试段落{marker}。\n"
                 else:
                     text = original.replace('title = "', f'title = "{marker}', 1)
+                seen = events.count if events else 0
                 t0 = time.perf_counter()
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(text)
                 while True:
+                    if events:
+                        # Like the live-reload script: wait for a rebuild event, then load.
+                        seen = events.wait_after(seen, 1.0)
                     _, body = server.get(url)
                     if marker.encode() in body:
                         break
                     if time.perf_counter() - t0 > 60:
                         raise SystemExit("edit never appeared; serve log:\n" + "".join(server.log[-40:]))
-                    time.sleep(0.002)
+                    if not events:
+                        time.sleep(0.002)
                 lat.append((time.perf_counter() - t0) * 1000)
                 server.log.append(f"## bench: edit {i} served after {lat[-1]:.1f} ms\n")
-                # Let the rebuild report and the machine settle before the next edit.
-                while server.status()["rebuild"] <= before:
-                    time.sleep(0.01)
-                st = server.status()
+                # Wait for the full rebuild (a preview shows only the edited page), then let
+                # the machine settle before the next edit.
+                while True:
+                    st = server.status()
+                    if st["rebuild"] > before and not st.get("preview"):
+                        break
+                    if events:
+                        events.wait_after(events.count, 0.05)
+                    else:
+                        time.sleep(0.005)
+                full.append((time.perf_counter() - t0) * 1000)
                 for k in stages:
                     stages[k].append(st["timings"][k])
                 time.sleep(settle)
@@ -173,14 +217,19 @@ def measure(binary, name, root, edits, settle, log=None, kind="body"):
         if log:
             with open(log, "a", encoding="utf-8") as f:
                 f.write(f"== {name}\n" + "".join(server.log))
-        print(f"{n_files} files served; {edits} {kind} edits of {url}, {settle} s apart")
+        print(f"{n_files} files served; {edits} {kind} edits of {url}, {settle} s apart, client: {client}")
         print(
             "edit → updated page: median {:.1f} ms, p95 {:.1f} ms, min {:.1f} ms, max {:.1f} ms".format(
                 statistics.median(lat), percentile(lat, 95), min(lat), max(lat)
             )
         )
         print(
-            "server stages (median ms): "
+            "edit → whole site rebuilt: median {:.1f} ms, p95 {:.1f} ms, max {:.1f} ms".format(
+                statistics.median(full), percentile(full, 95), max(full)
+            )
+        )
+        print(
+            "server stages of the full rebuild (median ms): "
             + ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in stages.items())
             + "; p95 total {:.1f}".format(percentile(stages["total"], 95))
         )
@@ -198,6 +247,13 @@ def main():
     ap.add_argument("--corpus-dir", default=tempfile.gettempdir())
     ap.add_argument("--log", help="write each latency and the server's log to this file")
     ap.add_argument(
+        "--client",
+        choices=["poll", "sse"],
+        default="poll",
+        help="poll: GET the page every 2 ms (finest resolution, but the client takes a core); "
+        "sse: wait for the live-reload event, then GET once, as the browser does",
+    )
+    ap.add_argument(
         "--kind",
         choices=["body", "title"],
         default="body",
@@ -212,13 +268,13 @@ def main():
         if size == "demo":
             with tempfile.TemporaryDirectory() as tmp:
                 copy_demo(tmp)
-                measure(args.bin, "demo", tmp, args.edits, args.settle, args.log, args.kind)
+                measure(args.bin, "demo", tmp, args.edits, args.settle, args.log, args.kind, args.client)
         else:
             src = corpus(int(size), args.corpus_dir)
             with tempfile.TemporaryDirectory() as tmp:
                 site = os.path.join(tmp, "site")
                 shutil.copytree(src, site)
-                measure(args.bin, f"{size} documents", site, args.edits, args.settle, args.log, args.kind)
+                measure(args.bin, f"{size} documents", site, args.edits, args.settle, args.log, args.kind, args.client)
     print(f"\nload average now {os.getloadavg()[0]:.2f}")
 
 
