@@ -284,7 +284,7 @@ fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
 /// Validates one ledger file into a [`Ledger`], with every problem found.
 pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagnostic>) {
     let path = raw.file.path.as_str();
-    let text = raw.file.text.as_str();
+    let text: &str = &raw.file.text;
     let mut diags = Vec::new();
     let empty = toml::Table::new();
     let list_t = match raw.table.get("list") {

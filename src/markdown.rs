@@ -4,13 +4,16 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{Body, TocEntry};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+
+/// Published documents by path relative to `content/` → URL.
+pub type DocUrls = foldhash::HashMap<String, String>;
 
 /// What links may point to.
 pub struct Links<'a> {
     /// Published documents by path relative to `content/` (e.g. `policies/2016/a.md`) → URL.
-    pub docs: &'a HashMap<String, String>,
+    pub docs: &'a DocUrls,
     /// Non-source files under `content/`, by path relative to `content/`.
     pub assets: &'a BTreeMap<String, PathBuf>,
     /// Hosts whose media (`<video>`, `<audio>`, remote images) survive sanitizing.
@@ -20,7 +23,7 @@ pub struct Links<'a> {
 /// The result of rendering one document body.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub body: Body,
+    pub body: std::sync::Arc<Body>,
     /// Assets the body uses (paths relative to `content/`); they are copied to the output.
     pub assets: BTreeSet<String>,
     /// Site-absolute links (`/guide/`), with their byte offsets, checked once every URL is known.
@@ -41,6 +44,7 @@ pub fn render(
     links: &Links,
 ) -> Rendered {
     let mut out = Rendered::default();
+    let mut toc: Vec<TocEntry> = Vec::new();
     let src = &text[body.clone()];
     let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<(Event, usize)> = Parser::new_ext(src, opts)
@@ -66,7 +70,7 @@ pub fn render(
                 *id = Some(CowStr::from(slug.clone()));
             }
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.body.toc.push(TocEntry {
+                toc.push(TocEntry {
                     level: if level == HeadingLevel::H2 { 2 } else { 3 },
                     id: slug,
                     title,
@@ -129,12 +133,15 @@ pub fn render(
             );
         }
     }
-    if out.body.toc.len() < TOC_MIN_HEADINGS {
-        out.body.toc.clear();
+    if toc.len() < TOC_MIN_HEADINGS {
+        toc.clear();
     }
-    out.body.html = html;
-    out.body.first_paragraph = first_paragraph.unwrap_or_default().trim().to_string();
-    out.body.plain_len = plain_len;
+    out.body = std::sync::Arc::new(Body {
+        html,
+        toc,
+        first_paragraph: first_paragraph.unwrap_or_default().trim().to_string(),
+        plain_len,
+    });
     out
 }
 
@@ -350,7 +357,7 @@ mod tests {
     use super::*;
 
     fn render_simple(md: &str) -> Rendered {
-        let docs: HashMap<String, String> = [(
+        let docs: DocUrls = [(
             "policies/2016/jilin.md".to_string(),
             "/policies/2016/jilin/".to_string(),
         )]

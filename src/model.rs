@@ -6,6 +6,7 @@ use crate::source::{CopyFile, Section};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Validity {
@@ -97,7 +98,7 @@ pub struct Policy {
     pub replaced_by: Option<usize>,
     pub summary: String,
     pub attachments: Vec<Attachment>,
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Indexes into `Site::interpretations` of the 解读 of this policy, by date.
     pub interpretations: Vec<usize>,
 }
@@ -113,7 +114,7 @@ pub struct Interpretation {
     pub form: String,
     pub interpreter: Option<String>,
     pub summary: String,
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Working days after the (latest) interpreted policy's publication.
     pub workdays_after: Option<i64>,
 }
@@ -124,7 +125,7 @@ pub struct Page {
     pub url: String,
     pub slug: String,
     pub title: String,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// The interpretation forms, in display order, with URL slugs.
@@ -145,7 +146,7 @@ pub struct Site {
     pub policies: Vec<Policy>,
     pub interpretations: Vec<Interpretation>,
     pub pages: Vec<Page>,
-    pub lists: Vec<crate::ledger::Ledger>,
+    pub lists: Vec<Arc<crate::ledger::Ledger>>,
     pub reports: Vec<crate::report::Report>,
     /// Files copied verbatim: theme/site static files and content assets, by output path.
     pub copies: Vec<CopyFile>,

@@ -317,7 +317,7 @@ impl<'a> Reader<'a> {
         let mut f = Fields::new(self.path, self.text, region, table).with_label(label);
         // A sub-table is "written" at its header line.
         for (key, v) in table {
-            if v.is_table() && !f.positions.contains_key(key) {
+            if v.is_table() && f.written_at(key).is_none() {
                 let full = if name.is_empty() {
                     key.clone()
                 } else {
@@ -531,7 +531,7 @@ fn parse<'a>(
     links: &Links,
 ) -> (Option<Parsed<'a>>, Vec<Diagnostic>) {
     let path = raw.file.path.as_str();
-    let text = raw.file.text.as_str();
+    let text: &str = &raw.file.text;
     let mut r = Reader {
         path,
         text,
@@ -881,11 +881,11 @@ fn render_text(
         let start = key_pos + i;
         let r = markdown::render(path, text, start..start + trimmed.len(), dir, links);
         diags.extend(r.diags);
-        return r.body.html;
+        return r.body.html.clone();
     }
     let r = markdown::render(path, trimmed, 0..trimmed.len(), dir, links);
     diags.extend(r.diags.into_iter().map(|d| d.at(path, text, key_pos)));
-    r.body.html
+    r.body.html.clone()
 }
 
 pub fn build_all(
@@ -896,7 +896,7 @@ pub fn build_all(
 ) -> (Vec<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // Report text may link to published policies by their file, like any document.
-    let docs: HashMap<String, String> = policies
+    let docs: markdown::DocUrls = policies
         .iter()
         .map(|p| {
             (
@@ -1039,7 +1039,7 @@ fn cross_year(prev: &Parsed, cur: &Parsed) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Body, Validity};
+    use crate::model::Validity;
 
     fn policy(
         doc_type: &str,
@@ -1065,7 +1065,7 @@ mod tests {
             replaced_by: None,
             summary: String::new(),
             attachments: Vec::new(),
-            body: Body::default(),
+            body: Default::default(),
             interpretations: Vec::new(),
         }
     }
@@ -1191,7 +1191,7 @@ mod tests {
             stem: "2016".into(),
             table: toml::from_str(text).unwrap(),
         };
-        let docs = HashMap::new();
+        let docs = markdown::DocUrls::default();
         let assets = BTreeMap::new();
         let links = Links {
             docs: &docs,

@@ -11,7 +11,7 @@ use gongkai::diagnostics::Diagnostic;
 use gongkai::source::{RawData, Section, SourceFile};
 use gongkai::{deadline, ledger, markdown, validate};
 use proptest::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// PROPTEST_CASES when set, else `default`.
@@ -143,7 +143,7 @@ fn raw_data(text: String) -> Option<RawData> {
     Some(RawData {
         file: SourceFile {
             path: "content/lists/fuzz.toml".into(),
-            text,
+            text: text.into(),
         },
         stem: "fuzz".into(),
         table,
@@ -489,7 +489,7 @@ proptest! {
     fn markdown_render_never_panics_and_stays_safe(body in markdownish(), prefix in "(\\+\\+\\+\n[a-z]{0,3}\n\\+\\+\\+\n)?") {
         let text = format!("{prefix}{body}");
         let start = prefix.len();
-        let docs: HashMap<String, String> = [("policies/2016/b.md".to_string(), "/policies/2016/b/".to_string())].into_iter().collect();
+        let docs: markdown::DocUrls = [("policies/2016/b.md".to_string(), "/policies/2016/b/".to_string())].into_iter().collect();
         let assets: BTreeMap<String, PathBuf> = [("policies/2016/tu.svg".to_string(), PathBuf::from("/x"))].into_iter().collect();
         let hosts = vec!["video.test.gov.cn".to_string()];
         let links = markdown::Links { docs: &docs, assets: &assets, media_hosts: &hosts };
@@ -540,7 +540,7 @@ proptest! {
             fm.iter().map(|(k, v)| format!("{k} = {v}\n")).collect::<String>(),
             if close { "+++\n" } else { "" },
         );
-        let file = SourceFile { path: "content/policies/a.md".into(), text };
+        let file = SourceFile { path: "content/policies/a.md".into(), text: text.into() };
         match gongkai::source::parse_doc(Section::Policy, file, "a".into()) {
             Ok(doc) => prop_assert!(doc.file.text.get(doc.body.clone()).is_some()),
             Err(d) => assert_positions(&[d], "content/policies/a.md")?,

@@ -639,3 +639,69 @@ fn incremental_output_equals_a_full_build() {
     });
     assert_equals_build(&server, &site, "atomic save");
 }
+
+/// The engine behind `serve`, driven directly: a title edit is previewed (only the edited
+/// document's page, at once) and the full build that follows still updates every listing;
+/// an edit other documents can see (发布日期) is not previewed.
+#[test]
+fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
+    use gongkai::serve::engine::{Changes, Engine};
+    let site = demo();
+    let root = site.path().canonicalize().unwrap();
+    let opts = gongkai::validate::Options {
+        build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
+    };
+    let mut engine = Engine::new(root.clone(), opts);
+    engine.rebuild(&mut |_| false).unwrap().unwrap();
+    let changed = |rel: &str| {
+        let abs = root.join(rel);
+        let mut ch = Changes::default();
+        ch.content.insert(abs.clone());
+        ch.paths.insert(abs);
+        ch
+    };
+    let page_of = |u: &gongkai::serve::engine::Update, path: &str| {
+        u.put
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+    };
+
+    replace(&site, JILIN, "title = \"吉林省", "title = \"预览标题吉林省");
+    let preview = engine
+        .apply(&changed(JILIN))
+        .unwrap()
+        .expect("a title edit is previewed");
+    assert!(preview.preview);
+    let paths: Vec<&str> = preview.put.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["policies/2016/jilin-2016/index.html"]);
+    let html = page_of(&preview, "policies/2016/jilin-2016/index.html").unwrap();
+    assert!(
+        html.contains("预览标题吉林省"),
+        "the preview shows the new title"
+    );
+    let full = engine.rebuild(&mut |_| false).unwrap().unwrap();
+    assert!(!full.preview);
+    let home = page_of(&full, "index.html").expect("the home page lists the policy");
+    assert!(home.contains("预览标题吉林省"));
+    assert_eq!(
+        page_of(&full, "policies/2016/jilin-2016/index.html").as_deref(),
+        Some(html.as_str()),
+        "the preview equals the full build's page"
+    );
+
+    // A new 发布日期 moves the policy in every listing (and may change 解读 deadlines).
+    replace(
+        &site,
+        JILIN,
+        "published = 2016-04-26",
+        "published = 2016-04-27",
+    );
+    assert!(
+        engine.apply(&changed(JILIN)).unwrap().is_none(),
+        "an edit of the date needs the full build"
+    );
+    let full = engine.rebuild(&mut |_| false).unwrap().unwrap();
+    let page = page_of(&full, "policies/2016/jilin-2016/index.html").unwrap();
+    assert!(page.contains("2016年04月27日"));
+}

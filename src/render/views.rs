@@ -5,7 +5,9 @@ use super::{cn_date, feeds, Files, Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROW
 use crate::ledger::{Ledger, Value as Cell};
 use crate::model::{Interpretation, Policy, Site, Validity, FORMS};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Builds a JSON object like `serde_json::obj!({...})`, but moves values that already are
 /// `Value`s (or `Vec<Value>`) instead of serializing a deep copy of them (`json!` does);
@@ -97,8 +99,10 @@ pub struct Prepared<'a> {
     pub catalog_facets: Vec<usize>,
     /// Interpretations by form (indexes into `FORMS`).
     pub forms: Vec<Vec<usize>>,
-    policy_rows: Vec<Value>,
-    interp_rows: Vec<Value>,
+    /// Listing rows, made when a page first shows them: `serve` renders a few pages of a
+    /// 10,000-document site after an edit and should not build every row for them.
+    policy_rows: Vec<OnceLock<Value>>,
+    interp_rows: Vec<OnceLock<Value>>,
 }
 
 /// A stable short slug for a facet value with no natural ASCII name (FNV-1a).
@@ -111,19 +115,26 @@ pub fn hash_slug(s: &str) -> String {
     format!("h{:010x}", h >> 24)
 }
 
-fn group_by(policies: &[Policy], key: impl Fn(&Policy) -> Option<(String, String)>) -> Vec<Group> {
-    let mut map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+/// Policies grouped by `label` (borrowed where it can be: this runs on every rebuild),
+/// each group with the slug `slug` gives its label; most policies first.
+fn group_by<'a>(
+    policies: &'a [Policy],
+    label: impl Fn(&'a Policy) -> Option<Cow<'a, str>>,
+    slug: impl Fn(&str) -> String,
+) -> Vec<Group> {
+    let mut map: BTreeMap<Cow<'a, str>, Vec<usize>> = BTreeMap::new();
     for (i, p) in policies.iter().enumerate() {
-        if let Some((label, slug)) = key(p) {
-            map.entry(label)
-                .or_insert_with(|| (slug, Vec::new()))
-                .1
-                .push(i);
+        if let Some(l) = label(p) {
+            map.entry(l).or_default().push(i);
         }
     }
     let mut groups: Vec<Group> = map
         .into_iter()
-        .map(|(label, (slug, items))| Group { label, slug, items })
+        .map(|(label, items)| Group {
+            slug: slug(&label),
+            label: label.into_owned(),
+            items,
+        })
         .collect();
     groups.sort_by(|a, b| {
         b.items
@@ -244,10 +255,14 @@ impl<'a> Prepared<'a> {
                 key: "year",
                 name: "年份",
                 groups: {
-                    let mut g = group_by(ps, |p| {
-                        let y = chrono::Datelike::year(&p.published).to_string();
-                        Some((format!("{y}年"), y))
-                    });
+                    let mut g = group_by(
+                        ps,
+                        |p| {
+                            let y = chrono::Datelike::year(&p.published);
+                            Some(Cow::Owned(format!("{y}年")))
+                        },
+                        |l| l.trim_end_matches('年').to_string(),
+                    );
                     g.sort_by(|a, b| b.slug.cmp(&a.slug));
                     g
                 },
@@ -255,23 +270,27 @@ impl<'a> Prepared<'a> {
             Facet {
                 key: "issuer",
                 name: "发文机关",
-                groups: group_by(ps, |p| Some((p.issuer.clone(), hash_slug(&p.issuer)))),
+                groups: group_by(ps, |p| Some(Cow::Borrowed(&p.issuer)), hash_slug),
             },
             Facet {
                 key: "topic",
                 name: "主题分类",
-                groups: group_by(ps, |p| p.topic.as_ref().map(|t| (t.clone(), hash_slug(t)))),
+                groups: group_by(ps, |p| p.topic.as_deref().map(Cow::Borrowed), hash_slug),
             },
             Facet {
                 key: "validity",
                 name: "有效性",
                 groups: {
-                    let mut g = group_by(ps, |p| {
-                        Some((
-                            p.validity.label().to_string(),
-                            p.validity.slug().to_string(),
-                        ))
-                    });
+                    let mut g = group_by(
+                        ps,
+                        |p| Some(Cow::Borrowed(p.validity.label())),
+                        |l| {
+                            Validity::parse(l)
+                                .map(|v| v.slug())
+                                .unwrap_or("")
+                                .to_string()
+                        },
+                    );
                     g.sort_by_key(|g| Validity::ALL.iter().position(|v| v.slug() == g.slug));
                     g
                 },
@@ -279,7 +298,7 @@ impl<'a> Prepared<'a> {
             Facet {
                 key: "category",
                 name: "公开目录",
-                groups: group_by(ps, |p| Some((p.category.clone(), hash_slug(&p.category)))),
+                groups: group_by(ps, |p| Some(Cow::Borrowed(&p.category)), hash_slug),
             },
         ];
         let mut forms = vec![Vec::new(); FORMS.len()];
@@ -295,11 +314,9 @@ impl<'a> Prepared<'a> {
             library_facets: vec![0, 1, 2, 3],
             catalog_facets: vec![4, 2, 1, 0],
             forms,
-            policy_rows: ps.iter().map(policy_row).collect(),
-            interp_rows: site
-                .interpretations
-                .iter()
-                .map(|i| interp_row(site, i))
+            policy_rows: (0..ps.len()).map(|_| OnceLock::new()).collect(),
+            interp_rows: (0..site.interpretations.len())
+                .map(|_| OnceLock::new())
                 .collect(),
         }
     }
@@ -332,10 +349,24 @@ impl<'a> Prepared<'a> {
         )
     }
 
+    /// The listing row of policy `i`.
+    fn policy_row(&self, i: usize) -> Value {
+        self.policy_rows[i]
+            .get_or_init(|| policy_row(&self.site.policies[i]))
+            .clone()
+    }
+
+    /// The listing row of 解读 `i`.
+    fn interp_row(&self, i: usize) -> Value {
+        self.interp_rows[i]
+            .get_or_init(|| interp_row(self.site, &self.site.interpretations[i]))
+            .clone()
+    }
+
     fn rows_of(&self, items: &[usize], page: usize, per: usize) -> Vec<Value> {
         page_slice(items, page, per)
             .into_iter()
-            .map(|i| self.policy_rows[i].clone())
+            .map(|i| self.policy_row(i))
             .collect()
     }
 
@@ -348,8 +379,8 @@ impl<'a> Prepared<'a> {
                 ctx: obj!({
                     "title": &site.config.title,
                     "column": column("首页", "首页", "home"),
-                    "policies": self.policy_rows.iter().take(8).cloned().collect::<Vec<_>>(),
-                    "interpretations": self.interp_rows.iter().take(6).cloned().collect::<Vec<_>>(),
+                    "policies": (0..site.policies.len().min(8)).map(|i| self.policy_row(i)).collect::<Vec<_>>(),
+                    "interpretations": (0..site.interpretations.len().min(6)).map(|i| self.interp_row(i)).collect::<Vec<_>>(),
                     "lists": site.lists.iter().map(|l| obj!({"title": &l.title, "url": &l.url, "kind_label": &l.kind_label, "updated_cn": cn_date(l.updated)})).collect::<Vec<_>>(),
                     "pages": site.pages.iter().map(|p| obj!({"title": &p.title, "url": &p.url})).collect::<Vec<_>>(),
                     "reports": site.reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
@@ -383,7 +414,7 @@ impl<'a> Prepared<'a> {
                     Value::Array(
                         p.interpretations
                             .iter()
-                            .map(|j| self.interp_rows[*j].clone())
+                            .map(|j| self.interp_row(*j))
                             .collect(),
                     ),
                 );
@@ -401,19 +432,14 @@ impl<'a> Prepared<'a> {
             }
             Job::Interpretation(i) => {
                 let it = &site.interpretations[*i];
-                let mut view = self.interp_rows[*i].clone();
+                let mut view = self.interp_row(*i);
                 let m = view.as_object_mut().expect("object");
                 m.insert("body".into(), json!(it.body.html));
                 m.insert("toc".into(), json!(it.body.toc));
                 m.insert("workdays_after".into(), json!(it.workdays_after));
                 m.insert(
                     "policies".into(),
-                    Value::Array(
-                        it.interprets
-                            .iter()
-                            .map(|p| self.policy_rows[*p].clone())
-                            .collect(),
-                    ),
+                    Value::Array(it.interprets.iter().map(|p| self.policy_row(*p)).collect()),
                 );
                 let source = it
                     .interpreter
@@ -529,7 +555,7 @@ impl<'a> Prepared<'a> {
                             "url": format!("/interpretations/by-form/{slug}/"),
                             "count": self.forms[fi].len(),
                             "current": *form == Some(fi),
-                            "items": if form.is_none() { self.forms[fi].iter().take(10).map(|i| self.interp_rows[*i].clone()).collect::<Vec<_>>() } else { Vec::new() },
+                            "items": if form.is_none() { self.forms[fi].iter().take(10).map(|i| self.interp_row(*i)).collect::<Vec<_>>() } else { Vec::new() },
                         })
                     })
                     .collect();
@@ -564,7 +590,7 @@ impl<'a> Prepared<'a> {
                                 "column": column("政策解读", "政策解读", "interpretations"),
                                 "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &heading),
                                 "groups": groups,
-                                "rows": page_slice(items, *page, POLICIES_PER_PAGE).into_iter().map(|i| self.interp_rows[i].clone()).collect::<Vec<_>>(),
+                                "rows": page_slice(items, *page, POLICIES_PER_PAGE).into_iter().map(|i| self.interp_row(i)).collect::<Vec<_>>(),
                                 "pagination": pagination(&base, *page, total, items.len()),
                                 "is_index": false,
                             }),

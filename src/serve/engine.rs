@@ -291,10 +291,12 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
 }
 
 /// URLs of published documents by path inside `content/`, as validation resolves links.
-fn published_urls(site: &Site) -> HashMap<String, String> {
+fn published_urls(site: &Site) -> crate::markdown::DocUrls {
     let strip = |s: &str| s.strip_prefix("content/").unwrap_or(s).to_string();
-    let mut m =
-        HashMap::with_capacity(site.policies.len() + site.interpretations.len() + site.pages.len());
+    let mut m = crate::markdown::DocUrls::with_capacity_and_hasher(
+        site.policies.len() + site.interpretations.len() + site.pages.len(),
+        Default::default(),
+    );
     m.extend(
         site.policies
             .iter()
@@ -307,6 +309,13 @@ fn published_urls(site: &Site) -> HashMap<String, String> {
     );
     m.extend(site.pages.iter().map(|p| (strip(&p.source), p.url.clone())));
     m
+}
+
+/// A document's model value with an edited front matter (see [`validate::preview_policy`]).
+enum Patched {
+    Policy(Box<crate::model::Policy>),
+    Interpretation(Box<crate::model::Interpretation>),
+    Page(Box<crate::model::Page>),
 }
 
 /// A published document of the model.
@@ -331,6 +340,30 @@ impl Entity {
             .map(Entity::Page)
     }
 
+    /// Its model value with the front matter of `raw`, when the edit can be previewed.
+    fn patched(
+        self,
+        site: &Site,
+        raw: &source::RawDoc,
+        old: &source::RawDoc,
+        org: &str,
+    ) -> Option<Patched> {
+        Some(match self {
+            Entity::Policy(i) => Patched::Policy(Box::new(validate::preview_policy(
+                raw,
+                old,
+                org,
+                &site.policies[i],
+            )?)),
+            Entity::Interpretation(i) => Patched::Interpretation(Box::new(
+                validate::preview_interpretation(raw, old, &site.interpretations[i])?,
+            )),
+            Entity::Page(i) => {
+                Patched::Page(Box::new(validate::preview_page(raw, old, &site.pages[i])?))
+            }
+        })
+    }
+
     fn body(self, site: &Site) -> &crate::model::Body {
         match self {
             Entity::Policy(i) => &site.policies[i].body,
@@ -342,7 +375,12 @@ impl Entity {
     /// A site holding this document with `body` and exactly what its page shows of others
     /// (the rows of its 解读, of the policies a 解读 interprets, of the replacing policy), and
     /// the job of its page there. The same data a page's key reads ([`super::keys`]).
-    fn mini_site(self, site: &Site, body: crate::model::Body) -> (Site, Job) {
+    fn mini_site(
+        self,
+        site: &Site,
+        body: Arc<crate::model::Body>,
+        patch: Option<Patched>,
+    ) -> (Site, Job) {
         let mut mini = template_site(site, &BTreeMap::new());
         let mut policy_at: HashMap<usize, usize> = HashMap::new();
         let mut add_policy = |mini: &mut Site, i: usize| -> usize {
@@ -374,6 +412,9 @@ impl Entity {
                     .replaced_by
                     .map(|r| add_policy(&mut mini, r));
                 let p = &mut mini.policies[me];
+                if let Some(Patched::Policy(new)) = patch {
+                    *p = *new;
+                }
                 p.interpretations = interps;
                 p.replaced_by = replaced;
                 p.body = body;
@@ -381,11 +422,20 @@ impl Entity {
             }
             Entity::Interpretation(j) => {
                 let me = add_interp(&mut mini, &mut add_policy, j);
-                mini.interpretations[me].body = body;
+                let it = &mut mini.interpretations[me];
+                if let Some(Patched::Interpretation(new)) = patch {
+                    let interprets = std::mem::take(&mut it.interprets);
+                    *it = *new;
+                    it.interprets = interprets;
+                }
+                it.body = body;
                 (mini, Job::Interpretation(me))
             }
             Entity::Page(i) => {
-                let mut p = site.pages[i].clone();
+                let mut p = match patch {
+                    Some(Patched::Page(new)) => *new,
+                    _ => site.pages[i].clone(),
+                };
                 p.body = body;
                 mini.pages.push(p);
                 (mini, Job::Page(0))
@@ -536,7 +586,7 @@ impl Engine {
         let config = &src.loaded.config;
         let content = self.root.join("content");
         let allow_personal = config.check.allow_personal_info;
-        let mut doc_urls: Option<HashMap<String, String>> = None;
+        let mut doc_urls: Option<crate::markdown::DocUrls> = None;
         let mut out = Vec::new();
         for abs in &ch.content {
             let Ok(Item::Doc(raw)) = source::load_one(&self.root, &content, abs) else {
@@ -547,15 +597,20 @@ impl Engine {
                 .docs
                 .iter()
                 .find(|d| d.file.path == raw.file.path)?;
-            // The front matter and everything before the body, byte for byte.
-            if old.section != raw.section
-                || old.file.text.get(..old.body.start) != raw.file.text.get(..raw.body.start)
-            {
+            if old.section != raw.section {
                 return None;
             }
             let entity = Entity::find(site, &raw.file.path)?;
+            // The front matter and everything before the body: the same, or an edit only this
+            // document's page shows.
+            let patch =
+                if old.file.text.get(..old.body.start) == raw.file.text.get(..raw.body.start) {
+                    None
+                } else {
+                    Some(entity.patched(site, &raw, old, &config.org_code)?)
+                };
             // Link targets, only for a body that may have links (the map is large).
-            let empty = HashMap::new();
+            let empty = crate::markdown::DocUrls::default();
             let docs = if raw.body().contains("](") || raw.body().contains("]:") {
                 &*doc_urls.get_or_insert_with(|| published_urls(site))
             } else {
@@ -583,7 +638,7 @@ impl Engine {
             if !quiet(&r) || r.body.first_paragraph != entity.body(site).first_paragraph {
                 return None;
             }
-            let (mini, job) = entity.mini_site(site, r.body.clone());
+            let (mini, job) = entity.mini_site(site, r.body.clone(), patch);
             out.extend(Prepared::new(&mini).run(&good.tera, &job).ok()?);
         }
         Some(out)

@@ -46,6 +46,8 @@ pub struct Status {
     pub changed: Vec<String>,
     /// Too many changes to list: every open page reloads.
     pub reload_all: bool,
+    /// A preview of an edit (only the edited document's page); the full rebuild follows.
+    pub preview: bool,
     pub timings: Timings,
 }
 

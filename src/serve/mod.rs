@@ -235,6 +235,7 @@ impl Publisher {
                     warnings: u.diags.len(),
                     changed: if reload_all { Vec::new() } else { changed },
                     reload_all,
+                    preview: u.preview,
                     timings: u.timings,
                 };
                 self.shared.status.send_replace(Arc::new(status));

@@ -49,17 +49,13 @@ pub struct Fields<'a> {
     /// Prefix for messages, e.g. "第 3 项" for a ledger item.
     pub label: String,
     pub diags: Vec<Diagnostic>,
+    /// Positions of keys not written as `key = …` inside `region` (a sub-table's header).
+    /// Other keys are found in the text when a diagnostic needs them.
     pub positions: BTreeMap<String, usize>,
 }
 
 impl<'a> Fields<'a> {
     pub fn new(path: &'a str, text: &'a str, region: Range<usize>, table: &'a toml::Table) -> Self {
-        let mut positions = BTreeMap::new();
-        for key in table.keys() {
-            if let Some(p) = find_key(text, region.clone(), key) {
-                positions.insert(key.clone(), p);
-            }
-        }
         Fields {
             path,
             text,
@@ -67,7 +63,7 @@ impl<'a> Fields<'a> {
             table,
             label: String::new(),
             diags: Vec::new(),
-            positions,
+            positions: BTreeMap::new(),
         }
     }
 
@@ -78,10 +74,15 @@ impl<'a> Fields<'a> {
 
     /// Byte offset of a key (or the table's start when the key is not written).
     pub fn pos(&self, key: &str) -> usize {
+        self.written_at(key).unwrap_or(self.region.start)
+    }
+
+    /// Byte offset of a key, if it is written.
+    pub fn written_at(&self, key: &str) -> Option<usize> {
         self.positions
             .get(key)
             .copied()
-            .unwrap_or(self.region.start)
+            .or_else(|| find_key(self.text, self.region.clone(), key))
     }
 
     fn prefix(&self) -> String {

@@ -36,7 +36,7 @@ impl Section {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// A Markdown document: parsed front matter plus where its body is.
@@ -152,7 +152,10 @@ pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error("E-IO", format!("无法读取文件：{e}")).in_file(&path))?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile { path, text }),
+        Ok(text) => Ok(SourceFile {
+            path,
+            text: text.into(),
+        }),
         Err(e) => {
             let bytes = e.into_bytes();
             let bad = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
@@ -372,7 +375,7 @@ pub fn load_theme_files(
             let name = rel_path(&dir, &abs);
             match read_utf8(root, &abs) {
                 Ok(f) => {
-                    templates.insert(name, f.text);
+                    templates.insert(name, f.text.to_string());
                 }
                 Err(d) => diags.push(d),
             }

@@ -13,9 +13,9 @@ use crate::ledger::Ledger;
 use crate::markdown::{Links, Rendered};
 use crate::source::{RawData, RawDoc};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
+use std::any::Any;
 use std::hash::{Hash, Hasher};
-use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,22 +29,35 @@ pub struct Env {
     links: u64,
 }
 
+/// A rendered body. The file's path (the key) and text determine everything else it read of
+/// the file (its body range, its folder), so they are not compared.
 struct DocEntry {
-    text: String,
-    body: Range<usize>,
-    dir: String,
+    text: Arc<str>,
+    /// Whether the body may contain a link ([`may_link`]), which says which `env` it read.
+    links: bool,
     env: u64,
     version: u64,
+    /// The run that last looked it up.
+    used: u64,
     rendered: Arc<Rendered>,
 }
 
-type LedgerResult = (Option<Ledger>, Vec<Diagnostic>);
+/// A document's front matter read into typed fields, with its diagnostics.
+struct FrontEntry {
+    text: Arc<str>,
+    salt: u64,
+    used: u64,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+type LedgerResult = (Option<Arc<Ledger>>, Vec<Diagnostic>);
 
 struct LedgerEntry {
-    text: String,
+    text: Arc<str>,
     build_date: NaiveDate,
     allow_personal: bool,
     version: u64,
+    used: u64,
     result: Arc<LedgerResult>,
 }
 
@@ -53,9 +66,11 @@ struct LedgerEntry {
 pub struct Memo {
     enabled: bool,
     docs: Mutex<HashMap<String, DocEntry>>,
+    fronts: Mutex<HashMap<String, FrontEntry>>,
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
-    /// Paths looked up during the current run, to forget files that are gone.
-    used: Mutex<HashSet<String>>,
+    /// The current run: entries not looked up in a run are forgotten at its end (files that
+    /// are gone).
+    run: AtomicU64,
     /// The environment of the last run.
     last_env: Mutex<Env>,
     next_version: AtomicU64,
@@ -63,6 +78,12 @@ pub struct Memo {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Same text: `serve` keeps unchanged files loaded, so the memo holds the very same `Arc`
+/// and the comparison is a pointer check; a file read again is compared byte for byte.
+fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Can this Markdown contain a link or an image (the only things that read link targets)?
@@ -122,41 +143,93 @@ impl Memo {
         self.next_version.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// The rendered body of `raw` located at `dir` inside `content/`, from the memo when
+    /// The rendered body of `raw`, from the memo when
     /// nothing it depends on changed, else from `render`.
     pub fn markdown(
         &self,
         raw: &RawDoc,
-        dir: &str,
         env: Env,
         render: impl FnOnce() -> Rendered,
     ) -> Arc<Rendered> {
         if !self.enabled {
             return Arc::new(render());
         }
-        let env = if may_link(raw.body()) {
-            env.links
-        } else {
-            env.base
-        };
         let path = &raw.file.path;
-        lock(&self.used).insert(path.clone());
-        if let Some(e) = lock(&self.docs).get(path) {
-            if e.env == env && e.body == raw.body && e.dir == dir && e.text == raw.file.text {
-                return e.rendered.clone();
+        let run = self.run.load(Ordering::Relaxed);
+        if let Some(e) = lock(&self.docs).get_mut(path) {
+            if same_text(&e.text, &raw.file.text) {
+                let env = if e.links { env.links } else { env.base };
+                if e.env == env {
+                    e.used = run;
+                    return e.rendered.clone();
+                }
             }
         }
+        let links = may_link(raw.body());
         let rendered = Arc::new(render());
         let entry = DocEntry {
             text: raw.file.text.clone(),
-            body: raw.body.clone(),
-            dir: dir.to_string(),
-            env,
+            links,
+            env: if links { env.links } else { env.base },
             version: self.version(),
+            used: run,
             rendered: rendered.clone(),
         };
         lock(&self.docs).insert(path.clone(), entry);
         rendered
+    }
+
+    /// The memoized bodies of `raws` that are still valid in `env`, looked up under one lock
+    /// (thousands of lookups from several threads would mostly wait for each other); `None`
+    /// where [`Memo::markdown`] must render.
+    pub fn markdown_hits(&self, raws: &[&RawDoc], env: Env) -> Vec<Option<Arc<Rendered>>> {
+        if !self.enabled {
+            return vec![None; raws.len()];
+        }
+        let run = self.run.load(Ordering::Relaxed);
+        let mut docs = lock(&self.docs);
+        raws.iter()
+            .map(|raw| {
+                let e = docs.get_mut(&raw.file.path)?;
+                let env = if e.links { env.links } else { env.base };
+                (e.env == env && same_text(&e.text, &raw.file.text)).then(|| {
+                    e.used = run;
+                    e.rendered.clone()
+                })
+            })
+            .collect()
+    }
+
+    /// What `read` makes of `raw`'s front matter, from the memo when the file is unchanged.
+    /// `salt` stands for everything else `read` depends on (settings).
+    pub fn front<T: Any + Send + Sync>(
+        &self,
+        raw: &RawDoc,
+        salt: u64,
+        read: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        if !self.enabled {
+            return Arc::new(read());
+        }
+        let path = &raw.file.path;
+        let run = self.run.load(Ordering::Relaxed);
+        if let Some(e) = lock(&self.fronts).get_mut(path) {
+            if e.salt == salt && same_text(&e.text, &raw.file.text) {
+                if let Ok(v) = e.value.clone().downcast::<T>() {
+                    e.used = run;
+                    return v;
+                }
+            }
+        }
+        let value = Arc::new(read());
+        let entry = FrontEntry {
+            text: raw.file.text.clone(),
+            salt,
+            used: run,
+            value: value.clone(),
+        };
+        lock(&self.fronts).insert(path.clone(), entry);
+        value
     }
 
     /// A built ledger (and its diagnostics), from the memo when its file is unchanged.
@@ -166,18 +239,19 @@ impl Memo {
         build_date: NaiveDate,
         allow_personal: bool,
         build: impl FnOnce() -> LedgerResult,
-    ) -> LedgerResult {
+    ) -> Arc<LedgerResult> {
         if !self.enabled {
-            return build();
+            return Arc::new(build());
         }
         let path = &raw.file.path;
-        lock(&self.used).insert(path.clone());
-        if let Some(e) = lock(&self.ledgers).get(path) {
+        let run = self.run.load(Ordering::Relaxed);
+        if let Some(e) = lock(&self.ledgers).get_mut(path) {
             if e.build_date == build_date
                 && e.allow_personal == allow_personal
-                && e.text == raw.file.text
+                && same_text(&e.text, &raw.file.text)
             {
-                return (*e.result).clone();
+                e.used = run;
+                return e.result.clone();
             }
         }
         let result = Arc::new(build());
@@ -186,10 +260,11 @@ impl Memo {
             build_date,
             allow_personal,
             version: self.version(),
+            used: run,
             result: result.clone(),
         };
         lock(&self.ledgers).insert(path.clone(), entry);
-        (*result).clone()
+        result
     }
 
     /// Forgets files not looked up since the last call (deleted or renamed files).
@@ -197,9 +272,10 @@ impl Memo {
         if !self.enabled {
             return;
         }
-        let used = std::mem::take(&mut *lock(&self.used));
-        lock(&self.docs).retain(|k, _| used.contains(k));
-        lock(&self.ledgers).retain(|k, _| used.contains(k));
+        let run = self.run.fetch_add(1, Ordering::Relaxed);
+        lock(&self.docs).retain(|_, e| e.used == run);
+        lock(&self.fronts).retain(|_, e| e.used == run);
+        lock(&self.ledgers).retain(|_, e| e.used == run);
     }
 
     /// A number that changes whenever the memoized result for `path` (a document body or a

@@ -15,8 +15,9 @@ use crate::model::{Attachment, Body, Interpretation, Page, Policy, Site, Validit
 use crate::source::fields::Fields;
 use crate::source::{CopyFile, Loaded, RawDoc, Section};
 use chrono::NaiveDate;
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use memo::{Env, Memo};
@@ -91,9 +92,29 @@ const RESERVED: &[&str] = &[
     "robots.txt",
 ];
 
-/// Front matter of a policy, before references are resolved.
-struct PolicyDraft<'a> {
+/// A document's front matter read into typed fields (memoized per file, see [`Memo::front`]),
+/// with the document it came from.
+struct Drafted<'a, T> {
     raw: &'a RawDoc,
+    draft: Arc<T>,
+}
+
+impl<T> std::ops::Deref for Drafted<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.draft
+    }
+}
+
+/// What reading one document's front matter gave: its fields when the required ones are
+/// there, and the problems found.
+type Front<T> = (Option<Arc<T>>, Vec<Diagnostic>);
+
+/// Front matter of a policy, before references are resolved.
+struct PolicyDraft {
+    /// The file inside `content/` (as links name it) and the page's URL.
+    link: String,
+    url: String,
     public: bool,
     title: String,
     index_no: String,
@@ -112,8 +133,9 @@ struct PolicyDraft<'a> {
     attachments: Vec<(String, String)>,
 }
 
-struct InterpDraft<'a> {
-    raw: &'a RawDoc,
+struct InterpDraft {
+    link: String,
+    url: String,
     public: bool,
     title: String,
     interprets: Vec<String>,
@@ -123,8 +145,8 @@ struct InterpDraft<'a> {
     summary: Option<String>,
 }
 
-struct PageDraft<'a> {
-    raw: &'a RawDoc,
+struct PageDraft {
+    public: bool,
     title: String,
     slug: String,
     summary: Option<String>,
@@ -145,7 +167,7 @@ fn disclosure(f: &mut Fields, required: bool) -> bool {
         .unwrap_or(!required && !f.has("disclosure"))
 }
 
-fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>, Vec<Diagnostic>) {
+fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     let fm = raw.front_matter.clone();
     let mut f = Fields::new(&raw.file.path, &raw.file.text, fm, &raw.table);
     let title = f.string("title", true);
@@ -227,8 +249,9 @@ fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>
     let diags = f.finish(POLICY_KEYS);
     let draft = match (title, index_no, issuer, published, category) {
         (Some(title), Some(index_no), Some(issuer), Some(published), Some(category)) => {
-            Some(PolicyDraft {
-                raw,
+            Some(Arc::new(PolicyDraft {
+                link: format!("policies/{}.md", raw.stem),
+                url: format!("/policies/{}/", encode_path(&raw.stem)),
                 public,
                 title,
                 index_no,
@@ -245,7 +268,7 @@ fn policy_draft<'a>(raw: &'a RawDoc, org_code: &str) -> (Option<PolicyDraft<'a>>
                 replaced_by,
                 summary,
                 attachments,
-            })
+            }))
         }
         _ => None,
     };
@@ -284,7 +307,7 @@ fn attachments(f: &mut Fields) -> Vec<(String, String)> {
     out
 }
 
-fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
+fn interp_draft(raw: &RawDoc) -> Front<InterpDraft> {
     let mut f = Fields::new(
         &raw.file.path,
         &raw.file.text,
@@ -303,8 +326,9 @@ fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
     let summary = f.string("summary", false);
     let diags = f.finish(INTERPRETATION_KEYS);
     let draft = match (title, interprets, published) {
-        (Some(title), Some(interprets), Some(published)) => Some(InterpDraft {
-            raw,
+        (Some(title), Some(interprets), Some(published)) => Some(Arc::new(InterpDraft {
+            link: format!("interpretations/{}.md", raw.stem),
+            url: format!("/interpretations/{}/", encode_path(&raw.stem)),
             public,
             title,
             interprets,
@@ -312,13 +336,13 @@ fn interp_draft(raw: &RawDoc) -> (Option<InterpDraft<'_>>, Vec<Diagnostic>) {
             form,
             interpreter,
             summary,
-        }),
+        })),
         _ => None,
     };
     (draft, diags)
 }
 
-fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
+fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
     let mut f = Fields::new(
         &raw.file.path,
         &raw.file.text,
@@ -344,15 +368,15 @@ fn page_draft(raw: &RawDoc) -> (Option<PageDraft<'_>>, bool, Vec<Diagnostic>) {
     };
     let diags = f.finish(PAGE_KEYS);
     let draft = match (title, slug) {
-        (Some(title), Some(slug)) => Some(PageDraft {
-            raw,
+        (Some(title), Some(slug)) => Some(Arc::new(PageDraft {
+            public,
             title,
             slug,
             summary,
-        }),
+        })),
         _ => None,
     };
-    (draft, public, diags)
+    (draft, diags)
 }
 
 /// Byte offset of `key` in a document's front matter (its start when the key is absent).
@@ -386,11 +410,11 @@ pub fn body_of(
     memo: &Memo,
     env: Env,
 ) -> Arc<markdown::Rendered> {
-    let dir = match raw.stem.rfind('/') {
-        Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
-        None => raw.section.dir().to_string(),
-    };
-    memo.markdown(raw, &dir, env, || {
+    memo.markdown(raw, env, || {
+        let dir = match raw.stem.rfind('/') {
+            Some(i) => format!("{}/{}", raw.section.dir(), &raw.stem[..i]),
+            None => raw.section.dir().to_string(),
+        };
         let mut r = markdown::render(
             &raw.file.path,
             &raw.file.text,
@@ -405,6 +429,111 @@ pub fn body_of(
         r.diags.extend(private_use(&raw.file.path, &raw.file.text));
         r
     })
+}
+
+/// The front matter of `raw` (an edited file) over `old`, its model value in the last good
+/// build (`old_raw` is what that build read), for `serve`'s preview of an edit. Only an
+/// edit that other documents and site-wide rules cannot see is previewed (titles, 发文机关,
+/// 分类, 有效性 …): `None` when the edit has any problem, changes what links documents (索引号,
+/// 替代文件, 所解读文件, slug), a date, attachments or disclosure. The full build follows anyway.
+pub fn preview_policy(
+    raw: &RawDoc,
+    old_raw: &RawDoc,
+    org_code: &str,
+    old: &Policy,
+) -> Option<Policy> {
+    let (new, diags) = policy_draft(raw, org_code);
+    let (prev, _) = policy_draft(old_raw, org_code);
+    let (d, o) = (new?, prev?);
+    let same = d.public
+        && d.index_no == o.index_no
+        && d.replaced_by == o.replaced_by
+        && d.published == o.published
+        && d.written == o.written
+        && d.attachments == o.attachments;
+    if !diags.is_empty() || !same {
+        return None;
+    }
+    Some(Policy {
+        title: d.title.clone(),
+        doc_no: d.doc_no.clone(),
+        issuer: d.issuer.clone(),
+        topic: d.topic.clone(),
+        genre: d.genre.clone(),
+        category: d.category.clone(),
+        validity: d.validity,
+        doc_type: d.doc_type.clone(),
+        validity_changed: d.validity_changed,
+        summary: summary_of(d.summary.clone(), &old.body),
+        ..old.clone()
+    })
+}
+
+/// [`preview_policy`] for a 解读.
+pub fn preview_interpretation(
+    raw: &RawDoc,
+    old_raw: &RawDoc,
+    old: &Interpretation,
+) -> Option<Interpretation> {
+    let (new, diags) = interp_draft(raw);
+    let (prev, _) = interp_draft(old_raw);
+    let (d, o) = (new?, prev?);
+    let same = d.public && d.interprets == o.interprets && d.published == o.published;
+    if !diags.is_empty() || !same {
+        return None;
+    }
+    Some(Interpretation {
+        title: d.title.clone(),
+        form: d.form.clone(),
+        interpreter: d.interpreter.clone(),
+        summary: summary_of(d.summary.clone(), &old.body),
+        ..old.clone()
+    })
+}
+
+/// [`preview_policy`] for a free page.
+pub fn preview_page(raw: &RawDoc, old_raw: &RawDoc, old: &Page) -> Option<Page> {
+    let (new, diags) = page_draft(raw);
+    let (prev, _) = page_draft(old_raw);
+    let (d, o) = (new?, prev?);
+    if !diags.is_empty() || !d.public || d.slug != o.slug {
+        return None;
+    }
+    Some(Page {
+        title: d.title.clone(),
+        ..old.clone()
+    })
+}
+
+/// What a document's rendered body contributes to the site: the body itself, its
+/// diagnostics, the assets it uses and its site-absolute links (checked at the end).
+#[derive(Default)]
+struct BodyPart {
+    body: Arc<Body>,
+    diags: Vec<Diagnostic>,
+    assets: BTreeSet<String>,
+    absolute_links: Vec<(String, Diagnostic)>,
+}
+
+fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) -> BodyPart {
+    let Some(r) = rendered.get(raw.file.path.as_str()) else {
+        return BodyPart::default();
+    };
+    BodyPart {
+        body: r.body.clone(),
+        diags: r.diags.clone(),
+        assets: r.assets.clone(),
+        absolute_links: r
+            .absolute_links
+            .iter()
+            .map(|(l, off)| {
+                let d = Diagnostic::error("E-BROKEN-LINK", format!("站内链接目标不存在：{l}"))
+                    .at(&raw.file.path, &raw.file.text, *off)
+                    .with_hint("链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)");
+                (l.clone(), d)
+            })
+            .collect(),
+    }
 }
 
 /// Validates everything loaded into the site model.
@@ -443,39 +572,54 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             .and_then(|v| v.as_str())
             .is_none_or(|d| d.trim() == "主动公开")
     };
+    // Only `policy_draft` reads the config (the org code in 索引号).
+    let policy_salt = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        config.org_code.hash(&mut h);
+        h.finish()
+    };
+    fn push<'a, T>(
+        raw: &'a RawDoc,
+        front: &Front<T>,
+        diags: &mut Vec<Diagnostic>,
+        out: &mut Vec<Drafted<'a, T>>,
+    ) -> bool {
+        diags.extend(front.1.iter().cloned());
+        match &front.0 {
+            Some(d) => {
+                out.push(Drafted {
+                    raw,
+                    draft: d.clone(),
+                });
+                true
+            }
+            None => false,
+        }
+    }
     for raw in docs {
         let drafted = match raw.section {
             Section::Policy => {
-                let (d, ds) = policy_draft(raw, &config.org_code);
-                diags.extend(ds);
-                let drafted = d.is_some();
-                policy_drafts.extend(d);
-                drafted
+                let f = memo.front(raw, policy_salt, || policy_draft(raw, &config.org_code));
+                push(raw, &f, &mut diags, &mut policy_drafts)
             }
             Section::Interpretation => {
-                let (d, ds) = interp_draft(raw);
-                diags.extend(ds);
-                let drafted = d.is_some();
-                interp_drafts.extend(d);
-                drafted
+                let f = memo.front(raw, 0, || interp_draft(raw));
+                push(raw, &f, &mut diags, &mut interp_drafts)
             }
             Section::Page => {
-                let (d, public, ds) = page_draft(raw);
-                diags.extend(ds);
-                let drafted = d.is_some();
-                if public {
-                    page_drafts.extend(d);
-                }
-                drafted
+                let f = memo.front(raw, 0, || page_draft(raw));
+                push(raw, &f, &mut diags, &mut page_drafts)
             }
         };
         if !drafted && maybe_public(raw) {
             unfinished.push(raw);
         }
     }
+    page_drafts.retain(|p| p.public);
 
     // 索引号 unique across the site (published or not).
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: HashMap<&str, &str> = HashMap::default();
     for p in &policy_drafts {
         if let Some(first) = seen.insert(&p.index_no, &p.raw.file.path) {
             diags.push(
@@ -492,10 +636,10 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     let all_index: HashSet<String> = policy_drafts.iter().map(|p| p.index_no.clone()).collect();
 
     // Only 主动公开 documents go on; newest first.
-    let mut policy_drafts: Vec<PolicyDraft> =
+    let mut policy_drafts: Vec<Drafted<PolicyDraft>> =
         policy_drafts.into_iter().filter(|p| p.public).collect();
     policy_drafts.sort_by(|a, b| (b.published, &b.index_no).cmp(&(a.published, &a.index_no)));
-    let mut interp_drafts: Vec<InterpDraft> =
+    let mut interp_drafts: Vec<Drafted<InterpDraft>> =
         interp_drafts.into_iter().filter(|p| p.public).collect();
     interp_drafts.sort_by(|a, b| (b.published, &b.raw.stem).cmp(&(a.published, &a.raw.stem)));
     page_drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -537,18 +681,15 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
 
     // URLs of every published document, for links between files.
-    let mut doc_urls: HashMap<String, String> = HashMap::new();
+    let mut doc_urls: HashMap<String, String> = HashMap::with_capacity_and_hasher(
+        policy_drafts.len() + interp_drafts.len() + page_drafts.len(),
+        Default::default(),
+    );
     for p in &policy_drafts {
-        doc_urls.insert(
-            format!("policies/{}.md", p.raw.stem),
-            format!("/policies/{}/", encode_path(&p.raw.stem)),
-        );
+        doc_urls.insert(p.link.clone(), p.url.clone());
     }
     for p in &interp_drafts {
-        doc_urls.insert(
-            format!("interpretations/{}.md", p.raw.stem),
-            format!("/interpretations/{}/", encode_path(&p.raw.stem)),
-        );
+        doc_urls.insert(p.link.clone(), p.url.clone());
     }
     for (p, ok) in page_drafts.iter().zip(&page_ok) {
         if *ok {
@@ -577,144 +718,148 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         .collect();
     let allow_personal = config.check.allow_personal_info;
     let env = memo.env(&links, allow_personal);
+    let mut bodies = memo.markdown_hits(&public_raws, env);
+    bodies
+        .par_iter_mut()
+        .zip(&public_raws)
+        .filter(|(b, _)| b.is_none())
+        .for_each(|(b, raw)| *b = Some(body_of(raw, &links, allow_personal, memo, env)));
     let rendered: HashMap<&str, Arc<markdown::Rendered>> = public_raws
-        .par_iter()
-        .map(|raw| {
-            (
-                raw.file.path.as_str(),
-                body_of(raw, &links, allow_personal, memo, env),
-            )
-        })
+        .iter()
+        .zip(bodies)
+        .filter_map(|(raw, b)| Some((raw.file.path.as_str(), b?)))
         .collect();
 
     let mut used_assets: BTreeSet<String> = BTreeSet::new();
     // Site-absolute links, each with the diagnostic to report if it turns out broken.
     let mut absolute_links: Vec<(String, Diagnostic)> = Vec::new();
-    let mut take =
-        |raw: &RawDoc, diags: &mut Vec<Diagnostic>, used_assets: &mut BTreeSet<String>| -> Body {
-            match rendered.get(raw.file.path.as_str()) {
-                Some(r) => {
-                    diags.extend(r.diags.iter().cloned());
-                    used_assets.extend(r.assets.iter().cloned());
-                    for (l, off) in &r.absolute_links {
-                        absolute_links.push((
-                        l.clone(),
-                        Diagnostic::error("E-BROKEN-LINK", format!("站内链接目标不存在：{l}"))
-                            .at(&raw.file.path, &raw.file.text, *off)
-                            .with_hint(
-                                "链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)",
-                            ),
-                    ));
-                    }
-                    r.body.clone()
-                }
-                None => Body::default(),
-            }
-        };
 
-    // Policies.
-    let mut policies: Vec<Policy> = Vec::with_capacity(policy_drafts.len());
-    let mut attachment_copies: Vec<CopyFile> = Vec::new();
+    // Policies, in parallel (the slowest part of a rebuild in `serve` at 10,000 documents);
+    // what each found is gathered in order afterwards.
     let static_set: HashSet<&str> = statics.iter().map(|s| s.rel.as_str()).collect();
-    for p in &policy_drafts {
-        let body = take(p.raw, &mut diags, &mut used_assets);
-        let replaced_by = match &p.replaced_by {
-            Some(r) => match policy_by_index.get(r.as_str()) {
-                Some(i) => Some(*i),
-                None => {
-                    diags.push(
-                        key_diag(
-                            p.raw,
-                            "E-REPLACED-BY-UNKNOWN",
-                            "replaced_by",
-                            format!("替代文件 {r} 不存在或未主动公开"),
-                        )
-                        .with_hint("replaced_by 填写替代文件的索引号 index_no"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        let dir = match p.raw.stem.rfind('/') {
-            Some(i) => format!("policies/{}", &p.raw.stem[..i]),
-            None => "policies".to_string(),
-        };
-        let mut atts = Vec::new();
-        for (title, file) in &p.attachments {
-            let beside = markdown::join_rel(&dir, file);
-            let url = match beside {
-                Some(b) if assets.contains_key(&b) => {
-                    used_assets.insert(b.clone());
-                    Some(format!("/{}", encode_path(&b)))
-                }
-                _ => {
-                    let s = file.trim_start_matches('/');
-                    if static_set.contains(s) {
-                        Some(format!("/{}", encode_path(s)))
-                    } else {
+    let built: Vec<(Policy, BodyPart)> = policy_drafts
+        .par_iter()
+        .map(|p| {
+            let mut part = body_part(&rendered, p.raw);
+            let diags = &mut part.diags;
+            let replaced_by = match &p.replaced_by {
+                Some(r) => match policy_by_index.get(r.as_str()) {
+                    Some(i) => Some(*i),
+                    None => {
+                        diags.push(
+                            key_diag(
+                                p.raw,
+                                "E-REPLACED-BY-UNKNOWN",
+                                "replaced_by",
+                                format!("替代文件 {r} 不存在或未主动公开"),
+                            )
+                            .with_hint("replaced_by 填写替代文件的索引号 index_no"),
+                        );
                         None
                     }
-                }
+                },
+                None => None,
             };
-            match url {
-                Some(url) => atts.push(Attachment {
-                    title: title.clone(),
-                    url,
-                }),
-                None => diags.push(
-                    key_diag(
-                        p.raw,
-                        "E-BROKEN-LINK",
-                        "attachments",
-                        format!("附件文件不存在：{file}"),
-                    )
-                    .with_hint("附件放在 static/ 下（写作 attachments/x.pdf）或与文件同目录"),
-                ),
-            }
-        }
-        let _ = &mut attachment_copies;
-        policies.push(Policy {
-            source: p.raw.file.path.clone(),
-            url: doc_urls[&format!("policies/{}.md", p.raw.stem)].clone(),
-            title: p.title.clone(),
-            index_no: p.index_no.clone(),
-            doc_no: p.doc_no.clone(),
-            issuer: p.issuer.clone(),
-            written: p.written,
-            published: p.published,
-            topic: p.topic.clone(),
-            genre: p.genre.clone(),
-            category: p.category.clone(),
-            validity: p.validity,
-            doc_type: p.doc_type.clone(),
-            validity_changed: p.validity_changed,
-            replaced_by,
-            summary: summary_of(p.summary.clone(), &body),
-            attachments: atts,
-            body,
-            interpretations: Vec::new(),
-        });
-        if let Some(w) = p.written {
-            let days = calendar.workdays_after(w, p.published);
-            if days > 20 {
-                diags.push(
-                    Diagnostic::warning(
-                        "W-LATE-PUBLICATION",
-                        format!("发布日期晚于成文日期 {days} 个工作日（应在 20 个工作日内公开）"),
-                    )
-                    .at(
-                        &p.raw.file.path,
-                        &p.raw.file.text,
-                        key_offset(p.raw, "published"),
-                    )
-                    .with_hint(
-                        "《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开",
+            let dir = match p.raw.stem.rfind('/') {
+                Some(i) => format!("policies/{}", &p.raw.stem[..i]),
+                None => "policies".to_string(),
+            };
+            let mut atts = Vec::new();
+            for (title, file) in &p.attachments {
+                let beside = markdown::join_rel(&dir, file);
+                let url = match beside {
+                    Some(b) if assets.contains_key(&b) => {
+                        let url = format!("/{}", encode_path(&b));
+                        part.assets.insert(b);
+                        Some(url)
+                    }
+                    _ => {
+                        let s = file.trim_start_matches('/');
+                        if static_set.contains(s) {
+                            Some(format!("/{}", encode_path(s)))
+                        } else {
+                            None
+                        }
+                    }
+                };
+                match url {
+                    Some(url) => atts.push(Attachment {
+                        title: title.clone(),
+                        url,
+                    }),
+                    None => part.diags.push(
+                        key_diag(
+                            p.raw,
+                            "E-BROKEN-LINK",
+                            "attachments",
+                            format!("附件文件不存在：{file}"),
+                        )
+                        .with_hint("附件放在 static/ 下（写作 attachments/x.pdf）或与文件同目录"),
                     ),
-                );
+                }
             }
-        }
+            if let Some(w) = p.written {
+                let days = calendar.workdays_after(w, p.published);
+                if days > 20 {
+                    part.diags.push(
+                        Diagnostic::warning(
+                            "W-LATE-PUBLICATION",
+                            format!("发布日期晚于成文日期 {days} 个工作日（应在 20 个工作日内公开）"),
+                        )
+                        .at(
+                            &p.raw.file.path,
+                            &p.raw.file.text,
+                            key_offset(p.raw, "published"),
+                        )
+                        .with_hint(
+                            "《政府信息公开条例》第二十六条：自形成或变更之日起 20 个工作日内予以公开",
+                        ),
+                    );
+                }
+            }
+            let body = std::mem::take(&mut part.body);
+            let policy = Policy {
+                source: p.raw.file.path.clone(),
+                url: p.url.clone(),
+                title: p.title.clone(),
+                index_no: p.index_no.clone(),
+                doc_no: p.doc_no.clone(),
+                issuer: p.issuer.clone(),
+                written: p.written,
+                published: p.published,
+                topic: p.topic.clone(),
+                genre: p.genre.clone(),
+                category: p.category.clone(),
+                validity: p.validity,
+                doc_type: p.doc_type.clone(),
+                validity_changed: p.validity_changed,
+                replaced_by,
+                summary: summary_of(p.summary.clone(), &body),
+                attachments: atts,
+                body,
+                interpretations: Vec::new(),
+            };
+            (policy, part)
+        })
+        .collect();
+    let mut policies: Vec<Policy> = Vec::with_capacity(built.len());
+    for (policy, mut part) in built {
+        diags.append(&mut part.diags);
+        used_assets.extend(part.assets);
+        absolute_links.append(&mut part.absolute_links);
+        policies.push(policy);
     }
+
+    let mut take = |raw: &RawDoc,
+                    diags: &mut Vec<Diagnostic>,
+                    used_assets: &mut BTreeSet<String>|
+     -> Arc<Body> {
+        let mut part = body_part(&rendered, raw);
+        diags.append(&mut part.diags);
+        used_assets.extend(part.assets);
+        absolute_links.append(&mut part.absolute_links);
+        part.body
+    };
 
     // Interpretations.
     let mut interpretations: Vec<Interpretation> = Vec::with_capacity(interp_drafts.len());
@@ -767,7 +912,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         }
         interpretations.push(Interpretation {
             source: d.raw.file.path.clone(),
-            url: doc_urls[&format!("interpretations/{}.md", d.raw.stem)].clone(),
+            url: d.url.clone(),
             title: d.title.clone(),
             interprets: targets,
             published: d.published,
@@ -805,15 +950,15 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     // Ledgers.
     let mut ledgers = Vec::new();
     for raw in lists {
-        let (l, ds) = memo.ledger(raw, opts.build_date, allow_personal, || {
+        let built = memo.ledger(raw, opts.build_date, allow_personal, || {
             let (l, mut ds) = crate::ledger::build(raw, opts.build_date);
             if !allow_personal {
                 ds.extend(personal_data(&raw.file.path, &raw.file.text));
             }
-            (l, ds)
+            (l.map(Arc::new), ds)
         });
-        diags.extend(ds);
-        ledgers.extend(l);
+        diags.extend(built.1.iter().cloned());
+        ledgers.extend(built.0.clone());
     }
     memo.finish_run();
     ledgers.sort_by(|a, b| a.stem.cmp(&b.stem));
@@ -844,7 +989,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     copies.dedup_by(|a, b| a.rel == b.rel);
 
     // Site-absolute links in bodies must point at something the site has.
-    let mut known: HashSet<String> = HashSet::new();
+    let mut known: HashSet<String> = HashSet::default();
     for u in [
         "/",
         "/policies/",
