@@ -42,6 +42,17 @@ struct DocEntry {
     rendered: Arc<Rendered>,
 }
 
+impl DocEntry {
+    /// The memoized body, if it is still valid for `raw` in `env` (marked used in `run`).
+    fn hit(&mut self, raw: &RawDoc, env: Env, run: u64) -> Option<Arc<Rendered>> {
+        let env = if self.links { env.links } else { env.base };
+        (self.env == env && same_text(&self.text, &raw.file.text)).then(|| {
+            self.used = run;
+            self.rendered.clone()
+        })
+    }
+}
+
 /// A document's front matter read into typed fields, with its diagnostics.
 struct FrontEntry {
     text: Arc<str>,
@@ -156,14 +167,11 @@ impl Memo {
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);
-        if let Some(e) = lock(&self.docs).get_mut(path) {
-            if same_text(&e.text, &raw.file.text) {
-                let env = if e.links { env.links } else { env.base };
-                if e.env == env {
-                    e.used = run;
-                    return e.rendered.clone();
-                }
-            }
+        if let Some(hit) = lock(&self.docs)
+            .get_mut(path)
+            .and_then(|e| e.hit(raw, env, run))
+        {
+            return hit;
         }
         let links = may_link(raw.body());
         let rendered = Arc::new(render());
@@ -189,14 +197,7 @@ impl Memo {
         let run = self.run.load(Ordering::Relaxed);
         let mut docs = lock(&self.docs);
         raws.iter()
-            .map(|raw| {
-                let e = docs.get_mut(&raw.file.path)?;
-                let env = if e.links { env.links } else { env.base };
-                (e.env == env && same_text(&e.text, &raw.file.text)).then(|| {
-                    e.used = run;
-                    e.rendered.clone()
-                })
-            })
+            .map(|raw| docs.get_mut(&raw.file.path)?.hit(raw, env, run))
             .collect()
     }
 

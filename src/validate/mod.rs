@@ -515,6 +515,21 @@ struct BodyPart {
     absolute_links: Vec<(String, Diagnostic)>,
 }
 
+impl BodyPart {
+    /// Adds what the body found to the site's lists and returns the body.
+    fn gather(
+        mut self,
+        diags: &mut Vec<Diagnostic>,
+        assets: &mut BTreeSet<String>,
+        absolute_links: &mut Vec<(String, Diagnostic)>,
+    ) -> Arc<Body> {
+        diags.append(&mut self.diags);
+        assets.append(&mut self.assets);
+        absolute_links.append(&mut self.absolute_links);
+        self.body
+    }
+}
+
 fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) -> BodyPart {
     let Some(r) = rendered.get(raw.file.path.as_str()) else {
         return BodyPart::default();
@@ -843,10 +858,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         })
         .collect();
     let mut policies: Vec<Policy> = Vec::with_capacity(built.len());
-    for (policy, mut part) in built {
-        diags.append(&mut part.diags);
-        used_assets.extend(part.assets);
-        absolute_links.append(&mut part.absolute_links);
+    for (policy, part) in built {
+        part.gather(&mut diags, &mut used_assets, &mut absolute_links);
         policies.push(policy);
     }
 
@@ -854,11 +867,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     diags: &mut Vec<Diagnostic>,
                     used_assets: &mut BTreeSet<String>|
      -> Arc<Body> {
-        let mut part = body_part(&rendered, raw);
-        diags.append(&mut part.diags);
-        used_assets.extend(part.assets);
-        absolute_links.append(&mut part.absolute_links);
-        part.body
+        body_part(&rendered, raw).gather(diags, used_assets, &mut absolute_links)
     };
 
     // Interpretations.
