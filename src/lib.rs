@@ -42,6 +42,8 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     /// Writing the output failed.
     Io(PathBuf, std::io::Error),
+    /// The output directory is not one gongkai may write to (exit status 2).
+    Output(Box<Diagnostic>),
 }
 
 impl std::fmt::Display for Error {
@@ -54,6 +56,7 @@ impl std::fmt::Display for Error {
                 d.iter().filter(|d| d.is_error()).count()
             ),
             Error::Io(p, e) => write!(f, "写入 {} 失败：{e}", p.display()),
+            Error::Output(d) => write!(f, "{}", d.message),
         }
     }
 }
@@ -103,7 +106,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         Some(o) => o.clone(),
         None => root.join(&site.config.output),
     };
-    let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
+    let mut writer =
+        output::Writer::for_site(&out_dir, root).map_err(|e| match output::refusal(&e) {
+            Some(d) => Error::Output(Box::new(d.clone())),
+            None => Error::Io(out_dir.clone(), e),
+        })?;
+    let out_dir = writer.out().to_path_buf();
     // Pages whose inputs did not change since the last build are taken from its output.
     let cache = render::cache::Cache::load(root, &out_dir);
     let rendered = match render::render_cached(&site, &writer, Some(&cache)) {
@@ -121,7 +129,17 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         }
     };
     render::cache::Cache::forget(root, &out_dir);
-    let mut stats = writer.commit().map_err(|(p, e)| Error::Io(p, e))?;
+    let mut stats = writer
+        .commit()
+        .map_err(|(p, e)| match output::refusal(&e) {
+            // Something gongkai did not write is in the way: nothing was changed.
+            Some(d) => {
+                let mut all = diags.clone();
+                all.push(d.clone());
+                Error::Content(all)
+            }
+            None => Error::Io(p, e),
+        })?;
     // Without a cache file the next build renders everything: nothing is lost.
     let _ = cache.save(root, &out_dir);
     stats.pages = pages;

@@ -162,6 +162,11 @@ fn main() -> ExitCode {
                     eprintln!("错误：{e}");
                     ExitCode::from(2)
                 }
+                Err(gongkai::Error::Output(d)) => {
+                    print_human(std::slice::from_ref(&d));
+                    eprintln!("生成失败：输出目录不可用；没有写入任何文件");
+                    ExitCode::from(2)
+                }
                 Err(e) => {
                     eprintln!("错误：{e}");
                     ExitCode::from(1)

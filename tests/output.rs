@@ -97,10 +97,16 @@ fn run_case(name: &str, dir: &Path) {
     }
     let files = dir.join("files");
     if files.is_dir() {
-        for e in walkdir::WalkDir::new(&files).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(&files)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let rel = e.path().strip_prefix(&files).unwrap();
             if e.file_type().is_file() {
-                site.write_bytes(&rel.display().to_string(), &std::fs::read(e.path()).unwrap());
+                site.write_bytes(
+                    &rel.display().to_string(),
+                    &std::fs::read(e.path()).unwrap(),
+                );
             }
         }
     }
@@ -110,7 +116,10 @@ fn run_case(name: &str, dir: &Path) {
     let r = gongkai(&args, site.path());
     if case.code.is_empty() {
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        assert!(site.out().join(MARKER).is_file(), "{name}: marked as gongkai's");
+        assert!(
+            site.out().join(MARKER).is_file(),
+            "{name}: marked as gongkai's"
+        );
         assert!(site.exists_out("policies/2016/a/index.html"), "{name}");
     } else {
         assert_eq!(r.code, 2, "{name}: refused as bad usage:\n{}", r.stderr);
@@ -199,7 +208,9 @@ fn assert_same_as_fresh_build(site: &TestSite) {
     let r = gongkai(&["build", "--no-search", "--output", "fresh"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let strip = |m: BTreeMap<String, (Vec<u8>, std::time::SystemTime, u64)>| {
-        m.into_iter().map(|(k, v)| (k, v.0)).collect::<BTreeMap<_, _>>()
+        m.into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect::<BTreeMap<_, _>>()
     };
     let (a, b) = (strip(snapshot(&site.out())), strip(snapshot(&fresh)));
     assert_eq!(
@@ -263,7 +274,10 @@ fn a_failed_first_build_leaves_nothing() {
     let r = gongkai_env(
         &["build", "--no-search"],
         site.path(),
-        &[("SOURCE_DATE_EPOCH", "1480550400"), ("GONGKAI_FAULT_MOVE", "1")],
+        &[
+            ("SOURCE_DATE_EPOCH", "1480550400"),
+            ("GONGKAI_FAULT_MOVE", "1"),
+        ],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!site.out().exists());
@@ -299,7 +313,12 @@ fn damaged_output_files_are_repaired() {
 
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(counts(&r).0, 4, "the four damaged files are written: {}", r.stderr);
+    assert_eq!(
+        counts(&r).0,
+        4,
+        "the four damaged files are written: {}",
+        r.stderr
+    );
     assert_same_as_fresh_build(&site);
     // And then nothing is left to repair.
     let r = gongkai(&["build", "--no-search"], site.path());
