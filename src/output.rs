@@ -508,8 +508,10 @@ impl Writer {
         };
         if let Some(path) = &self.records {
             let staged: HashSet<&String> = staged.iter().collect();
+            // One stat per written file, on every core.
+            use rayon::prelude::*;
             let mut recs: Vec<(&String, Record)> = files
-                .iter()
+                .par_iter()
                 .filter_map(|(rel, &hash)| {
                     let stamp = match self.prev.get(rel) {
                         Some(r) if !staged.contains(rel) && r.hash == hash => r.stamp,
@@ -518,7 +520,7 @@ impl Writer {
                     Some((rel, Record { hash, stamp }))
                 })
                 .collect();
-            recs.sort_by(|a, b| a.0.cmp(b.0));
+            recs.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
             // Without records the next build compares bytes: nothing is lost.
             let _ = save_records(path, &recs);
         }
