@@ -63,12 +63,38 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What a long build or check reports as it goes: the CLI draws a progress bar from it on a
+/// terminal. Every method does nothing by default.
+pub trait Progress: Sync {
+    /// A new stage begins (读取, 校验, 渲染, 写入); `total` is its number of steps, 0 when
+    /// not known.
+    fn stage(&self, _name: &'static str, _total: u64) {}
+    /// One more step of the current stage is done.
+    fn advance(&self) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Loads and validates a site: what `check` runs.
 pub fn check(
     root: &Path,
     opts: &validate::Options,
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+    check_with_progress(root, opts, &NoProgress)
+}
+
+/// [`check`], reporting its stages to `progress`.
+pub fn check_with_progress(
+    root: &Path,
+    opts: &validate::Options,
+    progress: &dyn Progress,
+) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+    progress.stage("读取", 0);
     let loaded = source::load(root).map_err(Error::Load)?;
+    progress.stage("校验", 0);
     Ok(validate::validate(loaded, opts))
 }
 
@@ -95,7 +121,16 @@ pub struct BuildOptions {
 /// Loads, validates, renders and writes a site. On any error the previous output is left
 /// exactly as it was.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
-    let (mut site, diags) = check(root, &opts.validate)?;
+    build_with_progress(root, opts, &NoProgress)
+}
+
+/// [`build`], reporting its stages to `progress`.
+pub fn build_with_progress(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
+    let (mut site, diags) = check_with_progress(root, &opts.validate, progress)?;
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
@@ -114,9 +149,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
     let out_dir = writer.out().to_path_buf();
     // Pages whose inputs did not change since the last build are taken from its output.
     let cache = render::cache::Cache::load(root, &out_dir);
-    let rendered = match render::render_cached(&site, &writer, Some(&cache)) {
+    let rendered = match render::render_with_progress(&site, &writer, Some(&cache), progress) {
         // The search index is built from the model (not the pages), once they all rendered.
-        Ok(n) if opts.search => render::search::write(&site, &writer).map(|_| n),
+        Ok(n) if opts.search => {
+            progress.stage("搜索索引", 0);
+            render::search::write(&site, &writer).map(|_| n)
+        }
         other => other,
     };
     let pages = match rendered {
@@ -129,6 +167,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         }
     };
     render::cache::Cache::forget(root, &out_dir);
+    progress.stage("写入", 0);
     let mut stats = writer
         .commit()
         .map_err(|(p, e)| match output::refusal(&e) {

@@ -108,6 +108,72 @@ enum New {
     },
 }
 
+/// A progress bar on stderr for long builds and checks: drawn only when stderr is a terminal
+/// and only once the work has taken a second; cleared before the summary line.
+struct TermProgress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    terminal: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl TermProgress {
+    fn new() -> TermProgress {
+        TermProgress {
+            bar: indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            ),
+            started: std::time::Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Starts drawing once the work has taken a second (never when not on a terminal).
+    fn maybe_show(&self) {
+        use std::sync::atomic::Ordering;
+        if self.terminal
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl gongkai::Progress for TermProgress {
+    fn stage(&self, name: &'static str, total: u64) {
+        let style = if total > 0 {
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {prefix} [{bar:30}] {pos}/{len}（{elapsed}）",
+            )
+        } else {
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} …（{elapsed}）")
+        };
+        if let Ok(style) = style {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_prefix(name);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.maybe_show();
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
+        self.maybe_show();
+    }
+}
+
 fn print_human(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diags {
@@ -138,7 +204,10 @@ fn main() -> ExitCode {
                 validate: opts,
                 search: !no_search,
             };
-            match gongkai::build(&root, &bo) {
+            let progress = TermProgress::new();
+            let result = gongkai::build_with_progress(&root, &bo, &progress);
+            progress.finish();
+            match result {
                 Ok((stats, diags)) => {
                     print_human(&diags);
                     eprintln!(
@@ -177,7 +246,12 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
-        } => match gongkai::check(&root, &opts) {
+        } => match {
+            let progress = TermProgress::new();
+            let r = gongkai::check_with_progress(&root, &opts, &progress);
+            progress.finish();
+            r
+        } {
             Ok((_, diags)) => {
                 match format {
                     Format::Human => {

@@ -237,9 +237,20 @@ pub fn render_cached(
     sink: &dyn Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<usize, Vec<Diagnostic>> {
+    render_with_progress(site, sink, cache, &crate::NoProgress)
+}
+
+/// [`render_cached`], reporting the stage 渲染 and each finished job to `progress`.
+pub fn render_with_progress(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: Option<&cache::Cache>,
+    progress: &dyn crate::Progress,
+) -> Result<usize, Vec<Diagnostic>> {
     let tera = templates(site)?;
     let prepared = Prepared::new(site);
     let jobs = plan(&prepared);
+    progress.stage("渲染", jobs.len() as u64);
     let salt = cache.map(|_| cache_salt(site, &prepared));
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let pages = std::sync::atomic::AtomicUsize::new(0);
@@ -255,35 +266,41 @@ pub fn render_cached(
                 .collect()),
         }
     };
-    jobs.par_iter().for_each(|job| match run(job) {
-        Ok(files) => {
-            for (path, bytes) in files {
-                if path.ends_with(".html") {
-                    pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                if let Some(other) = seen
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path.clone(), job.clone())
-                {
-                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                        Diagnostic::error(
-                            "E-URL-CONFLICT",
-                            format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
-                        )
-                        .with_hint("重命名其中一个文件或修改 slug"),
-                    );
-                }
-                // `None`: taken from the previous output by the build cache.
-                if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
-                    errors
+    jobs.par_iter().for_each(|job| {
+        match {
+            let r = run(job);
+            progress.advance();
+            r
+        } {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    if path.ends_with(".html") {
+                        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    if let Some(other) = seen
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                        .insert(path.clone(), job.clone())
+                    {
+                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(
+                            Diagnostic::error(
+                                "E-URL-CONFLICT",
+                                format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
+                            )
+                            .with_hint("重命名其中一个文件或修改 slug"),
+                        );
+                    }
+                    // `None`: taken from the previous output by the build cache.
+                    if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
+                        errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                    }
                 }
             }
+            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
         }
-        Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
     });
     for (rel, bytes) in crate::theme::STATIC {
         if !site.copies.iter().any(|c| c.rel == *rel) {
