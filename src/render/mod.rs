@@ -267,11 +267,9 @@ pub fn render_with_progress(
         }
     };
     jobs.par_iter().for_each(|job| {
-        match {
-            let r = run(job);
-            progress.advance();
-            r
-        } {
+        let result = run(job);
+        progress.advance();
+        match result {
             Ok(files) => {
                 for (path, bytes) in files {
                     if path.ends_with(".html") {
