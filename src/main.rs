@@ -174,6 +174,14 @@ impl gongkai::Progress for TermProgress {
     }
 }
 
+/// Runs `f` with a progress bar, cleared before `f`'s result is printed.
+fn with_progress<T>(f: impl FnOnce(&TermProgress) -> T) -> T {
+    let progress = TermProgress::new();
+    let r = f(&progress);
+    progress.finish();
+    r
+}
+
 fn print_human(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diags {
@@ -204,10 +212,7 @@ fn main() -> ExitCode {
                 validate: opts,
                 search: !no_search,
             };
-            let progress = TermProgress::new();
-            let result = gongkai::build_with_progress(&root, &bo, &progress);
-            progress.finish();
-            match result {
+            match with_progress(|p| gongkai::build_with_progress(&root, &bo, p)) {
                 Ok((stats, diags)) => {
                     print_human(&diags);
                     eprintln!(
@@ -246,12 +251,7 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
-        } => match {
-            let progress = TermProgress::new();
-            let r = gongkai::check_with_progress(&root, &opts, &progress);
-            progress.finish();
-            r
-        } {
+        } => match with_progress(|p| gongkai::check_with_progress(&root, &opts, p)) {
             Ok((_, diags)) => {
                 match format {
                     Format::Human => {
