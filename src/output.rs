@@ -879,6 +879,50 @@ mod tests {
             assert!(check_rel(bad).is_err(), "{bad}");
         }
         assert!(check_rel("policies/2016/吉林/index.html").is_ok());
+        assert!(
+            check_rel(".gongkai-output").is_err(),
+            "the marker is reserved"
+        );
+    }
+
+    #[test]
+    fn resolves_dots_and_missing_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        assert_eq!(resolve(&root.join("content/..")), root);
+        assert_eq!(resolve(&root.join("new/../x")), root.join("x"));
+        assert_eq!(
+            resolve(&root.join("content/./a/b")),
+            root.join("content/a/b")
+        );
+        assert_eq!(resolve(Path::new("/")), PathBuf::from("/"));
+    }
+
+    #[test]
+    fn a_file_replaced_by_a_directory_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let w = Writer::new(&out).unwrap();
+        w.put("a", b"file").unwrap();
+        w.commit().unwrap();
+        let w = Writer::new(&out).unwrap();
+        w.put("a/index.html", b"page").unwrap();
+        let stats = w.commit().unwrap();
+        assert_eq!((stats.written, stats.removed), (1, 0));
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"page");
+        let w = Writer::new(&out).unwrap();
+        w.put("a", b"file again").unwrap();
+        w.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a")).unwrap(), b"file again");
+        assert_eq!(
+            std::fs::read_to_string(out.join(MARKER))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect::<Vec<_>>(),
+            [MARKER_HEADER, "a"]
+        );
     }
 
     #[test]

@@ -387,7 +387,7 @@ fn base_context(site: &Site) -> Map<String, Value> {
 /// templates and the shared context (site settings, navigation, build date).
 fn cache_salt(site: &Site, p: &Prepared) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = cache::Fnv::default();
+    let mut h = cache::StableHasher::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     crate::theme::TEMPLATES.hash(&mut h);
     site.templates.hash(&mut h);
@@ -425,7 +425,7 @@ impl Prepared<'_> {
             }
         };
         let rel = url_to_path(&url);
-        let mut h = cache::Fnv::default();
+        let mut h = cache::StableHasher::default();
         h.write_u64(salt);
         h.write(template.as_bytes());
         h.write(url.as_bytes());
