@@ -261,6 +261,16 @@ fn read_marker(out: &Path) -> io::Result<Option<HashSet<String>>> {
     ))
 }
 
+/// The files of the last build into `out`, sorted, as its marker lists them (`None`: `out`
+/// is not a gongkai output). For whatever runs after [`Writer::commit`], e.g. a manifest.
+pub fn owned_files(out: &Path) -> io::Result<Option<Vec<String>>> {
+    Ok(read_marker(out)?.map(|set| {
+        let mut v: Vec<String> = set.into_iter().collect();
+        v.sort();
+        v
+    }))
+}
+
 fn marker_text<'a>(files: impl Iterator<Item = &'a String>) -> String {
     let sorted: BTreeSet<&String> = files.collect();
     let mut s = format!("{MARKER_HEADER}\n{MARKER_NOTE}\n");
@@ -915,6 +925,8 @@ mod tests {
         w.put("a", b"file again").unwrap();
         w.commit().unwrap();
         assert_eq!(std::fs::read(out.join("a")).unwrap(), b"file again");
+        assert_eq!(owned_files(&out).unwrap(), Some(vec!["a".to_string()]));
+        assert_eq!(owned_files(dir.path()).unwrap(), None);
         assert_eq!(
             std::fs::read_to_string(out.join(MARKER))
                 .unwrap()
