@@ -185,6 +185,7 @@ impl Sources {
                 assets: BTreeMap::new(),
                 statics,
                 templates,
+                removed: None,
                 diags: Vec::new(),
             },
             config_diags,
@@ -287,6 +288,8 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         reports: Vec::new(),
         copies: Vec::new(),
         templates: templates.clone(),
+        aliases: Vec::new(),
+        removed: Vec::new(),
     }
 }
 

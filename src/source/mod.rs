@@ -88,6 +88,8 @@ pub struct Loaded {
     pub statics: Vec<CopyFile>,
     /// Template overrides from disk: theme folder, then the site's `templates/`.
     pub templates: BTreeMap<String, String>,
+    /// `content/removed.toml`, the URLs withdrawn on purpose, when there is one.
+    pub removed: Option<RawData>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -228,7 +230,24 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let mut diags = config_diags;
 
     let content = root.join("content");
-    let files = walk(&content);
+    let removed_path = content.join("removed.toml");
+    let mut files = walk(&content);
+    files.retain(|f| *f != removed_path);
+    let mut removed = None;
+    if removed_path.is_file() {
+        match read_utf8(root, &removed_path).and_then(|file| {
+            toml::from_str(&file.text)
+                .map_err(|e| toml_error(&file.path, &file.text, 0, &e))
+                .map(|table| RawData {
+                    file,
+                    stem: "removed".into(),
+                    table,
+                })
+        }) {
+            Ok(r) => removed = Some(r),
+            Err(d) => diags.push(d),
+        }
+    }
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
         .map(|abs| load_one(root, &content, abs))
@@ -262,6 +281,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         assets,
         statics,
         templates,
+        removed,
         diags,
     })
 }
