@@ -78,10 +78,7 @@ pub fn path_to_url(path: &str) -> String {
     let dir = path
         .strip_suffix("index.html")
         .filter(|d| d.is_empty() || d.ends_with('/'));
-    format!(
-        "/{}",
-        crate::validate::encode_path(dir.unwrap_or(path))
-    )
+    format!("/{}", crate::validate::encode_path(dir.unwrap_or(path)))
 }
 
 /// Checks an old URL (of `aliases` or `removed.toml`) and gives its output path.

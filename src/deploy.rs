@@ -197,7 +197,13 @@ pub fn nginx(site: &Site, out: &Path, docroot: &Path, listen: &[String]) -> Resu
         .config
         .domain()
         .rsplit_once(':')
-        .map(|(h, p)| if p.bytes().all(|b| b.is_ascii_digit()) { h } else { site.config.domain() })
+        .map(|(h, p)| {
+            if p.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                site.config.domain()
+            }
+        })
         .unwrap_or(site.config.domain());
     let root = docroot.to_string_lossy();
     if root.contains(['"', '\n', ';', '{', '}']) || host.contains(['"', ' ', ';', '{', '}']) {
@@ -217,17 +223,26 @@ pub fn nginx(site: &Site, out: &Path, docroot: &Path, listen: &[String]) -> Resu
             return Err(format!("listen 参数不正确：{l}"));
         }
     }
-    let ssl = listens.iter().any(|l| l.split_whitespace().any(|w| w == "ssl"));
+    let ssl = listens
+        .iter()
+        .any(|l| l.split_whitespace().any(|w| w == "ssl"));
     let csp = csp(site, &needs);
     let mut headers = String::new();
     let mut h = |name: &str, value: &str| {
-        let _ = writeln!(headers, "        add_header {name} {} always;", quoted(value));
+        let _ = writeln!(
+            headers,
+            "        add_header {name} {} always;",
+            quoted(value)
+        );
     };
     h("Content-Security-Policy", &csp);
     h("X-Content-Type-Options", "nosniff");
     h("Referrer-Policy", "strict-origin-when-cross-origin");
     h("X-Frame-Options", "SAMEORIGIN");
-    h("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    h(
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
     if https {
         h("Strict-Transport-Security", "max-age=31536000");
     }

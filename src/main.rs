@@ -359,7 +359,10 @@ fn verify(dir: &std::path::Path, manifest: Option<PathBuf>, mirror: bool) -> Exi
     }
     if mirror {
         // A crawler fetches only what pages link to: files it did not fetch are not errors.
-        eprintln!("镜像中没有 {} 个清单文件（爬虫未抓取的文件不算错误）", r.missing.len());
+        eprintln!(
+            "镜像中没有 {} 个清单文件（爬虫未抓取的文件不算错误）",
+            r.missing.len()
+        );
     } else {
         for p in &r.missing {
             println!("缺失\t{p}");

@@ -226,8 +226,13 @@ fn manifest_name<'m>(rel: &str, m: &'m Manifest) -> Option<&'m str> {
         return Some(k);
     }
     if rel.contains('%') {
-        let decoded = percent_encoding::percent_decode_str(rel).decode_utf8().ok()?;
-        return m.files.get_key_value(decoded.as_ref()).map(|(k, _)| k.as_str());
+        let decoded = percent_encoding::percent_decode_str(rel)
+            .decode_utf8()
+            .ok()?;
+        return m
+            .files
+            .get_key_value(decoded.as_ref())
+            .map(|(k, _)| k.as_str());
     }
     None
 }

@@ -13,7 +13,17 @@ use std::path::Path;
 
 /// Extensions of the files worth compressing.
 const TEXT: &[&str] = &[
-    "html", "css", "js", "mjs", "json", "xml", "svg", "txt", "csv", "map", "webmanifest",
+    "html",
+    "css",
+    "js",
+    "mjs",
+    "json",
+    "xml",
+    "svg",
+    "txt",
+    "csv",
+    "map",
+    "webmanifest",
 ];
 
 pub fn is_text(rel: &str) -> bool {
@@ -23,9 +33,10 @@ pub fn is_text(rel: &str) -> bool {
 
 /// Deterministic gzip (mtime 0, no file name) at the best compression.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(bytes.len() / 3 + 64), Compression::best());
+    let mut enc = GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        Compression::best(),
+    );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()

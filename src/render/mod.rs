@@ -87,8 +87,13 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("cndate", cndate_filter);
-    // `serve` links theme assets by their plain names; `build` registers hashed ones.
-    register_assets(&mut tera, BTreeMap::new());
+    register_assets(
+        &mut tera,
+        fingerprints(site)
+            .into_iter()
+            .map(|(k, (h, _))| (k, h))
+            .collect(),
+    );
     tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| vec![template_error(&e)])?;
     Ok(tera)
@@ -131,7 +136,11 @@ fn register_assets(tera: &mut Tera, names: BTreeMap<String, String>) {
             let path = args
                 .get("path")
                 .and_then(Value::as_str)
-                .ok_or_else(|| tera::Error::msg("asset() 需要参数 path，例如 asset(path=\"assets/gongkai.css\")"))?
+                .ok_or_else(|| {
+                    tera::Error::msg(
+                        "asset() 需要参数 path，例如 asset(path=\"assets/gongkai.css\")",
+                    )
+                })?
                 .trim_start_matches('/');
             Ok(Value::String(format!(
                 "/{}",
@@ -286,15 +295,8 @@ pub fn render_cached(
     sink: &dyn Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let mut tera = templates(site)?;
+    let tera = templates(site)?;
     let assets = fingerprints(site);
-    register_assets(
-        &mut tera,
-        assets
-            .iter()
-            .map(|(k, (h, _))| (k.clone(), h.clone()))
-            .collect(),
-    );
     let prepared = Prepared::new(site);
     let jobs = plan(&prepared);
     let salt = cache.map(|_| {
@@ -376,7 +378,10 @@ pub fn render_cached(
             errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::error("E-IO", format!("写入 {hashed} 失败：{e}")));
+                .push(Diagnostic::error(
+                    "E-IO",
+                    format!("写入 {hashed} 失败：{e}"),
+                ));
         }
     }
     for (rel, bytes) in crate::theme::STATIC {
@@ -491,7 +496,8 @@ impl Prepared<'_> {
         let site = self.site;
         let mut files = Vec::with_capacity(site.aliases.len() + site.removed.len());
         for a in &site.aliases {
-            let ctx = json!({"title": "页面已迁移", "target": {"url": &a.target, "title": &a.title}});
+            let ctx =
+                json!({"title": "页面已迁移", "target": {"url": &a.target, "title": &a.title}});
             files.extend(self.render_page(tera, "alias.html", a.url.clone(), ctx)?);
         }
         for r in &site.removed {

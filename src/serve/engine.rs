@@ -286,7 +286,8 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         pages: Vec::new(),
         lists: Vec::new(),
         reports: Vec::new(),
-        copies: Vec::new(),
+        // Theme assets overridden by the site's files are fingerprinted from those.
+        copies: site.copies.clone(),
         templates: templates.clone(),
         aliases: Vec::new(),
         removed: Vec::new(),
@@ -809,6 +810,12 @@ impl Engine {
             copies
                 .entry(rel.to_string())
                 .or_insert(CopySrc::Theme(bytes));
+        }
+        // The same assets under their content-hashed names, as `build` writes them.
+        for (rel, (hashed, _)) in render::fingerprints(site) {
+            if let Some(src) = copies.get(&rel).cloned() {
+                copies.insert(hashed, src);
+            }
         }
         drop(seen);
         let old_copies = last.map(|g| &g.copies);

@@ -1094,7 +1094,23 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             let text: &str = &raw.file.text;
             let offset =
                 crate::source::fields::find_key(text, 0..text.len(), "aliases").unwrap_or(0);
-            alias_of((&l.source, text, offset), &l.aliases, &l.url, &l.title, &mut diags);
+            alias_of(
+                (&l.source, text, offset),
+                &l.aliases,
+                &l.url,
+                &l.title,
+                &mut diags,
+            );
+            // A ledger's old URL covers its item pages too: /old/<item>/ → /new/<item>/.
+            for a in l.aliases.iter().filter(|a| a.ends_with('/')) {
+                for it in &l.items {
+                    let seg = format!("{}/", encode_path(&it.slug));
+                    let title = format!("{} 第 {} 项", l.title, it.position);
+                    let target = format!("{}{seg}", l.url);
+                    let old = [format!("{a}{seg}")];
+                    alias_of((&l.source, text, offset), &old, &target, &title, &mut diags);
+                }
+            }
         }
     }
     let mut removed = Vec::new();
