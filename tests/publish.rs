@@ -570,8 +570,18 @@ struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// `nginx -s stop` (SIGTERM to the master, which stops its workers): killing the master
+    /// alone would leave its worker running.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let d = self.dir.path().display().to_string();
+        let stopped = Command::new(nginx_bin())
+            .args(["-p", &d, "-c", &format!("{d}/nginx.conf"), "-s", "stop"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
