@@ -134,14 +134,33 @@ fn read_manifest(path: &Path, required: bool) -> Result<Option<manifest::Manifes
 /// output (its `gongkai.sha256`, or the manifest `previous`) that `site` no longer produces.
 /// Without a previous manifest (a first build) there is nothing to compare.
 pub fn check_urls(site: &model::Site, out_dir: &Path, previous: Option<&Path>) -> Vec<Diagnostic> {
-    let (path, local) = match previous {
-        Some(p) => (p.to_path_buf(), false),
-        None => (out_dir.join(manifest::FILE), true),
+    let local = match previous {
+        Some(_) => None,
+        None => match read_manifest(&out_dir.join(manifest::FILE), false) {
+            Ok(m) => m,
+            Err(d) => return vec![d],
+        },
     };
-    match read_manifest(&path, !local) {
-        Ok(Some(m)) => continuity::check(site, &m, out_dir.is_dir().then_some(out_dir)),
-        Ok(None) => Vec::new(),
-        Err(d) => vec![d],
+    compare_urls(site, out_dir, previous, local.as_ref())
+}
+
+/// [`check_urls`] with the output directory's manifest already read.
+fn compare_urls(
+    site: &model::Site,
+    out_dir: &Path,
+    previous: Option<&Path>,
+    local: Option<&manifest::Manifest>,
+) -> Vec<Diagnostic> {
+    let old_out = out_dir.is_dir().then_some(out_dir);
+    match previous {
+        Some(p) => match read_manifest(p, true) {
+            Ok(Some(m)) => continuity::check(site, &m, old_out),
+            Ok(_) => Vec::new(),
+            Err(d) => vec![d],
+        },
+        None => local
+            .map(|m| continuity::check(site, m, old_out))
+            .unwrap_or_default(),
     }
 }
 
@@ -164,15 +183,25 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         site.config.base_url = b.trim_end_matches('/').to_string();
     }
     let out_dir = output_dir(root, &site, opts.output.as_deref());
+    // The manifest of the output this build replaces: the URLs to keep, and the hashes of
+    // the files the build cache keeps from it.
+    let kept_from = match read_manifest(&out_dir.join(manifest::FILE), false) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return Err(Error::Content(diags));
+        }
+    };
     // No published URL vanishes without an alias or a declared withdrawal.
-    diags.extend(check_urls(&site, &out_dir, opts.previous.as_deref()));
+    diags.extend(compare_urls(
+        &site,
+        &out_dir,
+        opts.previous.as_deref(),
+        kept_from.as_ref(),
+    ));
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
-    // Hashes of the files the build cache keeps come from the manifest they were listed in.
-    let kept_from = read_manifest(&out_dir.join(manifest::FILE), false)
-        .ok()
-        .flatten();
     let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
     // Pages whose inputs did not change since the last build are taken from its output.
     let cache = render::cache::Cache::load(root, &out_dir);
