@@ -257,7 +257,15 @@ pub fn nginx(site: &Site, out: &Path, docroot: &Path, listen: &[String]) -> Resu
         let _ = writeln!(c, "server {{");
         let _ = writeln!(c, "    listen 80;\n    listen [::]:80;");
         let _ = writeln!(c, "    server_name {host};");
-        let _ = writeln!(c, "    return 301 https://$host$request_uri;");
+        let _ = writeln!(c, "    server_tokens off;");
+        let _ = writeln!(
+            c,
+            "    # ACME (Let's Encrypt) http-01 challenges, outside the site's own files:\n    # certbot certonly --webroot -w /var/www/acme -d {host}\n    location ^~ /.well-known/acme-challenge/ {{\n        root /var/www/acme;\n        default_type text/plain;\n    }}"
+        );
+        let _ = writeln!(
+            c,
+            "    location / {{\n        return 301 https://$host$request_uri;\n    }}"
+        );
         let _ = writeln!(c, "}}\n");
     }
     let _ = writeln!(c, "server {{");
