@@ -443,6 +443,17 @@ fn precompress_and_fingerprinted_assets() {
     assert_eq!(unz, home);
     assert!(manifest.contains("  index.html.gz\n"));
     assert!(!files.iter().any(|f| f.ends_with(".gz.gz")));
+    // A rebuild keeps pages and their .gz (build cache), and the output still verifies.
+    build_ok(&site, &["--precompress"]);
+    assert_eq!(output_files(&site.out()), files);
+    let out_s = site.out().to_str().unwrap().to_string();
+    assert_eq!(gongkai(&["verify", &out_s], site.path()).code, 0);
+    // Pages kept from a build without --precompress are rendered again to get their .gz.
+    build_ok(&site, &[]);
+    assert!(!output_files(&site.out()).iter().any(|f| f.ends_with(".gz")));
+    build_ok(&site, &["--precompress"]);
+    assert_eq!(output_files(&site.out()), files);
+    assert_eq!(site.read_out("gongkai.sha256"), manifest);
     // Theme assets are linked under content-hashed names; the bytes are the theme's.
     let css = files
         .iter()
