@@ -929,3 +929,73 @@ fn percent_encoding_path(s: &str) -> String {
     }
     o
 }
+
+/// `gongkai serve` shows the same redirect and withdrawal pages, and follows edits of
+/// `content/removed.toml`.
+#[test]
+fn serve_previews_redirect_and_withdrawal_pages() {
+    use std::io::BufRead;
+    let site = small_site();
+    let text = std::fs::read_to_string(site.path().join("content/policies/2016/alpha.md"))
+        .unwrap()
+        .replacen("+++\n", "+++\naliases = [\"/old/alpha/\"]\n", 1);
+    site.write("content/policies/2016/alpha.md", &text);
+    site.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/gone/\"\nreason = \"测试撤销\"\ndate = 2016-12-01\n",
+    );
+    struct Serve(Child);
+    impl Drop for Serve {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "1480550400")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let _serve = Serve(child);
+    let mut line = String::new();
+    let mut port = None;
+    while out.read_line(&mut line).unwrap_or(0) > 0 {
+        if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
+            port = rest.trim_end_matches('/').parse::<u16>().ok();
+            break;
+        }
+        line.clear();
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    let addr: SocketAddr = format!("127.0.0.1:{}", port.expect("serve address"))
+        .parse()
+        .unwrap();
+    let wait_for = |path: &str, status: u16| -> Response {
+        let start = Instant::now();
+        loop {
+            let r = get(addr, path, "");
+            if r.status == status {
+                return r;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{path}: {}",
+                r.status
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let redirect = String::from_utf8(wait_for("/old/alpha/", 200).body).unwrap();
+    assert!(
+        redirect.contains("url=/policies/2016/alpha/\""),
+        "{redirect}"
+    );
+    let gone = String::from_utf8(wait_for("/gone/", 200).body).unwrap();
+    assert!(gone.contains("该信息已停止公开") && gone.contains("测试撤销"));
+    site.write("content/removed.toml", "");
+    wait_for("/gone/", 404);
+}

@@ -208,6 +208,8 @@ pub enum Item {
     Doc(RawDoc),
     List(RawData),
     Report(RawData),
+    /// `content/removed.toml`: the URLs withdrawn on purpose.
+    Removed(RawData),
     Asset(String, PathBuf),
 }
 
@@ -230,24 +232,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let mut diags = config_diags;
 
     let content = root.join("content");
-    let removed_path = content.join("removed.toml");
-    let mut files = walk(&content);
-    files.retain(|f| *f != removed_path);
-    let mut removed = None;
-    if removed_path.is_file() {
-        match read_utf8(root, &removed_path).and_then(|file| {
-            toml::from_str(&file.text)
-                .map_err(|e| toml_error(&file.path, &file.text, 0, &e))
-                .map(|table| RawData {
-                    file,
-                    stem: "removed".into(),
-                    table,
-                })
-        }) {
-            Ok(r) => removed = Some(r),
-            Err(d) => diags.push(d),
-        }
-    }
+    let files = walk(&content);
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
         .map(|abs| load_one(root, &content, abs))
@@ -257,11 +242,13 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let mut lists = Vec::new();
     let mut reports = Vec::new();
     let mut assets = BTreeMap::new();
+    let mut removed = None;
     for r in results {
         match r {
             Ok(Item::Doc(d)) => docs.push(d),
             Ok(Item::List(l)) => lists.push(l),
             Ok(Item::Report(r)) => reports.push(r),
+            Ok(Item::Removed(r)) => removed = Some(r),
             Ok(Item::Asset(rel, abs)) => {
                 assets.insert(rel, abs);
             }
@@ -317,6 +304,16 @@ pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnos
         "pages" => Some(Section::Page),
         _ => None,
     };
+    if segments.len() == 1 && top == "removed.toml" {
+        let file = read_utf8(root, abs)?;
+        let table: toml::Table =
+            toml::from_str(&file.text).map_err(|e| toml_error(&file.path, &file.text, 0, &e))?;
+        return Ok(Item::Removed(RawData {
+            file,
+            stem: "removed".into(),
+            table,
+        }));
+    }
     match (top, section, ext) {
         (_, Some(section), "md") => {
             let file = read_utf8(root, abs)?;
