@@ -153,6 +153,38 @@ fn verify_names_every_changed_missing_and_added_file() {
     );
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("多出\tshell.php"));
+    // A crawl (--mirror): files it did not fetch are no error, changed and added ones are.
+    let r = gongkai(
+        &[
+            "verify",
+            out_s,
+            "--manifest",
+            m.to_str().unwrap(),
+            "--mirror",
+        ],
+        site.path(),
+    );
+    assert_eq!(r.code, 1);
+    assert!(!r.stdout.contains("缺失"), "{}", r.stdout);
+    std::fs::write(&page, &html).unwrap();
+    std::fs::remove_file(out.join("shell.php")).unwrap();
+    std::fs::remove_file(out.join("assets/.x.php")).unwrap();
+    let r = gongkai(
+        &[
+            "verify",
+            out_s,
+            "--manifest",
+            m.to_str().unwrap(),
+            "--mirror",
+        ],
+        site.path(),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = gongkai(
+        &["verify", out_s, "--manifest", m.to_str().unwrap()],
+        site.path(),
+    );
+    assert_eq!(r.code, 1, "robots.txt is still missing");
     // No manifest at all is bad usage, not a pass.
     let r = gongkai(&["verify", out_s], site.path());
     assert_eq!(r.code, 2, "{}", r.stderr);
