@@ -728,6 +728,8 @@ fn build_into(root: &std::path::Path, out: &std::path::Path) -> Result<(), gongk
             build_date: build_date(),
         },
         search: false,
+        precompress: false,
+        previous: None,
     };
     gongkai::build(root, &opts).map(|_| ())
 }
