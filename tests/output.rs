@@ -166,11 +166,16 @@ fn files_gongkai_did_not_write_are_kept() {
     assert_eq!(site.build().code, 0);
     site.write_bytes("public/thesis.docx", b"PK\x03\x04 thesis");
     site.write("public/policies/2016/notes.txt", "私人笔记");
-    site.remove("content/policies/2016/b.md");
+    site.write(
+        "content/policies/2016/b.md",
+        &policy(2, "乙文件").replace("的正文", "修订后的正文"),
+    );
     let r = site.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(counts(&r).2 >= 1, "b's page is removed: {}", r.stderr);
-    assert!(!site.exists_out("policies/2016/b/index.html"));
+    assert!(counts(&r).0 >= 1, "b's page is rewritten: {}", r.stderr);
+    assert!(site
+        .read_out("policies/2016/b/index.html")
+        .contains("修订后的正文"));
     assert_eq!(
         std::fs::read(site.out().join("thesis.docx")).unwrap(),
         b"PK\x03\x04 thesis"
@@ -237,6 +242,10 @@ fn a_failed_move_rolls_the_whole_output_back() {
         &base.replace("</body>", "<!-- 新模板 -->\n</body>"),
     );
     site.remove("content/interpretations/yingkou-2016-wenzi.md");
+    site.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/interpretations/yingkou-2016-wenzi/\"\nreason = \"解读已并入新文件\"\ndate = 2016-12-01\n",
+    );
     site.write(
         "content/policies/2016/new-2016.md",
         &std::fs::read_to_string(repo_root().join("content/policies/2016/jilin-2016.md"))
