@@ -46,6 +46,8 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     /// Writing the output failed.
     Io(PathBuf, std::io::Error),
+    /// The output directory is not one gongkai may write to (exit status 2).
+    Output(Box<Diagnostic>),
 }
 
 impl std::fmt::Display for Error {
@@ -58,18 +60,45 @@ impl std::fmt::Display for Error {
                 d.iter().filter(|d| d.is_error()).count()
             ),
             Error::Io(p, e) => write!(f, "写入 {} 失败：{e}", p.display()),
+            Error::Output(d) => write!(f, "{}", d.message),
         }
     }
 }
 
 impl std::error::Error for Error {}
 
+/// What a long build or check reports as it goes: the CLI draws a progress bar from it on a
+/// terminal. Every method does nothing by default.
+pub trait Progress: Sync {
+    /// A new stage begins (读取, 校验, 渲染, 写入); `total` is its number of steps, 0 when
+    /// not known.
+    fn stage(&self, _name: &'static str, _total: u64) {}
+    /// One more step of the current stage is done.
+    fn advance(&self) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Loads and validates a site: what `check` runs.
 pub fn check(
     root: &Path,
     opts: &validate::Options,
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+    check_with_progress(root, opts, &NoProgress)
+}
+
+/// [`check`], reporting its stages to `progress`.
+pub fn check_with_progress(
+    root: &Path,
+    opts: &validate::Options,
+    progress: &dyn Progress,
+) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+    progress.stage("读取", 0);
     let loaded = source::load(root).map_err(Error::Load)?;
+    progress.stage("校验", 0);
     Ok(validate::validate(loaded, opts))
 }
 
@@ -175,7 +204,16 @@ pub fn output_dir(root: &Path, site: &model::Site, output: Option<&Path>) -> Pat
 /// Loads, validates, renders and writes a site. On any error the previous output is left
 /// exactly as it was.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
-    let (mut site, mut diags) = check(root, &opts.validate)?;
+    build_with_progress(root, opts, &NoProgress)
+}
+
+/// [`build`], reporting its stages to `progress`.
+pub fn build_with_progress(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
+    let (mut site, mut diags) = check_with_progress(root, &opts.validate, progress)?;
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
@@ -183,6 +221,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         site.config.base_url = b.trim_end_matches('/').to_string();
     }
     let out_dir = output_dir(root, &site, opts.output.as_deref());
+    // The output directory must be gongkai's before anything reads or writes it.
+    let writer =
+        output::Writer::for_site(&out_dir, root).map_err(|e| match output::refusal(&e) {
+            Some(d) => Error::Output(Box::new(d.clone())),
+            None => Error::Io(out_dir.clone(), e),
+        })?;
+    let out_dir = writer.out().to_path_buf();
     // The manifest of the output this build replaces: the URLs to keep, and the hashes of
     // the files the build cache keeps from it.
     let kept_from = match read_manifest(&out_dir.join(manifest::FILE), false) {
@@ -202,15 +247,18 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
-    let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
+    let mut writer = writer;
     // Pages whose inputs did not change since the last build are taken from its output.
     let cache = render::cache::Cache::load(root, &out_dir);
     let recorder = manifest::Recorder::new(&writer);
     let gz = precompress::Precompress::new(&recorder);
     let sink: &dyn output::Sink = if opts.precompress { &gz } else { &recorder };
-    let rendered = match render::render_cached(&site, sink, Some(&cache)) {
+    let rendered = match render::render_with_progress(&site, sink, Some(&cache), progress) {
         // The search index is built from the model (not the pages), once they all rendered.
-        Ok(n) if opts.search => render::search::write(&site, sink).map(|_| n),
+        Ok(n) if opts.search => {
+            progress.stage("搜索索引", 0);
+            render::search::write(&site, sink).map(|_| n)
+        }
         other => other,
     };
     let listed = match rendered {
@@ -235,7 +283,18 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         }
     };
     render::cache::Cache::forget(root, &out_dir);
-    let mut stats = writer.commit().map_err(|(p, e)| Error::Io(p, e))?;
+    progress.stage("写入", 0);
+    let mut stats = writer
+        .commit()
+        .map_err(|(p, e)| match output::refusal(&e) {
+            // Something gongkai did not write is in the way: nothing was changed.
+            Some(d) => {
+                let mut all = diags.clone();
+                all.push(d.clone());
+                Error::Content(all)
+            }
+            None => Error::Io(p, e),
+        })?;
     // Without a cache file the next build renders everything: nothing is lost.
     let _ = cache.save(root, &out_dir);
     stats.pages = pages;

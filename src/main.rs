@@ -150,6 +150,80 @@ enum New {
     },
 }
 
+/// A progress bar on stderr for long builds and checks: drawn only when stderr is a terminal
+/// and only once the work has taken a second; cleared before the summary line.
+struct TermProgress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    terminal: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl TermProgress {
+    fn new() -> TermProgress {
+        TermProgress {
+            bar: indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            ),
+            started: std::time::Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Starts drawing once the work has taken a second (never when not on a terminal).
+    fn maybe_show(&self) {
+        use std::sync::atomic::Ordering;
+        if self.terminal
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl gongkai::Progress for TermProgress {
+    fn stage(&self, name: &'static str, total: u64) {
+        let style = if total > 0 {
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {prefix} [{bar:30}] {pos}/{len}（{elapsed}）",
+            )
+        } else {
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} …（{elapsed}）")
+        };
+        if let Ok(style) = style {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_prefix(name);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.maybe_show();
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
+        self.maybe_show();
+    }
+}
+
+/// Runs `f` with a progress bar, cleared before `f`'s result is printed.
+fn with_progress<T>(f: impl FnOnce(&TermProgress) -> T) -> T {
+    let progress = TermProgress::new();
+    let r = f(&progress);
+    progress.finish();
+    r
+}
+
 fn print_human(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diags {
@@ -184,7 +258,7 @@ fn main() -> ExitCode {
                 precompress,
                 previous,
             };
-            match gongkai::build(&root, &bo) {
+            match with_progress(|p| gongkai::build_with_progress(&root, &bo, p)) {
                 Ok((stats, diags)) => {
                     print_human(&diags);
                     eprintln!(
@@ -208,6 +282,11 @@ fn main() -> ExitCode {
                     eprintln!("错误：{e}");
                     ExitCode::from(2)
                 }
+                Err(gongkai::Error::Output(d)) => {
+                    print_human(std::slice::from_ref(&d));
+                    eprintln!("生成失败：输出目录不可用；没有写入任何文件");
+                    ExitCode::from(2)
+                }
                 Err(e) => {
                     eprintln!("错误：{e}");
                     ExitCode::from(1)
@@ -219,7 +298,7 @@ fn main() -> ExitCode {
             format,
             strict,
             previous,
-        } => match gongkai::check(&root, &opts) {
+        } => match with_progress(|p| gongkai::check_with_progress(&root, &opts, p)) {
             Ok((site, mut diags)) => {
                 let out_dir = gongkai::output_dir(&root, &site, None);
                 diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));

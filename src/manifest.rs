@@ -24,7 +24,7 @@ pub const FILE: &str = "gongkai.sha256";
 /// Files gongkai keeps in the output directory for itself, not served content: never listed
 /// in the manifest and never reported by `verify`. Only these exact top-level names: a
 /// planted hidden file (`.x.php`) is reported like any other.
-pub const WRITER_FILES: &[&str] = &[FILE];
+pub const WRITER_FILES: &[&str] = &[FILE, crate::output::MARKER];
 
 pub fn is_writer_file(rel: &str) -> bool {
     WRITER_FILES.contains(&rel)

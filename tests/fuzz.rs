@@ -651,3 +651,199 @@ fn generators_make_enough_valid_ledgers() {
     );
     assert!(structured_ok >= 150, "structured {structured_ok}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The writer in random output-directory situations: whatever is in the output folder before
+// a build, nothing gongkai did not write is changed, a failed build changes nothing at all,
+// and a successful one leaves exactly what a fresh build writes (beside the foreign files).
+
+const OUT_CONFIG: &str =
+    "[site]\ntitle = \"测试市\"\nbase_url = \"https://test.gov.cn\"\norg_code = \"TESTORG\"\n";
+
+fn out_policy(serial: u32) -> String {
+    format!(
+        "+++\ntitle = \"测试文件{serial}\"\nindex_no = \"TESTORG/2016-{serial:05}\"\ndoc_no = \"测政办发〔2016〕{serial}号\"\nissuer = \"测试市人民政府办公室\"\nwritten = 2016-04-20\npublished = 2016-04-26\ntopic = \"综合政务\\\\政务公开\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\n+++\n\n正文{serial}。\n"
+    )
+}
+
+/// What happens to the output folder between the first and the second build.
+#[derive(Debug, Clone)]
+enum OutOp {
+    /// Someone puts a file there (path picked from a list that includes page paths).
+    Foreign(usize),
+    /// An output file is truncated.
+    Truncate(usize),
+    /// An output file is deleted.
+    Delete(usize),
+    /// An output file is replaced by a symlink to a file outside the output.
+    Symlink(usize),
+    /// The marker is deleted.
+    Unmark,
+}
+
+const FOREIGN_PATHS: &[&str] = &[
+    "thesis.docx",
+    "policies/notes.txt",
+    "policies/2016/p3/index.html",
+    "policies/2016/p3",
+    ".env",
+    "policies/2016/p1/extra.html",
+];
+
+fn out_op() -> impl Strategy<Value = OutOp> {
+    prop_oneof![
+        (0..FOREIGN_PATHS.len()).prop_map(OutOp::Foreign),
+        any::<prop::sample::Index>().prop_map(|i| OutOp::Truncate(i.index(1 << 16))),
+        any::<prop::sample::Index>().prop_map(|i| OutOp::Delete(i.index(1 << 16))),
+        any::<prop::sample::Index>().prop_map(|i| OutOp::Symlink(i.index(1 << 16))),
+        Just(OutOp::Unmark),
+    ]
+}
+
+/// Every entry under `dir` (symlinks as their target text), by relative path.
+fn tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let v = if e.file_type().is_symlink() {
+                let t = std::fs::read_link(e.path()).unwrap();
+                format!("-> {}", t.display()).into_bytes()
+            } else {
+                std::fs::read(e.path()).unwrap()
+            };
+            (rel, v)
+        })
+        .collect()
+}
+
+fn build_into(root: &std::path::Path, out: &std::path::Path) -> Result<(), gongkai::Error> {
+    let opts = gongkai::BuildOptions {
+        output: Some(out.to_path_buf()),
+        base_url: None,
+        validate: validate::Options {
+            build_date: build_date(),
+        },
+        search: false,
+        precompress: false,
+        previous: None,
+    };
+    gongkai::build(root, &opts).map(|_| ())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
+
+    #[test]
+    fn the_writer_never_touches_what_it_did_not_write(
+        prior in prop_oneof![Just("none"), Just("empty"), Just("built"), Just("foreign"), Just("file")],
+        ops in prop::collection::vec(out_op(), 0..5),
+        add_doc in any::<bool>(),
+        remove_doc in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = root.join("public");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "outside").unwrap();
+        std::fs::create_dir_all(root.join("content/policies/2016")).unwrap();
+        std::fs::write(root.join("site-config.toml"), OUT_CONFIG).unwrap();
+        for i in 1..=2 {
+            std::fs::write(root.join(format!("content/policies/2016/p{i}.md")), out_policy(i)).unwrap();
+        }
+        match prior {
+            "empty" => std::fs::create_dir_all(&out).unwrap(),
+            "built" => prop_assert!(build_into(&root, &out).is_ok()),
+            "foreign" => {
+                std::fs::create_dir_all(&out).unwrap();
+                std::fs::write(out.join("thesis.docx"), "论文").unwrap();
+            }
+            "file" => std::fs::write(&out, "a file").unwrap(),
+            _ => {}
+        }
+        let marker = out.join(".gongkai-output");
+        let owned: std::collections::BTreeSet<String> = std::fs::read_to_string(&marker)
+            .map(|t| t.lines().skip(1).filter(|l| !l.starts_with('#')).map(str::to_string).collect())
+            .unwrap_or_default();
+        let listed: Vec<String> = owned.iter().cloned().collect();
+        for op in &ops {
+            match op {
+                OutOp::Foreign(i) => {
+                    let p = out.join(FOREIGN_PATHS[*i]);
+                    if out.is_dir() && !p.exists() {
+                        std::fs::create_dir_all(p.parent().unwrap()).ok();
+                        std::fs::write(&p, "别人的文件").ok();
+                    }
+                }
+                OutOp::Truncate(i) | OutOp::Delete(i) | OutOp::Symlink(i) if !listed.is_empty() => {
+                    let p = out.join(&listed[i % listed.len()]);
+                    if p.is_file() {
+                        match op {
+                            OutOp::Truncate(_) => std::fs::write(&p, "").unwrap(),
+                            OutOp::Delete(_) => std::fs::remove_file(&p).unwrap(),
+                            _ => {
+                                std::fs::remove_file(&p).unwrap();
+                                std::os::unix::fs::symlink(&outside, &p).unwrap();
+                            }
+                        }
+                    }
+                }
+                OutOp::Unmark => { let _ = std::fs::remove_file(&marker); }
+                _ => {}
+            }
+        }
+        if add_doc {
+            std::fs::write(root.join("content/policies/2016/p3.md"), out_policy(3)).unwrap();
+        }
+        if remove_doc {
+            std::fs::remove_file(root.join("content/policies/2016/p2.md")).unwrap();
+        }
+        let owned_now: std::collections::BTreeSet<String> = std::fs::read_to_string(&marker)
+            .map(|t| t.lines().skip(1).filter(|l| !l.starts_with('#')).map(str::to_string).collect())
+            .unwrap_or_default();
+        let before = if out.is_dir() { tree(&out) } else { BTreeMap::new() };
+        let out_file_before = std::fs::read(&out).ok();
+
+        let result = build_into(&root, &out);
+
+        prop_assert_eq!(std::fs::read_to_string(&outside).unwrap(), "outside", "a file outside the output changed");
+        let leftovers: Vec<String> = std::fs::read_dir(&root).unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("gongkai-staging"))
+            .collect();
+        prop_assert!(leftovers.is_empty(), "{:?}", leftovers);
+        match result {
+            Err(e) => {
+                if out_file_before.is_some() {
+                    prop_assert_eq!(std::fs::read(&out).ok(), out_file_before);
+                } else {
+                    prop_assert!(tree(&out) == before, "a failed build ({}) changed the output", e);
+                }
+                prop_assert!(matches!(e, gongkai::Error::Output(_) | gongkai::Error::Content(_)), "{e:?}");
+            }
+            Ok(()) => {
+                let after = tree(&out);
+                // Foreign files (not listed in the marker before the build) are all still there.
+                for (rel, bytes) in &before {
+                    if !owned_now.contains(rel) && rel != ".gongkai-output" {
+                        prop_assert_eq!(after.get(rel), Some(bytes), "{} was not gongkai's", rel);
+                    }
+                }
+                // gongkai's files are a fresh build's, byte for byte.
+                let fresh = dir.path().join("fresh");
+                build_into(&root, &fresh).unwrap();
+                let fresh_tree = tree(&fresh);
+                for (rel, bytes) in &fresh_tree {
+                    prop_assert_eq!(after.get(rel), Some(bytes), "{} differs from a fresh build", rel);
+                }
+                for rel in after.keys() {
+                    prop_assert!(fresh_tree.contains_key(rel) || (before.contains_key(rel) && !owned_now.contains(rel)),
+                        "{} is neither gongkai's nor foreign", rel);
+                }
+            }
+        }
+    }
+}

@@ -295,13 +295,24 @@ pub fn render_cached(
     sink: &dyn Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<usize, Vec<Diagnostic>> {
+    render_with_progress(site, sink, cache, &crate::NoProgress)
+}
+
+/// [`render_cached`], reporting the stage 渲染 and each finished job to `progress`.
+pub fn render_with_progress(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: Option<&cache::Cache>,
+    progress: &dyn crate::Progress,
+) -> Result<usize, Vec<Diagnostic>> {
     let tera = templates(site)?;
     let assets = fingerprints(site);
     let prepared = Prepared::new(site);
     let jobs = plan(&prepared);
+    progress.stage("渲染", jobs.len() as u64);
     let salt = cache.map(|_| {
         use std::hash::{Hash, Hasher};
-        let mut h = cache::Fnv::default();
+        let mut h = cache::StableHasher::default();
         cache_salt(site, &prepared).hash(&mut h);
         for (k, (v, _)) in &assets {
             (k, v).hash(&mut h);
@@ -322,35 +333,39 @@ pub fn render_cached(
                 .collect()),
         }
     };
-    jobs.par_iter().for_each(|job| match run(job) {
-        Ok(files) => {
-            for (path, bytes) in files {
-                if path.ends_with(".html") {
-                    pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                if let Some(other) = seen
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path.clone(), job.clone())
-                {
-                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                        Diagnostic::error(
-                            "E-URL-CONFLICT",
-                            format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
-                        )
-                        .with_hint("重命名其中一个文件或修改 slug"),
-                    );
-                }
-                // `None`: taken from the previous output by the build cache.
-                if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
-                    errors
+    jobs.par_iter().for_each(|job| {
+        let result = run(job);
+        progress.advance();
+        match result {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    if path.ends_with(".html") {
+                        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    if let Some(other) = seen
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                        .insert(path.clone(), job.clone())
+                    {
+                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(
+                            Diagnostic::error(
+                                "E-URL-CONFLICT",
+                                format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
+                            )
+                            .with_hint("重命名其中一个文件或修改 slug"),
+                        );
+                    }
+                    // `None`: taken from the previous output by the build cache.
+                    if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
+                        errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                    }
                 }
             }
+            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
         }
-        Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
     });
     // Redirect pages of old URLs and pages of withdrawn ones: in no listing, feed or sitemap.
     match prepared.old_url_pages(&tera) {
@@ -471,7 +486,7 @@ fn base_context(site: &Site) -> Map<String, Value> {
 /// templates and the shared context (site settings, navigation, build date).
 fn cache_salt(site: &Site, p: &Prepared) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = cache::Fnv::default();
+    let mut h = cache::StableHasher::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     crate::theme::TEMPLATES.hash(&mut h);
     site.templates.hash(&mut h);
@@ -541,7 +556,7 @@ impl Prepared<'_> {
             }
         };
         let rel = url_to_path(&url);
-        let mut h = cache::Fnv::default();
+        let mut h = cache::StableHasher::default();
         h.write_u64(salt);
         h.write(template.as_bytes());
         h.write(url.as_bytes());
