@@ -97,7 +97,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
         return Err(Error::Content(diags));
     }
     if let Some(b) = &opts.base_url {
-        site.config.base_url = b.trim_end_matches('/').to_string();
+        site.config.base_url = config::normalize_base_url(b).map_err(|why| {
+            Error::Load(source::LoadError::Config(vec![Diagnostic::error(
+                "E-CONFIG",
+                format!("--base-url 不可用（{why}）：{}", b.escape_debug()),
+            )
+            .with_hint("例如 --base-url https://www.xinyang.gov.cn")]))
+        })?;
     }
     let out_dir = match &opts.output {
         Some(o) => o.clone(),

@@ -1,0 +1,110 @@
+//! What an attacker or a careless webmaster could once get through, one test per way in
+//! (docs/security.md lists the guarantees): URLs and file names escaped in every output
+//! format, a safe base URL, no unpublished attachment or active content copied, the media
+//! allowlist on every image, and the corners that were super-linear.
+
+mod common;
+
+use common::*;
+
+fn xml_ok(site: &TestSite, rel: &str) -> String {
+    let text = site.read_out(rel);
+    if let Err(e) = roxmltree::Document::parse(&text) {
+        panic!("{rel} is not well-formed XML: {e}\n{text}");
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------------------
+// base_url and names in atom.xml, sitemap.xml, robots.txt and ledger URLs (items 9, 12).
+
+#[test]
+fn javascript_and_other_non_web_base_urls_are_refused() {
+    for bad in [
+        "javascript:alert(1)//",
+        "data:text/html,x",
+        "https://a.gov.cn\\nSitemap: https://evil.example",
+    ] {
+        let site = TestSite::new();
+        site.write(
+            "site-config.toml",
+            &CONFIG.replace("https://test.gov.cn", bad),
+        );
+        site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+        let run = site.check_json();
+        assert_eq!(run.code, 2, "{bad}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("E-CONFIG"), "{bad}: {}", run.stderr);
+        assert_eq!(site.build().code, 2, "{bad}");
+        assert!(!site.out().exists());
+    }
+    // --base-url is held to the same rule.
+    let site = TestSite::new();
+    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    let run = gongkai(&["build", "--base-url", "javascript:alert(1)"], site.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--base-url"), "{}", run.stderr);
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn base_url_is_normalised_and_escaped_in_feeds_and_robots() {
+    let site = TestSite::new();
+    site.write(
+        "site-config.toml",
+        &CONFIG.replace("https://test.gov.cn", "https://Test.GOV.cn/a&b\\\"<c>/"),
+    );
+    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let atom = xml_ok(&site, "policies/atom.xml");
+    assert!(
+        atom.contains("href=\"https://test.gov.cn/a&amp;b%22%3Cc%3E/policies/2016/a/\""),
+        "{atom}"
+    );
+    xml_ok(&site, "sitemap.xml");
+    assert_eq!(
+        site.read_out("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://test.gov.cn/a&b%22%3Cc%3E/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn any_file_name_gives_well_formed_feeds_and_encoded_urls() {
+    let site = TestSite::new();
+    site.write("content/policies/2016/r&d'x.md", &policy(1, "研发文件"));
+    site.write(
+        "content/interpretations/r&d'x-jiedu.md",
+        "+++\ntitle = \"解读 <研发>\"\ninterprets = [\"TESTORG/2016-00001\"]\npublished = 2016-04-27\n+++\n\n解读正文。\n",
+    );
+    let ledger = |title: &str| {
+        format!("[list]\ntitle = \"{title}\"\nkind = \"negative\"\nupdated = 2016-07-01\n\n[[items]]\ncategory = \"类\"\nname = \"名\"\nbasis = \"依据\"\n")
+    };
+    site.write("content/lists/a#b.toml", &ledger("井号清单"));
+    site.write("content/lists/100%.toml", &ledger("百分号清单"));
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let atom = xml_ok(&site, "policies/atom.xml");
+    assert!(
+        atom.contains("<link href=\"https://test.gov.cn/policies/2016/r&amp;d&apos;x/\"/>"),
+        "{atom}"
+    );
+    xml_ok(&site, "interpretations/atom.xml");
+    let sitemap = xml_ok(&site, "sitemap.xml");
+    assert!(
+        sitemap.contains("https://test.gov.cn/lists/a%23b/"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("https://test.gov.cn/lists/100%25/"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("/lists/a#b/"), "{sitemap}");
+    // The pages are where the encoded URLs say (a browser decodes %23 to #).
+    assert!(site.exists_out("lists/a#b/index.html"));
+    assert!(site.exists_out("lists/100%/index.html"));
+    let index = site.read_out("lists/index.html");
+    assert!(index.contains("href=\"/lists/a%23b/\""), "{index}");
+    assert!(index.contains("href=\"/lists/100%25/\""), "{index}");
+    let json = site.read_out("lists/a#b.json");
+    assert!(json.contains("https://test.gov.cn/lists/a%23b/1/"), "{json}");
+}
