@@ -128,6 +128,15 @@ const ERRORS: &[Expected] = &[
         "report-in-force",
         &[("E-REPORT-ARITHMETIC", "content/reports/2017.toml", 6)],
     ),
+    // Counts past 10^12 are refused, so no sum can wrap around (three 6.1e18 "sum" to 105).
+    (
+        "report-overflow",
+        &[
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+        ],
+    ),
     (
         "report-duplicate",
         &[("E-REPORT-DUPLICATE", "content/reports/archive/2016.toml", 2)],
