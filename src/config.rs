@@ -158,7 +158,8 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                     format!("base_url 不可用（{why}）：{}", u.escape_debug()),
                     Some("例如 base_url = \"https://www.xinyang.gov.cn\"".into()),
                 );
-                None
+                // The error stops every build; the rest of the config is still checked.
+                Some(u)
             }
         },
         None => None,
