@@ -246,7 +246,10 @@ pub fn normalize_base_url(u: &str) -> Result<String, String> {
     }
     let parsed = url::Url::parse(u).map_err(|e| format!("不是网址：{e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("应以 https:// 或 http:// 开头，而不是 {}:", parsed.scheme()));
+        return Err(format!(
+            "应以 https:// 或 http:// 开头，而不是 {}:",
+            parsed.scheme()
+        ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("缺少域名".into());

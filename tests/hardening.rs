@@ -110,5 +110,50 @@ fn any_file_name_gives_well_formed_feeds_and_encoded_urls() {
     assert!(index.contains("href=\"/lists/a%23b/\""), "{index}");
     assert!(index.contains("href=\"/lists/100%25/\""), "{index}");
     let json = site.read_out("lists/a#b.json");
-    assert!(json.contains("https://test.gov.cn/lists/a%23b/1/"), "{json}");
+    assert!(
+        json.contains("https://test.gov.cn/lists/a%23b/1/"),
+        "{json}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Super-linear corners (item 15); their times are in the report of the change, not here.
+
+/// 20,000 headings of one title get 20,000 distinct ids (`标题`, `标题-2` … `标题-20000`).
+#[test]
+fn many_identical_headings_get_distinct_ids() {
+    let site = TestSite::new();
+    let body = "## 标题\n\n".repeat(20_000);
+    site.write(
+        "content/policies/2016/a.md",
+        &policy(1, "测试文件").replace("测试文件的正文。", &body),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read_out("policies/2016/a/index.html");
+    assert!(html.contains("<h2 id=\"标题\">"));
+    assert!(html.contains("<h2 id=\"标题-20000\">"));
+    assert_eq!(html.matches("<h2 id=\"标题-2\">").count(), 1);
+}
+
+/// 100,000 nested `<div>`s are refused before the HTML parser sees them (it is quadratic in
+/// the depth), with an error at the first raw HTML.
+#[test]
+fn absurdly_nested_html_is_refused_with_a_diagnostic() {
+    let site = TestSite::new();
+    let body = format!(
+        "正文。\n\n{}x{}\n",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    site.write(
+        "content/policies/2016/a.md",
+        &policy(1, "测试文件").replace("测试文件的正文。", &body),
+    );
+    let run = site.check_json();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let d = &run.json_diags()[0];
+    assert_eq!(d["code"], "E-HTML-TOO-DEEP");
+    assert_eq!(d["line"], 15);
+    assert!(d["message"].as_str().unwrap().contains("100000 层"), "{d}");
 }

@@ -104,7 +104,5 @@ pub fn robots(site: &Site) -> String {
         .chars()
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .collect();
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
-    )
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n")
 }

@@ -995,9 +995,11 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
         let _ = w.write_record(&header);
         for it in &l.items {
             let mut rec: Vec<String> = vec![it.position.to_string()];
-            rec.extend(l.columns.iter().map(|c| {
-                csv_cell(it.values.get(&c.key).map(Cell::display).unwrap_or_default())
-            }));
+            rec.extend(
+                l.columns.iter().map(|c| {
+                    csv_cell(it.values.get(&c.key).map(Cell::display).unwrap_or_default())
+                }),
+            );
             if l.kind == "tasks" {
                 rec.push(it.due.map(|d| d.to_string()).unwrap_or_default());
                 rec.push(if it.overdue { "是" } else { "否" }.into());
