@@ -127,13 +127,15 @@ impl Server {
 
     /// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
     fn get(&self, path: &str) -> Response {
+        self.get_with_host(path, Some(&format!("127.0.0.1:{}", self.port)))
+    }
+
+    /// [`Server::get`] with the given `Host` header (none: no header).
+    fn get_with_host(&self, path: &str, host: Option<&str>) -> Response {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        write!(s, "GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).expect("read response");
         let split = raw
@@ -486,6 +488,48 @@ fn a_broken_edit_shows_the_diagnostic_keeps_the_last_good_page_and_the_fix_resto
     assert!(!server.get(JILIN_URL).text().contains("这句话不应出现"));
 }
 
+/// A page on another site that points its own name at 127.0.0.1 (DNS rebinding) sends its
+/// name in `Host`: the preview answers only its own addresses, so the status (which shows
+/// source lines of files that are not public) cannot be read that way.
+#[test]
+fn only_requests_to_local_addresses_are_answered() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let port = server.port;
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            server
+                .get_with_host("/__gongkai/status", Some(&host))
+                .status,
+            200,
+            "{host}"
+        );
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        for path in [
+            "/__gongkai/status",
+            "/__gongkai/events",
+            "/__gongkai/files",
+            "/",
+            "/policies/",
+        ] {
+            let r = server.get_with_host(path, Some(&host));
+            assert_eq!(r.status, 421, "{host} {path}");
+            assert!(!r.text().contains("diagnostics"), "{host} {path}");
+        }
+    }
+    assert_eq!(server.get_with_host("/__gongkai/status", None).status, 400);
+}
+
 #[test]
 fn requests_cannot_leave_the_site() {
     let site = demo();
@@ -525,6 +569,15 @@ fn requests_cannot_leave_the_site() {
     let r = server.get("/policies");
     assert_eq!(r.status, 301);
     assert_eq!(r.header("location").as_deref(), Some("/policies/"));
+    // … to a path on this site, however the request was written (no open redirect).
+    for path in ["//policies", "///policies", "//policies?x=1"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 301, "{path}");
+        let to = r.header("location").unwrap();
+        assert!(to.starts_with("/policies/"), "{path} → {to}");
+    }
+    assert_eq!(server.get("//evil.example").status, 404);
+    assert_eq!(server.get("/\\evil.example").status, 400);
     assert_eq!(
         server
             .get("/assets/gongkai.css")
