@@ -318,6 +318,17 @@ fn resolve(
     image: bool,
 ) -> String {
     let dest = dest.trim();
+    if image && !dest.is_empty() && !media_allowed(dest, links.media_hosts) {
+        out.diags.push(
+            Diagnostic::warning(
+                "W-MEDIA-HOST",
+                format!("已移除来自其他网站的图片：{dest}"),
+            )
+            .at(path, text, offset)
+            .with_hint("图片放在文件旁边或 static/ 下；确需引用的外部地址，请把其域名加入 site-config.toml 的 [check] media_hosts"),
+        );
+        return "#".into();
+    }
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
         return dest.to_string();
     }
@@ -386,6 +397,28 @@ pub const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// The host a browser would load `url` from when a page of this site names it, or `None`
+/// for this site itself. The URL is parsed as browsers parse it (WHATWG): leading blanks,
+/// tabs and line breaks dropped, `\` read as `/`, `//host` relative to the page's scheme.
+pub fn foreign_host(url: &str) -> Option<String> {
+    const SELF: &str = "https://gongkai.invalid/a/b/";
+    let base = url::Url::parse(SELF).ok()?;
+    match base.join(url) {
+        Ok(u) if u.host_str() == Some("gongkai.invalid") && u.scheme() == "https" => None,
+        Ok(u) => Some(u.host_str().unwrap_or("").to_ascii_lowercase()),
+        // Unparseable: no browser loads it, but it is not ours either.
+        Err(_) => Some(String::new()),
+    }
+}
+
+/// Media (`src`, `poster`) may come from this site or from a host in `media_hosts`.
+pub fn media_allowed(url: &str, hosts: &[String]) -> bool {
+    match foreign_host(url) {
+        None => true,
+        Some(h) => !h.is_empty() && hosts.iter().any(|a| a.eq_ignore_ascii_case(&h)),
+    }
+}
+
 /// Cleans HTML with ammonia: no scripts, no event handlers, no `javascript:`; tables, images
 /// and media from the configured hosts survive.
 pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
@@ -405,24 +438,8 @@ pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
         .add_allowed_classes("sup", ["footnote-definition-label", "footnote-reference"])
         .attribute_filter(move |element, attribute, value| {
             let media = matches!(element, "video" | "audio" | "source" | "track" | "img");
-            if media && matches!(attribute, "src" | "poster") {
-                let lower = value.to_ascii_lowercase();
-                if lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("//")
-                {
-                    let host = lower
-                        .trim_start_matches("https:")
-                        .trim_start_matches("http:")
-                        .trim_start_matches("//")
-                        .split(['/', '?', '#', ':'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
-                        return None;
-                    }
-                }
+            if media && matches!(attribute, "src" | "poster") && !media_allowed(value, &hosts) {
+                return None;
             }
             Some(value.into())
         });
@@ -541,6 +558,26 @@ mod tests {
         assert!(h.contains("src=\"https://video.xinyang.gov.cn/a.mp4\""));
         assert!(!h.contains("evil.example"));
         assert!(r.diags.iter().any(|d| d.code == "W-UNSAFE-URL"));
+    }
+
+    #[test]
+    fn media_from_other_hosts_is_removed_however_written() {
+        let r = render_simple(
+            "![外](https://evil.example/a.png) ![内](https://video.xinyang.gov.cn/a.png) ![相对](//evil.example/b.png)\n\n\
+             <img alt=\"a\" src=\"https:\\\\evil.example/c.png\"><img alt=\"b\" src=\" https://evil.example/d.png\">\
+             <img alt=\"c\" src=\"\\/evil.example/e.png\"><img alt=\"d\" src=\"ht\ttps://evil.example/f.png\">\
+             <video src=\"HTTPS://VIDEO.XINYANG.GOV.CN/a.mp4\"></video><img alt=\"e\" src=\"/assets/x.png\">",
+        );
+        let h = &r.body.html;
+        assert!(!h.contains("evil.example"), "{h}");
+        assert!(
+            h.contains("src=\"https://video.xinyang.gov.cn/a.png\""),
+            "{h}"
+        );
+        assert!(h.contains("VIDEO.XINYANG.GOV.CN"), "{h}");
+        assert!(h.contains("src=\"/assets/x.png\""), "{h}");
+        let warned = r.diags.iter().filter(|d| d.code == "W-MEDIA-HOST").count();
+        assert_eq!(warned, 2, "{:?}", r.diags);
     }
 
     #[test]

@@ -157,3 +157,47 @@ fn absurdly_nested_html_is_refused_with_a_diagnostic() {
     assert_eq!(d["line"], 15);
     assert!(d["message"].as_str().unwrap().contains("100000 层"), "{d}");
 }
+
+// ---------------------------------------------------------------------------------------
+// media_hosts (item 8): on Markdown images as on raw HTML, URLs read as a browser reads them.
+
+#[test]
+fn media_hosts_allowlist_holds_for_markdown_images_and_odd_urls() {
+    let site = TestSite::new();
+    site.write(
+        "site-config.toml",
+        &format!("{CONFIG}\n[check]\nmedia_hosts = [\"video.test.gov.cn\"]\n"),
+    );
+    // No raw HTML at all: only a Markdown image from another host.
+    site.write(
+        "content/policies/2016/a.md",
+        &policy(1, "测试文件").replace(
+            "测试文件的正文。",
+            "![示意图](https://evil.example/track.png)\n\n![视频截图](https://video.test.gov.cn/a.png)",
+        ),
+    );
+    site.write(
+        "content/policies/2016/b.md",
+        &policy(2, "第二个文件").replace(
+            "第二个文件的正文。",
+            "<img alt=\"一\" src=\"https:\\\\evil.example/1.png\">\n<img alt=\"二\" src=\" https://evil.example/2.png\">\n<video src=\"//evil.example/3.mp4\"></video>",
+        ),
+    );
+    let run = site.check_json();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.codes(),
+        vec![(
+            "W-MEDIA-HOST".to_string(),
+            "content/policies/2016/a.md".to_string()
+        )]
+    );
+    assert_eq!(site.build().code, 0);
+    for page in ["policies/2016/a/index.html", "policies/2016/b/index.html"] {
+        let html = site.read_out(page);
+        assert!(!html.contains("evil.example"), "{page}: {html}");
+    }
+    assert!(site
+        .read_out("policies/2016/a/index.html")
+        .contains("src=\"https://video.test.gov.cn/a.png\""));
+}
