@@ -206,6 +206,10 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let extra_holidays = dates(&mut f, "extra_holidays");
     let media_hosts = f.string_list("media_hosts", false).unwrap_or_default();
     diags.extend(f.finish(CHECK_KEYS));
+    // [site] values (电话, 地址 …) are shown on every page.
+    if !allow_personal_info {
+        diags.extend(crate::validate::personal_data(path, text));
+    }
 
     let config = match (title, base_url, org_code) {
         (Some(title), Some(base_url), Some(org_code)) => Some(Config {

@@ -88,6 +88,31 @@ const ERRORS: &[Expected] = &[
             ("E-MOBILE-NUMBER", POLICY, 13),
         ],
     ),
+    // Numbers split by NBSP, ZWSP, spaces, glued to a label or written as entities; the
+    // 索引号, 发文字号, 统一社会信用代码 and serial on the last line are not flagged.
+    (
+        "personal-data-forms",
+        &[
+            ("E-PERSONAL-ID", POLICY, 13),
+            ("E-MOBILE-NUMBER", POLICY, 15),
+            ("E-MOBILE-NUMBER", POLICY, 17),
+            ("E-MOBILE-NUMBER", POLICY, 19),
+            ("E-MOBILE-NUMBER", POLICY, 21),
+        ],
+    ),
+    // A file name reaches URLs and sitemap.xml; site-config.toml is shown on every page.
+    (
+        "personal-data-filename",
+        &[(
+            "E-PERSONAL-ID",
+            "content/policies/2016/zhangsan-411502198001011232.md",
+            0,
+        )],
+    ),
+    (
+        "personal-data-config",
+        &[("E-MOBILE-NUMBER", "site-config.toml", 8)],
+    ),
     (
         "personal-data-report",
         &[("E-MOBILE-NUMBER", "content/reports/2016.toml", 5)],

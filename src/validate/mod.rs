@@ -997,6 +997,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     copies.sort();
     copies.dedup_by(|a, b| a.rel == b.rel);
 
+    // Names that reach URLs and output paths are published text too.
+    if !allow_personal {
+        let names = public_raws
+            .iter()
+            .map(|r| r.file.path.clone())
+            .chain(lists.iter().map(|l| l.file.path.clone()))
+            .chain(copies.iter().map(|c| c.rel.clone()));
+        for name in names {
+            diags.extend(personal_data_in_name(&name));
+        }
+    }
+
     // Site-absolute links in bodies must point at something the site has.
     let mut known: HashSet<String> = HashSet::default();
     for u in [
@@ -1085,7 +1097,29 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
     out
 }
 
-fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
+/// E-PERSONAL-ID / E-MOBILE-NUMBER for a file name that becomes part of a URL (pages,
+/// sitemap.xml, feeds) or an output file's name.
+fn personal_data_in_name(path: &str) -> Vec<Diagnostic> {
+    privacy::scan(path)
+        .into_iter()
+        .map(|(_, kind)| {
+            let d = match kind {
+                privacy::Found::IdCard => Diagnostic::error(
+                    "E-PERSONAL-ID",
+                    "文件名中含有居民身份证号（文件名会出现在网址和网站地图中）",
+                ),
+                privacy::Found::Mobile => Diagnostic::error(
+                    "E-MOBILE-NUMBER",
+                    "文件名中含有手机号码（文件名会出现在网址和网站地图中）",
+                ),
+            };
+            d.in_file(path)
+                .with_hint("重命名文件，文件名中不要出现身份证号或手机号码")
+        })
+        .collect()
+}
+
+pub(crate) fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
     privacy::scan(text)
         .into_iter()
         .map(|(off, kind)| {
