@@ -177,9 +177,9 @@ pub fn scan(text: &str) -> Vec<(usize, Found)> {
             }
             let found = if digits.len() == 18 && is_id_card(&digits) {
                 Some(Found::IdCard)
-            } else if digits.len() == 11 && is_mobile(&digits) {
-                Some(Found::Mobile)
-            } else if digits.len() == 13 && digits.starts_with(b"86") && is_mobile(&digits[2..]) {
+            } else if is_mobile(&digits)
+                || (digits.len() == 13 && digits.starts_with(b"86") && is_mobile(&digits[2..]))
+            {
                 Some(Found::Mobile)
             } else {
                 None
