@@ -201,3 +201,70 @@ fn media_hosts_allowlist_holds_for_markdown_images_and_odd_urls() {
         .read_out("policies/2016/a/index.html")
         .contains("src=\"https://video.test.gov.cn/a.png\""));
 }
+
+// ---------------------------------------------------------------------------------------
+// Attachments of documents that are not 主动公开, kept in static/ (item 4).
+
+#[test]
+fn static_attachments_of_unpublished_documents_are_not_published() {
+    let site = TestSite::new();
+    let with_attachments = |serial: u32, title: &str, disclosure: &str, files: &[&str]| {
+        let list: Vec<String> = files
+            .iter()
+            .map(|f| format!("{{ title = \"附件\", file = \"{f}\" }}"))
+            .collect();
+        policy(serial, title).replace(
+            "disclosure = \"主动公开\"\n",
+            &format!(
+                "disclosure = \"{disclosure}\"\nattachments = [{}]\n",
+                list.join(", ")
+            ),
+        )
+    };
+    site.write(
+        "content/policies/2016/a.md",
+        &with_attachments(1, "公开文件", "主动公开", &["attachments/shared.pdf"]),
+    );
+    site.write(
+        "content/policies/2016/b.md",
+        &with_attachments(
+            2,
+            "依申请公开文件",
+            "依申请公开",
+            &["attachments/neibu.pdf", "/attachments/shared.pdf"],
+        ),
+    );
+    site.write(
+        "content/policies/2016/c.md",
+        &with_attachments(3, "不予公开文件", "不予公开", &["attachments/mimi%20a.pdf"]).replace(
+            "不予公开文件的正文。",
+            "见[内部材料](/attachments/neibu-2.pdf)。",
+        ),
+    );
+    for f in [
+        "shared.pdf",
+        "neibu.pdf",
+        "neibu-2.pdf",
+        "mimi a.pdf",
+        "other.pdf",
+    ] {
+        site.write(&format!("static/attachments/{f}"), &format!("%PDF {f}"));
+    }
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Shared with a published document: published. Named by nothing: published (static/ is
+    // published as a whole). Named only by unpublished documents: not.
+    assert!(site.exists_out("attachments/shared.pdf"));
+    assert!(site.exists_out("attachments/other.pdf"));
+    for f in ["neibu.pdf", "neibu-2.pdf", "mimi a.pdf"] {
+        assert!(
+            !site.exists_out(&format!("attachments/{f}")),
+            "{f} was published"
+        );
+    }
+    let files = output_files(&site.out()).join("\n");
+    assert!(
+        !files.contains("neibu") && !files.contains("mimi"),
+        "{files}"
+    );
+}

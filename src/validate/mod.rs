@@ -512,6 +512,8 @@ struct BodyPart {
     body: Arc<Body>,
     diags: Vec<Diagnostic>,
     assets: BTreeSet<String>,
+    /// Site static files named as attachments.
+    static_refs: BTreeSet<String>,
     absolute_links: Vec<(String, Diagnostic)>,
 }
 
@@ -538,6 +540,7 @@ fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) ->
         body: r.body.clone(),
         diags: r.diags.clone(),
         assets: r.assets.clone(),
+        static_refs: BTreeSet::new(),
         absolute_links: r
             .absolute_links
             .iter()
@@ -649,6 +652,16 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         }
     }
     let all_index: HashSet<String> = policy_drafts.iter().map(|p| p.index_no.clone()).collect();
+
+    // Site static files that documents which are not 主动公开 name (attachments, links):
+    // they are left out of the output unless a published document names them too.
+    let private_refs = private_static_refs(
+        loaded,
+        policy_drafts
+            .iter()
+            .filter(|p| !p.public)
+            .flat_map(|p| p.attachments.iter().map(|(_, f)| f.as_str())),
+    );
 
     // Only 主动公开 documents go on; newest first.
     let mut policy_drafts: Vec<Drafted<PolicyDraft>> =
@@ -791,6 +804,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     _ => {
                         let s = file.trim_start_matches('/');
                         if static_set.contains(s) {
+                            part.static_refs.insert(s.to_string());
                             Some(format!("/{}", encode_path(s)))
                         } else {
                             None
@@ -858,7 +872,9 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         })
         .collect();
     let mut policies: Vec<Policy> = Vec::with_capacity(built.len());
-    for (policy, part) in built {
+    let mut public_static_refs: BTreeSet<String> = BTreeSet::new();
+    for (policy, mut part) in built {
+        public_static_refs.append(&mut part.static_refs);
         part.gather(&mut diags, &mut used_assets, &mut absolute_links);
         policies.push(policy);
     }
@@ -984,8 +1000,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
 
-    // Files copied as is: static files, and the content assets published documents use.
-    let mut copies: Vec<CopyFile> = statics.clone();
+    // Files copied as is: static files (less those only unpublished documents name), and
+    // the content assets published documents use.
+    for (link, _) in &absolute_links {
+        let bare = link.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_encoding::percent_decode_str(bare.trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        public_static_refs.insert(decoded);
+    }
+    let mut copies: Vec<CopyFile> = statics
+        .iter()
+        .filter(|c| !private_refs.contains(&c.rel) || public_static_refs.contains(&c.rel))
+        .cloned()
+        .collect();
     for a in &used_assets {
         if let Some(abs) = assets.get(a) {
             copies.push(CopyFile {
@@ -1095,6 +1123,55 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The site's own `static/` files (not the theme's) that documents which are not 主动公开
+/// name: `attachments` of such policies, and the site-absolute links and images in the
+/// bodies of every such document (policies, 解读, pages).
+fn private_static_refs<'a>(
+    loaded: &Loaded,
+    attachments: impl Iterator<Item = &'a str>,
+) -> HashSet<String> {
+    let site_static = loaded.root.join("static");
+    let own: HashSet<&str> = loaded
+        .statics
+        .iter()
+        .filter(|c| c.abs.starts_with(&site_static))
+        .map(|c| c.rel.as_str())
+        .collect();
+    let mut refs: HashSet<String> = HashSet::default();
+    let mut add = |target: &str| {
+        let bare = target.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_encoding::percent_decode_str(bare.trim().trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        if own.contains(decoded.as_str()) {
+            refs.insert(decoded);
+        }
+    };
+    for a in attachments {
+        add(a);
+    }
+    let private = loaded.docs.iter().filter(|raw| {
+        raw.table
+            .get("disclosure")
+            .and_then(|v| v.as_str())
+            .is_some_and(|d| d.trim() != "主动公开")
+    });
+    for raw in private {
+        for event in pulldown_cmark::Parser::new(raw.body()) {
+            if let pulldown_cmark::Event::Start(
+                pulldown_cmark::Tag::Link { dest_url, .. }
+                | pulldown_cmark::Tag::Image { dest_url, .. },
+            ) = event
+            {
+                if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                    add(&dest_url);
+                }
+            }
+        }
+    }
+    refs
 }
 
 /// E-PERSONAL-ID / E-MOBILE-NUMBER for a file name that becomes part of a URL (pages,
