@@ -79,6 +79,19 @@ const ERRORS: &[Expected] = &[
         "slug-duplicate",
         &[("E-SLUG-CONFLICT", "content/pages/zhinan.md", 3)],
     ),
+    // Copied files must be safe to serve from the portal's origin.
+    (
+        "active-svg",
+        &[("E-ACTIVE-CONTENT", "content/policies/2016/tu.svg", 0)],
+    ),
+    (
+        "active-svg-static",
+        &[("E-ACTIVE-CONTENT", "static/assets/logo.svg", 0)],
+    ),
+    (
+        "active-html-beside",
+        &[("E-ACTIVE-CONTENT", "content/policies/2016/baoming.html", 0)],
+    ),
     // Personal data in published text, ledgers and report inputs included.
     ("personal-id", &[("E-PERSONAL-ID", POLICY, 13)]),
     (

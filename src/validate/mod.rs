@@ -1025,6 +1025,17 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     copies.sort();
     copies.dedup_by(|a, b| a.rel == b.rel);
 
+    // Copied files are served from the portal's own origin: no active content.
+    let content_assets: HashSet<&str> = used_assets.iter().map(String::as_str).collect();
+    diags.extend(
+        copies
+            .par_iter()
+            .filter_map(|c| {
+                active_content(&loaded.root, c, content_assets.contains(c.rel.as_str()))
+            })
+            .collect::<Vec<_>>(),
+    );
+
     // Names that reach URLs and output paths are published text too.
     if !allow_personal {
         let names = public_raws
@@ -1123,6 +1134,65 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Extensions a browser runs or renders as a page of the portal's origin: refused beside
+/// documents (`content/`), where editors put attachments. The site's `static/` is the
+/// webmaster's and may hold such files (a search-engine verification page, say).
+const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "shtml", "xht", "js", "mjs", "svgz", "swf",
+];
+
+/// E-ACTIVE-CONTENT for a copied file that would run script on the portal's origin: an
+/// SVG (anywhere) with scripts, event handlers, `javascript:` URLs, embedded documents or
+/// entity declarations, or not in UTF-8 (which would hide them from this check); a page or
+/// script beside documents. Such files are refused, not rewritten: gongkai never changes an
+/// editor's file behind their back.
+fn active_content(
+    root: &std::path::Path,
+    c: &CopyFile,
+    beside_documents: bool,
+) -> Option<Diagnostic> {
+    static SVG_ACTIVE: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?i)<\s*([a-z0-9_.-]+:)?(script|foreignobject|iframe|embed|object|handler|listener)\b|[\s\x22'/]on[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|<!entity",
+        )
+        .expect("valid regex")
+    });
+    let path = crate::diagnostics::rel_path(root, &c.abs);
+    let ext = c
+        .rel
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if beside_documents && ACTIVE_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(
+            Diagnostic::error(
+                "E-ACTIVE-CONTENT",
+                format!("文件旁的 .{ext} 文件会在门户网站的域名下运行，不予发布"),
+            )
+            .in_file(&path)
+            .with_hint("附件请使用 PDF、图片、OFD 或办公文档；网页内容请写成 Markdown 文件"),
+        );
+    }
+    if ext != "svg" {
+        return None;
+    }
+    let bytes = std::fs::read(&c.abs).ok()?;
+    let found = match std::str::from_utf8(&bytes) {
+        Err(_) => Some("不是 UTF-8 编码".to_string()),
+        Ok(_) => SVG_ACTIVE
+            .find(&bytes)
+            .map(|m| format!("含有 {}", String::from_utf8_lossy(m.as_bytes()).trim())),
+    };
+    found.map(|why| {
+        Diagnostic::error(
+            "E-ACTIVE-CONTENT",
+            format!("SVG 图片{why}，会在门户网站的域名下运行脚本，不予发布"),
+        )
+        .in_file(&path)
+        .with_hint("删除 SVG 中的 <script>、on… 事件属性和 javascript: 链接，或改用 PNG 图片")
+    })
 }
 
 /// The site's own `static/` files (not the theme's) that documents which are not 主动公开
