@@ -66,7 +66,14 @@ pub fn check(
     opts: &validate::Options,
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
     let loaded = source::load(root).map_err(Error::Load)?;
-    Ok(validate::validate(loaded, opts))
+    let (site, mut diags) = validate::validate(loaded, opts);
+    // Output paths two things would write: found here, so that `check` fails where `build`
+    // would (the model is only complete when validation found no error).
+    if !diagnostics::has_errors(&diags) {
+        diags.extend(render::output_conflicts(&site));
+        diagnostics::sort(&mut diags);
+    }
+    Ok((site, diags))
 }
 
 /// Summary of a finished build.

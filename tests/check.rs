@@ -92,6 +92,20 @@ const ERRORS: &[Expected] = &[
         "active-html-beside",
         &[("E-ACTIVE-CONTENT", "content/policies/2016/baoming.html", 0)],
     ),
+    // Output paths that two things would write: check fails wherever build would.
+    (
+        "url-conflict-feed",
+        &[("E-URL-CONFLICT", "content/policies/atom.xml.md", 0)],
+    ),
+    (
+        "url-conflict-facet",
+        &[("E-URL-CONFLICT", "content/policies/by-year/2016.md", 0)],
+    ),
+    (
+        "url-conflict-ledger",
+        &[("E-URL-CONFLICT", "content/lists/power-2016.csv.toml", 0)],
+    ),
+    ("url-conflict-code", &[("E-URL-CONFLICT", POWER, 0)]),
     // Personal data in published text, ledgers and report inputs included.
     ("personal-id", &[("E-PERSONAL-ID", POLICY, 13)]),
     (
@@ -207,6 +221,13 @@ const WARNINGS: &[Expected] = &[
 /// Words a diagnostic of a fixture must contain: (fixture, code, field, text).
 const DETAILS: &[(&str, &str, &str, &str)] = &[
     ("missing-key", "E-MISSING-KEY", "message", "`issuer`"),
+    // Conflicts name both writers in words, not as Rust values.
+    (
+        "url-conflict-feed",
+        "E-URL-CONFLICT",
+        "message",
+        "gongkai 生成的 policies/atom.xml 与 content/policies/atom.xml.md",
+    ),
     ("unknown-key", "E-UNKNOWN-KEY", "hint", "`summary`"),
     ("config-unknown-key", "E-UNKNOWN-KEY", "message", "`adress`"),
     ("invalid-date", "E-INVALID-DATE", "message", "2016-02-30"),

@@ -268,3 +268,32 @@ fn static_attachments_of_unpublished_documents_are_not_published() {
         "{files}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// check fails where build fails (item 11).
+
+#[test]
+fn check_and_build_agree_on_output_path_collisions() {
+    for name in [
+        "url-conflict-feed",
+        "url-conflict-facet",
+        "url-conflict-ledger",
+        "url-conflict-code",
+    ] {
+        let site = TestSite::copy_of(&fixture(&format!("invalid/{name}")));
+        let check = site.check_json();
+        let build = site.build();
+        assert_eq!((check.code, build.code), (1, 1), "{name}: {}", build.stderr);
+        assert!(
+            build.stderr.contains("E-URL-CONFLICT"),
+            "{name}: {}",
+            build.stderr
+        );
+        assert!(
+            !build.stderr.contains("Policy(") && !build.stderr.contains("Job"),
+            "{}",
+            build.stderr
+        );
+        assert!(!site.out().exists(), "{name}");
+    }
+}
