@@ -59,6 +59,33 @@ const ERRORS: &[Expected] = &[
         )],
     ),
     ("validity-without-date", &[("E-VALIDITY-DATE", POLICY, 11)]),
+    ("replaced-by-self", &[("E-REPLACED-BY-CYCLE", POLICY, 11)]),
+    (
+        "replaced-by-cycle",
+        &[
+            ("E-REPLACED-BY-CYCLE", POLICY, 11),
+            ("E-REPLACED-BY-CYCLE", "content/policies/2016/b.md", 11),
+        ],
+    ),
+    ("index-no-format", &[("E-INDEX-NO-FORMAT", POLICY, 3)]),
+    // Full-width digits and a Unicode hyphen: the same 索引号 to a reader.
+    (
+        "duplicate-index-no-folded",
+        &[
+            ("E-DUPLICATE-INDEX-NO", "content/policies/2016/b.md", 3),
+            ("E-INDEX-NO-FORMAT", "content/policies/2016/b.md", 3),
+        ],
+    ),
+    // A zero-width space is no title.
+    ("title-invisible", &[("E-EMPTY-VALUE", POLICY, 2)]),
+    (
+        "interprets-duplicate",
+        &[(
+            "E-INTERPRETS-DUPLICATE",
+            "content/interpretations/a-jiedu.md",
+            3,
+        )],
+    ),
     (
         "replaced-by-unknown",
         &[("E-REPLACED-BY-UNKNOWN", POLICY, 11)],
@@ -207,6 +234,17 @@ const WARNINGS: &[Expected] = &[
         )],
     ),
     ("late-publication", &[("W-LATE-PUBLICATION", POLICY, 7)]),
+    // More than a year after the build date (2016-12-01 in tests).
+    ("future-published", &[("W-FUTURE-DATE", POLICY, 6)]),
+    // A 解读 published 15 years before its policy.
+    (
+        "interpretation-early",
+        &[(
+            "W-INTERPRETATION-EARLY",
+            "content/interpretations/a-jiedu.md",
+            4,
+        )],
+    ),
     ("doc-no-format", &[("W-DOC-NO-FORMAT", POLICY, 4)]),
     ("image-alt", &[("W-IMAGE-ALT", POLICY, 15)]),
     ("private-use-char", &[("W-PRIVATE-USE-CHAR", POLICY, 13)]),

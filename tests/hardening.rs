@@ -297,3 +297,35 @@ fn check_and_build_agree_on_output_path_collisions() {
         assert!(!site.out().exists(), "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Symbolic links are skipped with a word (item 14).
+
+#[cfg(unix)]
+#[test]
+fn skipped_symlinks_are_named() {
+    let site = TestSite::new();
+    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    std::os::unix::fs::symlink(
+        site.path().join("site-config.toml"),
+        site.path().join("content/policies/2016/b.md"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc", site.path().join("static/etc")).unwrap();
+    let run = site.check_json();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.codes(),
+        vec![
+            (
+                "W-SYMLINK".to_string(),
+                "content/policies/2016/b.md".to_string()
+            ),
+            ("W-SYMLINK".to_string(), "static/etc".to_string()),
+        ]
+    );
+    assert_eq!(site.build().code, 0);
+    assert!(!site.exists_out("policies/2016/b/index.html"));
+    assert!(!site.exists_out("etc"));
+}

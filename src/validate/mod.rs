@@ -74,6 +74,10 @@ pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary"];
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
 pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
 
+/// A 发布日期 more than this many days (a year) after the build date is warned about
+/// (W-FUTURE-DATE): a typing error of the year, not a document announced in advance.
+pub const FUTURE_DAYS: u64 = 366;
+
 /// Sections and files the site itself writes; a page slug must not take them.
 const RESERVED: &[&str] = &[
     "policies",
@@ -204,6 +208,15 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
                 "index_no",
                 format!("索引号 {ix} 不以本站机构代码 {org_code}/ 开头"),
                 Some(format!("索引号写作 {org_code}/2016-00001")),
+            );
+        } else if !rules::index_serial_well_formed(&ix[prefix.len()..]) {
+            f.error(
+                "E-INDEX-NO-FORMAT",
+                "index_no",
+                format!("索引号 {ix} 的年份和流水号格式不对"),
+                Some(format!(
+                    "索引号写作 {org_code}/<年份>-<流水号>，例如 {org_code}/2016-00001"
+                )),
             );
         }
     }
@@ -637,9 +650,11 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     page_drafts.retain(|p| p.public);
 
     // 索引号 unique across the site (published or not).
-    let mut seen: HashMap<&str, &str> = HashMap::default();
+    // Compared folded (full-width digits, Unicode dashes, invisible characters), as readers
+    // and search engines see them.
+    let mut seen: HashMap<String, &str> = HashMap::default();
     for p in &policy_drafts {
-        if let Some(first) = seen.insert(&p.index_no, &p.raw.file.path) {
+        if let Some(first) = seen.insert(rules::fold_index_no(&p.index_no), &p.raw.file.path) {
             diags.push(
                 key_diag(
                     p.raw,
@@ -879,6 +894,62 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         policies.push(policy);
     }
 
+    // 替代文件 chains must end: a policy replaced by itself, or a ring of replacements, is
+    // an error at each policy of the ring.
+    for start in 0..policies.len() {
+        let mut seen_in_chain = vec![start];
+        let mut at = policies[start].replaced_by;
+        while let Some(next) = at {
+            if next == start {
+                let ring: Vec<&str> = seen_in_chain
+                    .iter()
+                    .map(|i| policies[*i].index_no.as_str())
+                    .collect();
+                diags.push(
+                    key_diag(
+                        policy_drafts[start].raw,
+                        "E-REPLACED-BY-CYCLE",
+                        "replaced_by",
+                        if ring.len() == 1 {
+                            format!("文件 {} 的替代文件是它自己", ring[0])
+                        } else {
+                            format!("替代关系成环：{} → {}", ring.join(" → "), ring[0])
+                        },
+                    )
+                    .with_hint("replaced_by 填写取代本文件的新文件的索引号"),
+                );
+                break;
+            }
+            if seen_in_chain.contains(&next) || seen_in_chain.len() > policies.len() {
+                break;
+            }
+            seen_in_chain.push(next);
+            at = policies[next].replaced_by;
+        }
+    }
+
+    // A published date far after the build date is almost always a typing error.
+    let horizon = opts.build_date + chrono::Days::new(FUTURE_DAYS);
+    for (p, d) in policy_drafts
+        .iter()
+        .map(|p| (p.raw, p.published))
+        .chain(interp_drafts.iter().map(|p| (p.raw, p.published)))
+    {
+        if d > horizon {
+            diags.push(
+                Diagnostic::warning(
+                    "W-FUTURE-DATE",
+                    format!(
+                        "发布日期 {d} 比生成日期 {} 晚 {FUTURE_DAYS} 天以上",
+                        opts.build_date
+                    ),
+                )
+                .at(&p.file.path, &p.file.text, key_offset(p, "published"))
+                .with_hint("检查年份是否写错"),
+            );
+        }
+    }
+
     let mut take = |raw: &RawDoc,
                     diags: &mut Vec<Diagnostic>,
                     used_assets: &mut BTreeSet<String>|
@@ -890,9 +961,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     let mut interpretations: Vec<Interpretation> = Vec::with_capacity(interp_drafts.len());
     for (ii, d) in interp_drafts.iter().enumerate() {
         let body = take(d.raw, &mut diags, &mut used_assets);
-        let mut targets = Vec::new();
+        let mut targets: Vec<usize> = Vec::new();
         for ix in &d.interprets {
             match policy_by_index.get(ix.as_str()) {
+                Some(i) if targets.contains(i) => diags.push(
+                    key_diag(
+                        d.raw,
+                        "E-INTERPRETS-DUPLICATE",
+                        "interprets",
+                        format!("解读的文件 {ix} 重复列出"),
+                    )
+                    .with_hint("interprets 中每个索引号只写一次"),
+                ),
                 Some(i) => targets.push(*i),
                 None => {
                     let why = if all_index.contains(ix) {
@@ -931,6 +1011,26 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     .with_hint("政策解读材料应在文件公开后 3 个工作日内发布（国办发〔2016〕19号）"),
                 );
             }
+        }
+        if let Some(t) = targets
+            .iter()
+            .find(|t| policies[**t].published > d.published)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "W-INTERPRETATION-EARLY",
+                    format!(
+                        "解读发布于 {}，早于所解读文件 {} 的发布日期 {}",
+                        d.published, policies[*t].index_no, policies[*t].published
+                    ),
+                )
+                .at(
+                    &d.raw.file.path,
+                    &d.raw.file.text,
+                    key_offset(d.raw, "published"),
+                )
+                .with_hint("解读应在文件公开的同时或之后发布；检查两个发布日期"),
+            );
         }
         for t in &targets {
             policies[*t].interpretations.push(ii);
