@@ -347,6 +347,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Characters that show nothing: zero-width spaces and joiners, the word joiner, soft
+/// hyphen, byte-order mark, and the other format characters people paste by accident.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,16 +390,4 @@ mod tests {
         let text = "titles = 1\ntitle = 2\n";
         assert_eq!(find_key(text, 0..text.len(), "title"), Some(11));
     }
-}
-
-/// Characters that show nothing: zero-width spaces and joiners, the word joiner, soft
-/// hyphen, byte-order mark, and the other format characters people paste by accident.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-            | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
-            | '\u{FFA0}'
-    )
 }
