@@ -814,11 +814,14 @@ fn site_config_adds_holidays_and_working_days() {
         &format!("{CONFIG}\n[check]\nextra_holidays = [2016-10-10]\n"),
     );
     let run = late.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 
     // On time (3rd working day) …
     let on_time = TestSite::copy_of(&fixture("valid/interpretation-3-workdays"));
-    assert!(on_time.check_json().json_diags().is_empty());
+    let run = on_time.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.json_diags().is_empty(), "{}", run.stdout);
     // … but late when the site works on Fri 2016-10-07, an official holiday.
     on_time.write(
         "site-config.toml",
@@ -848,5 +851,6 @@ fn decree_numbers_are_well_formed() {
             .replace("测政办发〔2016〕1号", "测试市人民政府令第12号"),
     );
     let run = site.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 }
