@@ -758,3 +758,79 @@ fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
     let page = page_of(&full, "policies/2016/jilin-2016/index.html").unwrap();
     assert!(page.contains("2016年04月27日"));
 }
+
+/// The live-reload channel itself: an SSE client (as the page's EventSource) gets `hello`
+/// with the current status, then a `status` event when a save breaks the site (not ok, the
+/// diagnostic named) and another when the fix lands (ok, the page listed as changed).
+#[test]
+fn live_reload_events_report_a_broken_save_and_its_fix() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    s.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        s,
+        "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    // Reads SSE lines until an event with a data line; returns (event name, data as JSON).
+    let mut next_event = || -> (String, Value) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).expect("read event stream");
+            assert!(n > 0, "event stream closed; serve log:\n{}", server.log());
+            let line = line.trim_end_matches(['\r', '\n']);
+            // Chunk-size lines of the chunked body match nothing here and are passed over.
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim());
+            } else if line.is_empty() && !data.is_empty() {
+                return (name, serde_json::from_str(&data).expect("status JSON"));
+            }
+        }
+    };
+    // Headers first, then the hello event with the current (good) status.
+    let (name, hello) = next_event();
+    assert_eq!(name, "hello");
+    assert_eq!(hello["ok"], true, "{hello}");
+
+    let original = std::fs::read_to_string(site.path().join(JILIN)).unwrap();
+    site.write(
+        JILIN,
+        &original.replacen("title = ", "title = 1\ntitel = ", 1),
+    );
+    let broken = loop {
+        let (name, st) = next_event();
+        assert_eq!(name, "status");
+        if st["ok"] == false {
+            break st;
+        }
+    };
+    assert!(
+        broken["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == JILIN),
+        "{broken}"
+    );
+    site.write(
+        JILIN,
+        &original.replacen("+++\n\n", "+++\n\n修好以后的事件。\n\n", 1),
+    );
+    let fixed = loop {
+        let (_, st) = next_event();
+        if st["ok"] == true && !st["preview"].as_bool().unwrap_or(false) {
+            break st;
+        }
+    };
+    assert!(
+        fixed["diagnostics"].as_array().unwrap().is_empty(),
+        "{fixed}"
+    );
+    assert!(server.get(JILIN_URL).text().contains("修好以后的事件"));
+}
