@@ -1,5 +1,7 @@
-//! `gongkai check`: one fixture per rule under `tests/fixtures/invalid/<case>/`, each a minimal
-//! complete site that breaks exactly that rule. The table below says what the JSON output must
+//! `gongkai check`: one fixture per rule under `tests/fixtures/invalid/<case>/`, holding only
+//! the files that make its case; [`fixture_site`] lays them over the base site (the test
+//! config and one valid policy), so each case is a minimal complete site that breaks exactly
+//! that rule. The table below says what the JSON output must
 //! contain — every diagnostic's code, path and line, nothing more — and the tests after it
 //! cover the human format, exit codes and what must *not* be reported.
 
@@ -378,15 +380,12 @@ const DETAILS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Checks the fixture `invalid/<name>`, built over the base site ([`fixture_site`]).
 fn check_fixture(name: &str, extra: &[&str]) -> Run {
-    let dir = fixture(&format!("invalid/{name}"));
-    assert!(
-        dir.join("site-config.toml").is_file(),
-        "fixture {name} is missing"
-    );
+    let site = fixture_site(&format!("invalid/{name}"));
     let mut args = vec!["check", "--format", "json"];
     args.extend(extra);
-    gongkai(&args, &dir)
+    gongkai(&args, site.path())
 }
 
 /// (code, path, line) of every diagnostic, sorted; line 0 when `expected` has 0 there.
@@ -497,12 +496,7 @@ fn diagnostics_name_the_key_item_and_fix() {
 
 #[test]
 fn every_fixture_is_in_the_table() {
-    let listed: BTreeSet<&str> = ERRORS
-        .iter()
-        .chain(WARNINGS)
-        .map(|(n, _)| *n)
-        .chain(["unsafe-filename"])
-        .collect();
+    let listed: BTreeSet<&str> = ERRORS.iter().chain(WARNINGS).map(|(n, _)| *n).collect();
     let on_disk: BTreeSet<String> = std::fs::read_dir(fixture("invalid"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -518,10 +512,8 @@ fn every_fixture_is_in_the_table() {
 /// counts Sat 8 and Sun 9 (调休 working days) and Mon 10; the 国庆 holiday does not count.
 #[test]
 fn interpretation_on_the_third_working_day_is_on_time() {
-    let run = gongkai(
-        &["check", "--format", "json", "--strict"],
-        &fixture("valid/interpretation-3-workdays"),
-    );
+    let site = fixture_site("valid/interpretation-3-workdays");
+    let run = gongkai(&["check", "--format", "json", "--strict"], site.path());
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 }
@@ -530,7 +522,8 @@ fn interpretation_on_the_third_working_day_is_on_time() {
 /// the test creates them): each is an error naming the file.
 #[test]
 fn unsafe_file_names_are_errors() {
-    let site = TestSite::copy_of(&fixture("invalid/unsafe-filename"));
+    let site = TestSite::new();
+    site.write("content/policies/2016/a.md", &policy(1, BASE_POLICY_TITLE));
     let clean = site.check_json();
     assert_eq!(
         clean.code, 0,
@@ -571,7 +564,8 @@ fn unsafe_file_names_are_errors() {
 
 #[test]
 fn human_format_is_rustc_like() {
-    let run = gongkai(&["check"], &fixture("invalid/ledger-missing-key"));
+    let site = fixture_site("invalid/ledger-missing-key");
+    let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 1);
     let e = &run.stderr;
     assert!(
@@ -586,7 +580,8 @@ fn human_format_is_rustc_like() {
     assert!(!e.contains('\u{1b}'), "NO_COLOR: no escape codes");
     assert!(run.stdout.is_empty());
 
-    let run = gongkai(&["check"], &fixture("invalid/doc-no-format"));
+    let site = fixture_site("invalid/doc-no-format");
+    let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 0);
     assert!(
         run.stderr.contains("warning[W-DOC-NO-FORMAT]"),
@@ -806,7 +801,7 @@ fn the_demo_passes_strict_check() {
 #[test]
 fn site_config_adds_holidays_and_working_days() {
     // Late by one day (Tue 2016-10-11 is the 4th working day) …
-    let late = TestSite::copy_of(&fixture("invalid/late-interpretation"));
+    let late = fixture_site("invalid/late-interpretation");
     assert_eq!(late.check_json().codes().len(), 1);
     // … but on time when the site declares Mon 2016-10-10 a local holiday.
     late.write(
@@ -818,7 +813,7 @@ fn site_config_adds_holidays_and_working_days() {
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 
     // On time (3rd working day) …
-    let on_time = TestSite::copy_of(&fixture("valid/interpretation-3-workdays"));
+    let on_time = fixture_site("valid/interpretation-3-workdays");
     let run = on_time.check_json();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);

@@ -200,7 +200,7 @@ fn demo_downloads_round_trip() {
 /// Every kind, with commas, quotes, line breaks, padding, lists, bools and dates.
 #[test]
 fn awkward_values_round_trip() {
-    let site = TestSite::copy_of(&fixture("valid/downloads"));
+    let site = fixture_site("valid/downloads");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stems = stems(site.path());

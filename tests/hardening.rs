@@ -280,7 +280,7 @@ fn check_and_build_agree_on_output_path_collisions() {
         "url-conflict-ledger",
         "url-conflict-code",
     ] {
-        let site = TestSite::copy_of(&fixture(&format!("invalid/{name}")));
+        let site = fixture_site(&format!("invalid/{name}"));
         let check = site.check_json();
         let build = site.build();
         assert_eq!((check.code, build.code), (1, 1), "{name}: {}", build.stderr);
