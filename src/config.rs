@@ -148,16 +148,22 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         Some("department") => SiteKind::Department,
         _ => SiteKind::Government,
     };
-    if let Some(u) = &base_url {
-        if !(u.starts_with("https://") || u.starts_with("http://")) {
-            f.error(
-                "E-CONFIG",
-                "base_url",
-                format!("base_url 应以 https:// 或 http:// 开头：{u}"),
-                Some("例如 base_url = \"https://www.xinyang.gov.cn\"".into()),
-            );
-        }
-    }
+    let base_url = match base_url {
+        Some(u) => match normalize_base_url(&u) {
+            Ok(n) => Some(n),
+            Err(why) => {
+                f.error(
+                    "E-CONFIG",
+                    "base_url",
+                    format!("base_url 不可用（{why}）：{}", u.escape_debug()),
+                    Some("例如 base_url = \"https://www.xinyang.gov.cn\"".into()),
+                );
+                // The error stops every build; the rest of the config is still checked.
+                Some(u)
+            }
+        },
+        None => None,
+    };
     diags.extend(f.finish(SITE_KEYS));
 
     let mut f = Fields::new(path, text, region("build"), &build_t).with_label("[build]".into());
@@ -200,11 +206,15 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let extra_holidays = dates(&mut f, "extra_holidays");
     let media_hosts = f.string_list("media_hosts", false).unwrap_or_default();
     diags.extend(f.finish(CHECK_KEYS));
+    // [site] values (电话, 地址 …) are shown on every page.
+    if !allow_personal_info {
+        diags.extend(crate::validate::personal_data(path, text));
+    }
 
     let config = match (title, base_url, org_code) {
         (Some(title), Some(base_url), Some(org_code)) => Some(Config {
             title,
-            base_url: base_url.trim_end_matches('/').to_string(),
+            base_url,
             language,
             host,
             site_code,
@@ -228,6 +238,33 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         _ => None,
     };
     (config, diags)
+}
+
+/// The site's address as every output file uses it: parsed as a browser parses it (WHATWG
+/// URL), `http` or `https` only, with a host and without user, password, query or fragment;
+/// returned in its normal form (host lower-cased and punycoded) without a trailing slash, so
+/// it holds no whitespace, quote or angle bracket.
+pub fn normalize_base_url(u: &str) -> Result<String, String> {
+    if u != u.trim() || u.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("含有空白或控制字符".into());
+    }
+    let parsed = url::Url::parse(u).map_err(|e| format!("不是网址：{e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "应以 https:// 或 http:// 开头，而不是 {}:",
+            parsed.scheme()
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("缺少域名".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("不能含有用户名或密码".into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("不能含有 ? 或 #".into());
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
 impl Config {
@@ -257,6 +294,36 @@ mod tests {
         assert_eq!(c.domain(), "a.gov.cn");
         assert_eq!(c.output, "public");
         assert_eq!(c.kind, SiteKind::Government);
+    }
+
+    #[test]
+    fn base_url_is_a_web_address_in_normal_form() {
+        assert_eq!(
+            normalize_base_url("https://WWW.Xinyang.gov.cn/").as_deref(),
+            Ok("https://www.xinyang.gov.cn")
+        );
+        assert_eq!(
+            normalize_base_url("https://a.gov.cn/sub/").as_deref(),
+            Ok("https://a.gov.cn/sub")
+        );
+        // Quotes and brackets in the path come out percent-encoded, as a browser sends them.
+        assert_eq!(
+            normalize_base_url("https://a.gov.cn/\"><x>").as_deref(),
+            Ok("https://a.gov.cn/%22%3E%3Cx%3E")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript://a.gov.cn/%0aalert(1)",
+            "ftp://a.gov.cn",
+            "https://",
+            "https://a.gov.cn\nSitemap: https://evil.example",
+            " https://a.gov.cn",
+            "https://user:pw@a.gov.cn",
+            "https://a.gov.cn/?q=1",
+            "a.gov.cn",
+        ] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

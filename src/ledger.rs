@@ -457,7 +457,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     let ledger = Ledger {
         source: path.to_string(),
         stem: raw.stem.clone(),
-        url: format!("/lists/{}/", raw.stem),
+        url: format!("/lists/{}/", crate::validate::encode_path(&raw.stem)),
         title,
         kind_label: kind_label(&kind).to_string(),
         kind,

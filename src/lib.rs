@@ -99,7 +99,14 @@ pub fn check_with_progress(
     progress.stage("读取", 0);
     let loaded = source::load(root).map_err(Error::Load)?;
     progress.stage("校验", 0);
-    Ok(validate::validate(loaded, opts))
+    let (site, mut diags) = validate::validate(loaded, opts);
+    // Output paths two things would write: found here, so that `check` fails where `build`
+    // would (the model is only complete when validation found no error).
+    if !diagnostics::has_errors(&diags) {
+        diags.extend(render::output_conflicts(&site));
+        diagnostics::sort(&mut diags);
+    }
+    Ok((site, diags))
 }
 
 /// Summary of a finished build.
@@ -218,7 +225,13 @@ pub fn build_with_progress(
         return Err(Error::Content(diags));
     }
     if let Some(b) = &opts.base_url {
-        site.config.base_url = b.trim_end_matches('/').to_string();
+        site.config.base_url = config::normalize_base_url(b).map_err(|why| {
+            Error::Load(source::LoadError::Config(vec![Diagnostic::error(
+                "E-CONFIG",
+                format!("--base-url 不可用（{why}）：{}", b.escape_debug()),
+            )
+            .with_hint("例如 --base-url https://www.xinyang.gov.cn")]))
+        })?;
     }
     let out_dir = output_dir(root, &site, opts.output.as_deref());
     // The output directory must be gongkai's before anything reads or writes it.

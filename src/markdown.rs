@@ -53,7 +53,8 @@ pub fn render(
         .collect();
 
     let mut raw_html = false;
-    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut first_html: Option<usize> = None;
+    let mut ids = Ids::default();
     let mut first_paragraph: Option<String> = None;
     let mut in_first_para = false;
     let mut plain_len = 0usize;
@@ -100,7 +101,10 @@ pub fn render(
                     }
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                first_html.get_or_insert(offset);
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let resolved = resolve(path, text, offset, dir, dest_url, links, &mut out, false);
                 *dest_url = CowStr::from(resolved);
@@ -123,7 +127,20 @@ pub fn render(
 
     let mut html = String::with_capacity(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    if raw_html {
+    let depth = if raw_html { nesting_depth(&html) } else { 0 };
+    if depth > MAX_HTML_DEPTH {
+        // The HTML parser behind sanitizing is quadratic in the nesting depth (100,000 nested
+        // <div>s took 22 s); no real document nests this deep, so it is refused unparsed.
+        out.diags.push(
+            Diagnostic::error(
+                "E-HTML-TOO-DEEP",
+                format!("HTML 标签嵌套过深（{depth} 层，最多 {MAX_HTML_DEPTH} 层）"),
+            )
+            .at(path, text, first_html.unwrap_or(body.start))
+            .with_hint("检查是否有未闭合的标签，或改用 Markdown 书写"),
+        );
+        html.clear();
+    } else if raw_html {
         html = sanitize(&html, links.media_hosts);
         if html_has_img_without_alt(&html) {
             out.diags.push(
@@ -143,6 +160,55 @@ pub fn render(
         plain_len,
     });
     out
+}
+
+/// Raw HTML nested deeper than this is refused (see [`nesting_depth`]).
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// The deepest nesting of elements in `html`, counted cheaply without building a tree:
+/// void elements, self-closing tags, comments and elements whose end tag may be left out
+/// (`<p>`, `<li>`, `<td>` …) do not count, so it never overstates what a parser would nest.
+pub fn nesting_depth(html: &str) -> usize {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+        "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "rtc",
+    ];
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if b[i..].starts_with(b"<!--") {
+            i = html[i..].find("-->").map_or(b.len(), |j| i + j + 3);
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let start = i + 1 + usize::from(closing);
+        let mut j = start;
+        while j < b.len() && b[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        if j == start || !b[start].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let name = html[start..j].to_ascii_lowercase();
+        let end = html[j..].find('>').map_or(b.len(), |k| j + k);
+        if !UNCOUNTED.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if !(end > j && b[end - 1] == b'/') {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = end;
+    }
+    max
 }
 
 fn html_has_img_without_alt(html: &str) -> bool {
@@ -190,15 +256,26 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
-fn unique_id(base: &str, ids: &mut BTreeSet<String>) -> String {
-    let mut id = base.to_string();
-    let mut n = 2;
-    while ids.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// Heading ids given so far, and for each base the next number to try: linear in the number
+/// of headings, however many share a title.
+#[derive(Default)]
+struct Ids {
+    taken: foldhash::HashSet<String>,
+    next: foldhash::HashMap<String, usize>,
+}
+
+fn unique_id(base: &str, ids: &mut Ids) -> String {
+    if ids.taken.insert(base.to_string()) {
+        return base.to_string();
     }
-    ids.insert(id.clone());
-    id
+    let n = ids.next.entry(base.to_string()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.taken.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
@@ -241,6 +318,17 @@ fn resolve(
     image: bool,
 ) -> String {
     let dest = dest.trim();
+    if image && !dest.is_empty() && !media_allowed(dest, links.media_hosts) {
+        out.diags.push(
+            Diagnostic::warning(
+                "W-MEDIA-HOST",
+                format!("已移除来自其他网站的图片：{dest}"),
+            )
+            .at(path, text, offset)
+            .with_hint("图片放在文件旁边或 static/ 下；确需引用的外部地址，请把其域名加入 site-config.toml 的 [check] media_hosts"),
+        );
+        return "#".into();
+    }
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
         return dest.to_string();
     }
@@ -309,6 +397,28 @@ pub const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// The host a browser would load `url` from when a page of this site names it, or `None`
+/// for this site itself. The URL is parsed as browsers parse it (WHATWG): leading blanks,
+/// tabs and line breaks dropped, `\` read as `/`, `//host` relative to the page's scheme.
+pub fn foreign_host(url: &str) -> Option<String> {
+    const SELF: &str = "https://gongkai.invalid/a/b/";
+    let base = url::Url::parse(SELF).ok()?;
+    match base.join(url) {
+        Ok(u) if u.host_str() == Some("gongkai.invalid") && u.scheme() == "https" => None,
+        Ok(u) => Some(u.host_str().unwrap_or("").to_ascii_lowercase()),
+        // Unparseable: no browser loads it, but it is not ours either.
+        Err(_) => Some(String::new()),
+    }
+}
+
+/// Media (`src`, `poster`) may come from this site or from a host in `media_hosts`.
+pub fn media_allowed(url: &str, hosts: &[String]) -> bool {
+    match foreign_host(url) {
+        None => true,
+        Some(h) => !h.is_empty() && hosts.iter().any(|a| a.eq_ignore_ascii_case(&h)),
+    }
+}
+
 /// Cleans HTML with ammonia: no scripts, no event handlers, no `javascript:`; tables, images
 /// and media from the configured hosts survive.
 pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
@@ -328,24 +438,8 @@ pub fn sanitize(html: &str, media_hosts: &[String]) -> String {
         .add_allowed_classes("sup", ["footnote-definition-label", "footnote-reference"])
         .attribute_filter(move |element, attribute, value| {
             let media = matches!(element, "video" | "audio" | "source" | "track" | "img");
-            if media && matches!(attribute, "src" | "poster") {
-                let lower = value.to_ascii_lowercase();
-                if lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("//")
-                {
-                    let host = lower
-                        .trim_start_matches("https:")
-                        .trim_start_matches("http:")
-                        .trim_start_matches("//")
-                        .split(['/', '?', '#', ':'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
-                        return None;
-                    }
-                }
+            if media && matches!(attribute, "src" | "poster") && !media_allowed(value, &hosts) {
+                return None;
             }
             Some(value.into())
         });
@@ -422,6 +516,29 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_stay_unique_when_a_title_looks_like_a_suffix() {
+        let r = render_simple("## a\n\n## a-2\n\n## a\n\n## a\n");
+        let ids: Vec<&str> = r.body.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-2", "a-3", "a-4"]);
+    }
+
+    #[test]
+    fn nesting_depth_counts_only_what_nests() {
+        assert_eq!(
+            nesting_depth("<div><div><p>x<br><img src=a /></div></div>"),
+            2
+        );
+        assert_eq!(
+            nesting_depth("<ul><li>a<li>b<li>c</ul><!-- <div><div> -->"),
+            1
+        );
+        let deep = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
+        let r = render_simple(&deep);
+        assert_eq!(r.diags[0].code, "E-HTML-TOO-DEEP");
+        assert!(r.body.html.is_empty());
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough() {
         let r = render_simple("|a|b|\n|-|-|\n|1|2|\n\n文字[^1] ~~删~~\n\n[^1]: 注释\n");
         assert!(r.body.html.contains("<table>"));
@@ -441,6 +558,26 @@ mod tests {
         assert!(h.contains("src=\"https://video.xinyang.gov.cn/a.mp4\""));
         assert!(!h.contains("evil.example"));
         assert!(r.diags.iter().any(|d| d.code == "W-UNSAFE-URL"));
+    }
+
+    #[test]
+    fn media_from_other_hosts_is_removed_however_written() {
+        let r = render_simple(
+            "![外](https://evil.example/a.png) ![内](https://video.xinyang.gov.cn/a.png) ![相对](//evil.example/b.png)\n\n\
+             <img alt=\"a\" src=\"https:\\\\evil.example/c.png\"><img alt=\"b\" src=\" https://evil.example/d.png\">\
+             <img alt=\"c\" src=\"\\/evil.example/e.png\"><img alt=\"d\" src=\"ht\ttps://evil.example/f.png\">\
+             <video src=\"HTTPS://VIDEO.XINYANG.GOV.CN/a.mp4\"></video><img alt=\"e\" src=\"/assets/x.png\">",
+        );
+        let h = &r.body.html;
+        assert!(!h.contains("evil.example"), "{h}");
+        assert!(
+            h.contains("src=\"https://video.xinyang.gov.cn/a.png\""),
+            "{h}"
+        );
+        assert!(h.contains("VIDEO.XINYANG.GOV.CN"), "{h}");
+        assert!(h.contains("src=\"/assets/x.png\""), "{h}");
+        let warned = r.diags.iter().filter(|d| d.code == "W-MEDIA-HOST").count();
+        assert_eq!(warned, 2, "{:?}", r.diags);
     }
 
     #[test]

@@ -377,9 +377,27 @@ fn missing(f: &mut Fields, key: &str, hint: String) {
     );
 }
 
+/// The largest count a report may give. No body handles a trillion of anything in a year,
+/// and with every count at most this, no sum or difference the checks compute (a few hundred
+/// counts at most) can overflow: the arithmetic checks cannot be beaten by wrapping.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+fn too_large(f: &mut Fields, key: &str, what: String, x: i64) {
+    f.error(
+        "E-INVALID-VALUE",
+        key,
+        format!("{what}过大：{x}（件数不超过 {MAX_COUNT}）"),
+        Some("件数填写实际的件数".into()),
+    );
+}
+
 /// A non-negative integer.
 fn count_key(f: &mut Fields, key: &str) -> Option<u64> {
     let i = f.integer(key, false)?;
+    if i as u64 > MAX_COUNT && i > 0 {
+        too_large(f, key, format!("字段 `{key}` "), i);
+        return None;
+    }
     if i < 0 {
         f.error(
             "E-INVALID-VALUE",
@@ -444,7 +462,16 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
     let mut ok = true;
     for (i, v) in arr.iter().enumerate() {
         match v {
-            toml::Value::Integer(x) if *x >= 0 => out.push(*x as u64),
+            toml::Value::Integer(x) if *x >= 0 && *x as u64 <= MAX_COUNT => out.push(*x as u64),
+            toml::Value::Integer(x) if *x > 0 => {
+                too_large(
+                    f,
+                    key,
+                    format!("字段 `{key}` 的第 {} 个数（{}）", i + 1, columns[i]),
+                    *x,
+                );
+                ok = false;
+            }
             toml::Value::Integer(x) => {
                 f.error(
                     "E-INVALID-VALUE",
@@ -477,7 +504,7 @@ fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -> Option<Ve
     if !ok {
         return None;
     }
-    let sum: u64 = out[..n - 1].iter().sum();
+    let sum: u64 = out[..n - 1].iter().fold(0, |a, b| a.saturating_add(*b));
     if out.len() == n {
         if out[n - 1] != sum {
             f.error(
@@ -508,7 +535,7 @@ fn mismatches(left: &[u64], right: &[u64], columns: &[&str]) -> Vec<String> {
 
 fn add(a: &mut [u64], b: &[u64]) {
     for (x, y) in a.iter_mut().zip(b) {
-        *x += y;
+        *x = x.saturating_add(*y);
     }
 }
 

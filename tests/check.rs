@@ -1,5 +1,7 @@
-//! `gongkai check`: one fixture per rule under `tests/fixtures/invalid/<case>/`, each a minimal
-//! complete site that breaks exactly that rule. The table below says what the JSON output must
+//! `gongkai check`: one fixture per rule under `tests/fixtures/invalid/<case>/`, holding only
+//! the files that make its case; [`fixture_site`] lays them over the base site (the test
+//! config and one valid policy), so each case is a minimal complete site that breaks exactly
+//! that rule. The table below says what the JSON output must
 //! contain — every diagnostic's code, path and line, nothing more — and the tests after it
 //! cover the human format, exit codes and what must *not* be reported.
 
@@ -59,6 +61,33 @@ const ERRORS: &[Expected] = &[
         )],
     ),
     ("validity-without-date", &[("E-VALIDITY-DATE", POLICY, 11)]),
+    ("replaced-by-self", &[("E-REPLACED-BY-CYCLE", POLICY, 11)]),
+    (
+        "replaced-by-cycle",
+        &[
+            ("E-REPLACED-BY-CYCLE", POLICY, 11),
+            ("E-REPLACED-BY-CYCLE", "content/policies/2016/b.md", 11),
+        ],
+    ),
+    ("index-no-format", &[("E-INDEX-NO-FORMAT", POLICY, 3)]),
+    // Full-width digits and a Unicode hyphen: the same 索引号 to a reader.
+    (
+        "duplicate-index-no-folded",
+        &[
+            ("E-DUPLICATE-INDEX-NO", "content/policies/2016/b.md", 3),
+            ("E-INDEX-NO-FORMAT", "content/policies/2016/b.md", 3),
+        ],
+    ),
+    // A zero-width space is no title.
+    ("title-invisible", &[("E-EMPTY-VALUE", POLICY, 2)]),
+    (
+        "interprets-duplicate",
+        &[(
+            "E-INTERPRETS-DUPLICATE",
+            "content/interpretations/a-jiedu.md",
+            3,
+        )],
+    ),
     (
         "replaced-by-unknown",
         &[("E-REPLACED-BY-UNKNOWN", POLICY, 11)],
@@ -79,6 +108,33 @@ const ERRORS: &[Expected] = &[
         "slug-duplicate",
         &[("E-SLUG-CONFLICT", "content/pages/zhinan.md", 3)],
     ),
+    // Copied files must be safe to serve from the portal's origin.
+    (
+        "active-svg",
+        &[("E-ACTIVE-CONTENT", "content/policies/2016/tu.svg", 0)],
+    ),
+    (
+        "active-svg-static",
+        &[("E-ACTIVE-CONTENT", "static/assets/logo.svg", 0)],
+    ),
+    (
+        "active-html-beside",
+        &[("E-ACTIVE-CONTENT", "content/policies/2016/baoming.html", 0)],
+    ),
+    // Output paths that two things would write: check fails wherever build would.
+    (
+        "url-conflict-feed",
+        &[("E-URL-CONFLICT", "content/policies/atom.xml.md", 0)],
+    ),
+    (
+        "url-conflict-facet",
+        &[("E-URL-CONFLICT", "content/policies/by-year/2016.md", 0)],
+    ),
+    (
+        "url-conflict-ledger",
+        &[("E-URL-CONFLICT", "content/lists/power-2016.csv.toml", 0)],
+    ),
+    ("url-conflict-code", &[("E-URL-CONFLICT", POWER, 0)]),
     // Personal data in published text, ledgers and report inputs included.
     ("personal-id", &[("E-PERSONAL-ID", POLICY, 13)]),
     (
@@ -87,6 +143,31 @@ const ERRORS: &[Expected] = &[
             ("E-MOBILE-NUMBER", POWER, 13),
             ("E-MOBILE-NUMBER", POLICY, 13),
         ],
+    ),
+    // Numbers split by NBSP, ZWSP, spaces, glued to a label or written as entities; the
+    // 索引号, 发文字号, 统一社会信用代码 and serial on the last line are not flagged.
+    (
+        "personal-data-forms",
+        &[
+            ("E-PERSONAL-ID", POLICY, 13),
+            ("E-MOBILE-NUMBER", POLICY, 15),
+            ("E-MOBILE-NUMBER", POLICY, 17),
+            ("E-MOBILE-NUMBER", POLICY, 19),
+            ("E-MOBILE-NUMBER", POLICY, 21),
+        ],
+    ),
+    // A file name reaches URLs and sitemap.xml; site-config.toml is shown on every page.
+    (
+        "personal-data-filename",
+        &[(
+            "E-PERSONAL-ID",
+            "content/policies/2016/zhangsan-411502198001011232.md",
+            0,
+        )],
+    ),
+    (
+        "personal-data-config",
+        &[("E-MOBILE-NUMBER", "site-config.toml", 8)],
     ),
     (
         "personal-data-report",
@@ -128,6 +209,15 @@ const ERRORS: &[Expected] = &[
         "report-in-force",
         &[("E-REPORT-ARITHMETIC", "content/reports/2017.toml", 6)],
     ),
+    // Counts past 10^12 are refused, so no sum can wrap around (three 6.1e18 "sum" to 105).
+    (
+        "report-overflow",
+        &[
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+            ("E-INVALID-VALUE", "content/reports/2016.toml", 7),
+        ],
+    ),
     (
         "report-duplicate",
         &[("E-REPORT-DUPLICATE", "content/reports/archive/2016.toml", 2)],
@@ -146,6 +236,17 @@ const WARNINGS: &[Expected] = &[
         )],
     ),
     ("late-publication", &[("W-LATE-PUBLICATION", POLICY, 7)]),
+    // More than a year after the build date (2016-12-01 in tests).
+    ("future-published", &[("W-FUTURE-DATE", POLICY, 6)]),
+    // A 解读 published 15 years before its policy.
+    (
+        "interpretation-early",
+        &[(
+            "W-INTERPRETATION-EARLY",
+            "content/interpretations/a-jiedu.md",
+            4,
+        )],
+    ),
     ("doc-no-format", &[("W-DOC-NO-FORMAT", POLICY, 4)]),
     ("image-alt", &[("W-IMAGE-ALT", POLICY, 15)]),
     ("private-use-char", &[("W-PRIVATE-USE-CHAR", POLICY, 13)]),
@@ -160,6 +261,13 @@ const WARNINGS: &[Expected] = &[
 /// Words a diagnostic of a fixture must contain: (fixture, code, field, text).
 const DETAILS: &[(&str, &str, &str, &str)] = &[
     ("missing-key", "E-MISSING-KEY", "message", "`issuer`"),
+    // Conflicts name both writers in words, not as Rust values.
+    (
+        "url-conflict-feed",
+        "E-URL-CONFLICT",
+        "message",
+        "gongkai 生成的 policies/atom.xml 与 content/policies/atom.xml.md",
+    ),
     ("unknown-key", "E-UNKNOWN-KEY", "hint", "`summary`"),
     ("config-unknown-key", "E-UNKNOWN-KEY", "message", "`adress`"),
     ("invalid-date", "E-INVALID-DATE", "message", "2016-02-30"),
@@ -272,15 +380,12 @@ const DETAILS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Checks the fixture `invalid/<name>`, built over the base site ([`fixture_site`]).
 fn check_fixture(name: &str, extra: &[&str]) -> Run {
-    let dir = fixture(&format!("invalid/{name}"));
-    assert!(
-        dir.join("site-config.toml").is_file(),
-        "fixture {name} is missing"
-    );
+    let site = fixture_site(&format!("invalid/{name}"));
     let mut args = vec!["check", "--format", "json"];
     args.extend(extra);
-    gongkai(&args, &dir)
+    gongkai(&args, site.path())
 }
 
 /// (code, path, line) of every diagnostic, sorted; line 0 when `expected` has 0 there.
@@ -391,12 +496,7 @@ fn diagnostics_name_the_key_item_and_fix() {
 
 #[test]
 fn every_fixture_is_in_the_table() {
-    let listed: BTreeSet<&str> = ERRORS
-        .iter()
-        .chain(WARNINGS)
-        .map(|(n, _)| *n)
-        .chain(["unsafe-filename"])
-        .collect();
+    let listed: BTreeSet<&str> = ERRORS.iter().chain(WARNINGS).map(|(n, _)| *n).collect();
     let on_disk: BTreeSet<String> = std::fs::read_dir(fixture("invalid"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -412,10 +512,8 @@ fn every_fixture_is_in_the_table() {
 /// counts Sat 8 and Sun 9 (调休 working days) and Mon 10; the 国庆 holiday does not count.
 #[test]
 fn interpretation_on_the_third_working_day_is_on_time() {
-    let run = gongkai(
-        &["check", "--format", "json", "--strict"],
-        &fixture("valid/interpretation-3-workdays"),
-    );
+    let site = fixture_site("valid/interpretation-3-workdays");
+    let run = gongkai(&["check", "--format", "json", "--strict"], site.path());
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 }
@@ -424,7 +522,8 @@ fn interpretation_on_the_third_working_day_is_on_time() {
 /// the test creates them): each is an error naming the file.
 #[test]
 fn unsafe_file_names_are_errors() {
-    let site = TestSite::copy_of(&fixture("invalid/unsafe-filename"));
+    let site = TestSite::new();
+    site.write("content/policies/2016/a.md", &policy(1, BASE_POLICY_TITLE));
     let clean = site.check_json();
     assert_eq!(
         clean.code, 0,
@@ -465,7 +564,8 @@ fn unsafe_file_names_are_errors() {
 
 #[test]
 fn human_format_is_rustc_like() {
-    let run = gongkai(&["check"], &fixture("invalid/ledger-missing-key"));
+    let site = fixture_site("invalid/ledger-missing-key");
+    let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 1);
     let e = &run.stderr;
     assert!(
@@ -480,7 +580,8 @@ fn human_format_is_rustc_like() {
     assert!(!e.contains('\u{1b}'), "NO_COLOR: no escape codes");
     assert!(run.stdout.is_empty());
 
-    let run = gongkai(&["check"], &fixture("invalid/doc-no-format"));
+    let site = fixture_site("invalid/doc-no-format");
+    let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 0);
     assert!(
         run.stderr.contains("warning[W-DOC-NO-FORMAT]"),
@@ -700,7 +801,7 @@ fn the_demo_passes_strict_check() {
 #[test]
 fn site_config_adds_holidays_and_working_days() {
     // Late by one day (Tue 2016-10-11 is the 4th working day) …
-    let late = TestSite::copy_of(&fixture("invalid/late-interpretation"));
+    let late = fixture_site("invalid/late-interpretation");
     assert_eq!(late.check_json().codes().len(), 1);
     // … but on time when the site declares Mon 2016-10-10 a local holiday.
     late.write(
@@ -708,11 +809,14 @@ fn site_config_adds_holidays_and_working_days() {
         &format!("{CONFIG}\n[check]\nextra_holidays = [2016-10-10]\n"),
     );
     let run = late.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 
     // On time (3rd working day) …
-    let on_time = TestSite::copy_of(&fixture("valid/interpretation-3-workdays"));
-    assert!(on_time.check_json().json_diags().is_empty());
+    let on_time = fixture_site("valid/interpretation-3-workdays");
+    let run = on_time.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.json_diags().is_empty(), "{}", run.stdout);
     // … but late when the site works on Fri 2016-10-07, an official holiday.
     on_time.write(
         "site-config.toml",
@@ -742,5 +846,6 @@ fn decree_numbers_are_well_formed() {
             .replace("测政办发〔2016〕1号", "测试市人民政府令第12号"),
     );
     let run = site.check_json();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 }

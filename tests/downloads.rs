@@ -55,6 +55,15 @@ fn expected(v: &toml::Value, json: &Json) -> (String, Json) {
     }
 }
 
+/// The CSV rule (docs/security.md): a cell starting with `=`, `+`, `-`, `@`, a tab or a CR
+/// is written with a leading `'` so that spreadsheets show it as text, not run it.
+fn neutralised(s: String) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s,
+    }
+}
+
 /// Compares one ledger's downloads with its source; returns the number of rows checked.
 fn round_trip(site_root: &Path, out: &Path, stem: &str) -> usize {
     let src_text =
@@ -120,7 +129,7 @@ fn round_trip(site_root: &Path, out: &Path, stem: &str) -> usize {
                 }
                 Some(v) => {
                     let (want_csv, want_json) = expected(v, &jitem[key]);
-                    assert_eq!(cell, want_csv, "{at}: {label} in CSV");
+                    assert_eq!(cell, neutralised(want_csv), "{at}: {label} in CSV");
                     assert_eq!(jitem[key], want_json, "{at}: {key} in JSON");
                 }
             }
@@ -191,7 +200,7 @@ fn demo_downloads_round_trip() {
 /// Every kind, with commas, quotes, line breaks, padding, lists, bools and dates.
 #[test]
 fn awkward_values_round_trip() {
-    let site = TestSite::copy_of(&fixture("valid/downloads"));
+    let site = fixture_site("valid/downloads");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stems = stems(site.path());
@@ -210,6 +219,16 @@ fn awkward_values_round_trip() {
         site.read_out("lists/fees.csv").contains(",是\n")
             || site.read_out("lists/fees.csv").contains(",是\r\n")
     );
+    // Formula cells are text in CSV, the value itself in JSON.
+    let csv = site.read_out("lists/custom.csv");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"点击\"\")\""),
+        "{csv}"
+    );
+    assert!(csv.contains(",'@SUM(A1:A2)"), "{csv}");
+    assert!(csv.contains("'+1+cmd|"), "{csv}");
+    let json: Json = serde_json::from_str(&site.read_out("lists/custom.json")).unwrap();
+    assert_eq!(json["items"][2]["note"][0], "@SUM(A1:A2)");
     let json: Json = serde_json::from_str(&site.read_out("lists/services.json")).unwrap();
     assert_eq!(json["items"][0]["materials"].as_array().unwrap().len(), 3);
 }

@@ -847,3 +847,86 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// serve: the Host check and the request path (DNS rebinding, open redirects, traversal).
+
+fn host_header() -> impl Strategy<Value = String> {
+    let name = prop_oneof![
+        Just("127.0.0.1".to_string()),
+        Just("localhost".to_string()),
+        Just("[::1]".to_string()),
+        Just("evil.example".to_string()),
+        Just("127.0.0.1.evil.example".to_string()),
+        Just("localhost.evil.example".to_string()),
+        "[a-z0-9.\\-\\[\\]:]{0,20}",
+        "\\PC{0,12}",
+    ];
+    let port = prop_oneof![
+        Just(String::new()),
+        Just(":8000".to_string()),
+        Just(":8001".to_string()),
+        ":[0-9+\\-]{0,7}",
+    ];
+    (name, port).prop_map(|(n, p)| format!("{n}{p}"))
+}
+
+fn request_path() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("/".to_string()),
+            Just("//".to_string()),
+            Just("..".to_string()),
+            Just("%2e%2e".to_string()),
+            Just("%2f".to_string()),
+            Just("%5c".to_string()),
+            Just("\\".to_string()),
+            Just("evil.example".to_string()),
+            Just("policies".to_string()),
+            "[a-z%0-9.]{1,6}",
+        ],
+        0..8,
+    )
+    .prop_map(|parts| format!("/{}", parts.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
+
+    /// Only a loopback name or an IP literal with no port or the server's port is answered.
+    #[test]
+    fn serve_answers_only_its_own_host(host in host_header()) {
+        use gongkai::serve::http::host_ok;
+        let ok = host_ok(&host, 8000);
+        let (name, port) = match host.strip_prefix('[') {
+            Some(r) => match r.split_once(']') {
+                Some((a, p)) => (format!("[{a}]"), p.to_string()),
+                None => (host.clone(), String::new()),
+            },
+            None => match host.rsplit_once(':') {
+                Some((n, p)) => (n.to_string(), format!(":{p}")),
+                None => (host.clone(), String::new()),
+            },
+        };
+        let local_name = name.eq_ignore_ascii_case("localhost")
+            || name.parse::<std::net::Ipv4Addr>().is_ok()
+            || name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).is_some_and(|n| n.parse::<std::net::Ipv6Addr>().is_ok());
+        let right_port = port.is_empty() || port == ":8000";
+        prop_assert_eq!(ok, local_name && right_port, "{:?}", host);
+    }
+
+    /// A request path resolves to a file inside the site or is refused, and a redirect built
+    /// from it stays on this site.
+    #[test]
+    fn serve_paths_stay_inside_the_site(path in request_path(), q in prop::option::of("[a-z=&]{0,6}")) {
+        use gongkai::serve::http::{redirect_target, resolve};
+        if let Some((rel, dir)) = resolve(&path) {
+            prop_assert!(!rel.starts_with('/'), "{}", rel);
+            prop_assert!(rel.split('/').all(|s| s != ".." && s != "." && !s.contains('\\')), "{}", rel);
+            // Only a path naming no directory is redirected (to the directory).
+            let to = if dir { "/".to_string() } else { redirect_target(&rel, q.as_deref()) };
+            prop_assert!(to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"), "{} → {}", path, to);
+            prop_assert!(url::Url::parse("http://127.0.0.1:8000/").unwrap().join(&to).unwrap().host_str() == Some("127.0.0.1"), "{} → {}", path, to);
+        }
+    }
+}

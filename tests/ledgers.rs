@@ -47,8 +47,11 @@ fn demo_tasks_ledger_merges_cells_and_marks_overdue() {
         .iter()
         .filter(|r| r.starts_with(" class=\"overdue\""))
         .count();
+    // Pinned for the demo on 2016-12-01: the three rows whose dated deadline has passed and
+    // that are not 已完成 (a count of 0 would let a broken overdue rule pass).
+    assert_eq!(overdue_rows, 3, "overdue rows on 2016-12-01");
     assert!(
-        html.contains(&format!("<dt>逾期</dt><dd>{overdue_rows}</dd>")),
+        html.contains("<dt>逾期</dt><dd>3</dd>"),
         "summary and marks agree"
     );
     for r in &rows {
@@ -70,7 +73,43 @@ fn demo_tasks_ledger_merges_cells_and_marks_overdue() {
     let late =
         std::fs::read_to_string(site.path().join("late/lists/xinyang-2016-tasks/index.html"))
             .unwrap();
-    assert!(late.matches("class=\"overdue\"").count() > overdue_rows);
+    assert!(
+        late.contains("<dt>逾期</dt><dd>24</dd>"),
+        "overdue on 2018-01-01"
+    );
+}
+
+/// A task due on the build date is not overdue yet; due the day before, it is.
+#[test]
+fn due_on_the_build_date_is_not_overdue() {
+    let site = TestSite::new();
+    let item = |task: &str, due: &str| {
+        format!("[[items]]\ntask = \"{task}\"\nrequirement = \"要求\"\nlead = \"市政府办\"\ndeadline = \"按期完成\"\ndue = {due}\nstatus = \"推进中\"\n\n")
+    };
+    site.write(
+        "content/lists/tasks.toml",
+        &format!(
+            "[list]\ntitle = \"台账\"\nkind = \"tasks\"\nupdated = 2016-07-01\n\n{}{}{}",
+            item("昨天到期", "2016-11-30"),
+            item("今天到期", "2016-12-01"),
+            item("明天到期", "2016-12-02"),
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read_out("lists/tasks/index.html");
+    assert!(html.contains("<dt>逾期</dt><dd>1</dd>"), "{html}");
+    let rows: Vec<&str> = html.split("<tr").skip(1).collect();
+    let overdue: Vec<bool> = ["昨天到期", "今天到期", "明天到期"]
+        .iter()
+        .map(|t| {
+            rows.iter()
+                .find(|r| r.contains(t))
+                .unwrap_or_else(|| panic!("no row {t}"))
+                .starts_with(" class=\"overdue\"")
+        })
+        .collect();
+    assert_eq!(overdue, [true, false, false]);
 }
 
 #[test]

@@ -703,11 +703,16 @@ impl Response {
 }
 
 fn get(addr: SocketAddr, path: &str, extra: &str) -> Response {
+    get_host(addr, path, "test.gov.cn", extra)
+}
+
+/// [`get`] with another `Host` (`gongkai serve` answers only its own address).
+fn get_host(addr: SocketAddr, path: &str, host: &str, extra: &str) -> Response {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: test.gov.cn\r\nConnection: close\r\n{extra}\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -1012,7 +1017,7 @@ fn serve_previews_redirect_and_withdrawal_pages() {
     let wait_for = |path: &str, status: u16| -> Response {
         let start = Instant::now();
         loop {
-            let r = get(addr, path, "");
+            let r = get_host(addr, path, &addr.to_string(), "");
             if r.status == status {
                 return r;
             }

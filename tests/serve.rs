@@ -127,13 +127,15 @@ impl Server {
 
     /// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
     fn get(&self, path: &str) -> Response {
+        self.get_with_host(path, Some(&format!("127.0.0.1:{}", self.port)))
+    }
+
+    /// [`Server::get`] with the given `Host` header (none: no header).
+    fn get_with_host(&self, path: &str, host: Option<&str>) -> Response {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        write!(s, "GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).expect("read response");
         let split = raw
@@ -489,6 +491,48 @@ fn a_broken_edit_shows_the_diagnostic_keeps_the_last_good_page_and_the_fix_resto
     assert!(!server.get(JILIN_URL).text().contains("这句话不应出现"));
 }
 
+/// A page on another site that points its own name at 127.0.0.1 (DNS rebinding) sends its
+/// name in `Host`: the preview answers only its own addresses, so the status (which shows
+/// source lines of files that are not public) cannot be read that way.
+#[test]
+fn only_requests_to_local_addresses_are_answered() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let port = server.port;
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            server
+                .get_with_host("/__gongkai/status", Some(&host))
+                .status,
+            200,
+            "{host}"
+        );
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        for path in [
+            "/__gongkai/status",
+            "/__gongkai/events",
+            "/__gongkai/files",
+            "/",
+            "/policies/",
+        ] {
+            let r = server.get_with_host(path, Some(&host));
+            assert_eq!(r.status, 421, "{host} {path}");
+            assert!(!r.text().contains("diagnostics"), "{host} {path}");
+        }
+    }
+    assert_eq!(server.get_with_host("/__gongkai/status", None).status, 400);
+}
+
 #[test]
 fn requests_cannot_leave_the_site() {
     let site = demo();
@@ -528,6 +572,15 @@ fn requests_cannot_leave_the_site() {
     let r = server.get("/policies");
     assert_eq!(r.status, 301);
     assert_eq!(r.header("location").as_deref(), Some("/policies/"));
+    // … to a path on this site, however the request was written (no open redirect).
+    for path in ["//policies", "///policies", "//policies?x=1"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 301, "{path}");
+        let to = r.header("location").unwrap();
+        assert!(to.starts_with("/policies/"), "{path} → {to}");
+    }
+    assert_eq!(server.get("//evil.example").status, 404);
+    assert_eq!(server.get("/\\evil.example").status, 400);
     assert_eq!(
         server
             .get("/assets/gongkai.css")
@@ -707,4 +760,80 @@ fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
     let full = engine.rebuild(&mut |_| false).unwrap().unwrap();
     let page = page_of(&full, "policies/2016/jilin-2016/index.html").unwrap();
     assert!(page.contains("2016年04月27日"));
+}
+
+/// The live-reload channel itself: an SSE client (as the page's EventSource) gets `hello`
+/// with the current status, then a `status` event when a save breaks the site (not ok, the
+/// diagnostic named) and another when the fix lands (ok, the page listed as changed).
+#[test]
+fn live_reload_events_report_a_broken_save_and_its_fix() {
+    let site = demo();
+    let server = Server::start(site.path());
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    s.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        s,
+        "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    // Reads SSE lines until an event with a data line; returns (event name, data as JSON).
+    let mut next_event = || -> (String, Value) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).expect("read event stream");
+            assert!(n > 0, "event stream closed; serve log:\n{}", server.log());
+            let line = line.trim_end_matches(['\r', '\n']);
+            // Chunk-size lines of the chunked body match nothing here and are passed over.
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim());
+            } else if line.is_empty() && !data.is_empty() {
+                return (name, serde_json::from_str(&data).expect("status JSON"));
+            }
+        }
+    };
+    // Headers first, then the hello event with the current (good) status.
+    let (name, hello) = next_event();
+    assert_eq!(name, "hello");
+    assert_eq!(hello["ok"], true, "{hello}");
+
+    let original = std::fs::read_to_string(site.path().join(JILIN)).unwrap();
+    site.write(
+        JILIN,
+        &original.replacen("title = ", "title = 1\ntitel = ", 1),
+    );
+    let broken = loop {
+        let (name, st) = next_event();
+        assert_eq!(name, "status");
+        if st["ok"] == false {
+            break st;
+        }
+    };
+    assert!(
+        broken["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == JILIN),
+        "{broken}"
+    );
+    site.write(
+        JILIN,
+        &original.replacen("+++\n\n", "+++\n\n修好以后的事件。\n\n", 1),
+    );
+    let fixed = loop {
+        let (_, st) = next_event();
+        if st["ok"] == true && !st["preview"].as_bool().unwrap_or(false) {
+            break st;
+        }
+    };
+    assert!(
+        fixed["diagnostics"].as_array().unwrap().is_empty(),
+        "{fixed}"
+    );
+    assert!(server.get(JILIN_URL).text().contains("修好以后的事件"));
 }

@@ -43,12 +43,12 @@ pub fn atom(site: &Site, title: &str, self_url: &str, alt_url: &str, entries: &[
         xml_escape(title),
         xml_escape(&site.config.title)
     ));
-    s.push_str(&format!("  <id>{base}{self_url}</id>\n"));
+    let self_abs = xml_escape(&format!("{base}{self_url}"));
+    let alt_abs = xml_escape(&format!("{base}{alt_url}"));
+    s.push_str(&format!("  <id>{self_abs}</id>\n"));
+    s.push_str(&format!("  <link rel=\"self\" href=\"{self_abs}\"/>\n"));
     s.push_str(&format!(
-        "  <link rel=\"self\" href=\"{base}{self_url}\"/>\n"
-    ));
-    s.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{base}{alt_url}\"/>\n"
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{alt_abs}\"/>\n"
     ));
     s.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
     s.push_str(&format!(
@@ -58,8 +58,9 @@ pub fn atom(site: &Site, title: &str, self_url: &str, alt_url: &str, entries: &[
     for e in entries {
         s.push_str("  <entry>\n");
         s.push_str(&format!("    <title>{}</title>\n", xml_escape(e.title)));
-        s.push_str(&format!("    <id>{base}{}</id>\n", e.url));
-        s.push_str(&format!("    <link href=\"{base}{}\"/>\n", e.url));
+        let abs = xml_escape(&format!("{base}{}", e.url));
+        s.push_str(&format!("    <id>{abs}</id>\n"));
+        s.push_str(&format!("    <link href=\"{abs}\"/>\n"));
         s.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.date)));
         s.push_str(&format!("    <published>{}</published>\n", rfc3339(e.date)));
         if !e.author.is_empty() {
@@ -94,9 +95,14 @@ pub fn sitemap_xml(site: &Site, urls: &[(String, Option<NaiveDate>)]) -> String 
     s
 }
 
+/// `robots.txt`. The base URL was validated and normalised when the config was read (one
+/// line, no whitespace); control characters are still dropped so no line can be added.
 pub fn robots(site: &Site) -> String {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        site.config.base_url
-    )
+    let base: String = site
+        .config
+        .base_url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n")
 }

@@ -277,6 +277,134 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
     jobs
 }
 
+/// The output paths a job writes, known without rendering it.
+pub fn job_paths(p: &Prepared, job: &Job) -> Vec<String> {
+    match job {
+        Job::Feeds => vec![
+            "policies/atom.xml".into(),
+            "interpretations/atom.xml".into(),
+        ],
+        Job::SitemapXml => vec!["sitemap.xml".into()],
+        Job::Robots => vec!["robots.txt".into()],
+        Job::ListDownloads(i) => {
+            let stem = &p.site.lists[*i].stem;
+            vec![format!("lists/{stem}.csv"), format!("lists/{stem}.json")]
+        }
+        other => p
+            .page_url(other)
+            .map(|u| url_to_path(&u))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// Who writes an output path, in words for a diagnostic: the source file, or the page
+/// gongkai generates.
+pub fn job_owner(site: &Site, job: &Job, path: &str) -> String {
+    match job {
+        Job::Policy(i) => site.policies[*i].source.clone(),
+        Job::Interpretation(i) => site.interpretations[*i].source.clone(),
+        Job::Page(i) => site.pages[*i].source.clone(),
+        Job::List { list, .. } | Job::ListItem { list, .. } | Job::ListDownloads(list) => {
+            format!("{}（生成的 {path}）", site.lists[*list].source)
+        }
+        Job::Report(i) => site.reports[*i].source.clone(),
+        _ => format!("gongkai 生成的 {path}"),
+    }
+}
+
+/// E-URL-CONFLICT for every output path two things would write, and for a file that would
+/// have to be a folder for another (`policies/atom.xml` and `policies/atom.xml/index.html`).
+/// `check` runs it, so it fails wherever `build` would; the paths come from the plan, without
+/// rendering a page.
+pub fn output_conflicts(site: &Site) -> Vec<Diagnostic> {
+    let prepared = Prepared::new(site);
+    // Output path → who writes it (the first one in plan order).
+    let mut owners: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut claim =
+        |path: String, owner: String, source: Option<String>, diags: &mut Vec<Diagnostic>| {
+            if let Some((first, first_src)) = owners.get(&path) {
+                diags.push(conflict_diag(
+                    &path,
+                    first,
+                    &owner,
+                    source.as_deref().or(first_src.as_deref()),
+                ));
+            } else {
+                owners.insert(path, (owner, source));
+            }
+        };
+    for job in plan(&prepared) {
+        for path in job_paths(&prepared, &job) {
+            let owner = job_owner(site, &job, &path);
+            let source = source_of(site, &job);
+            claim(path, owner, source, &mut diags);
+        }
+    }
+    for c in &site.copies {
+        claim(
+            c.rel.clone(),
+            format!("复制的文件 {}", c.rel),
+            None,
+            &mut diags,
+        );
+    }
+    // A path that another needs as a folder.
+    let folders: std::collections::BTreeSet<&str> = owners
+        .keys()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    for (path, (owner, source)) in &owners {
+        if folders.contains(path.as_str()) {
+            let inside = owners
+                .range(format!("{path}/")..)
+                .next()
+                .filter(|(q, _)| q.starts_with(&format!("{path}/")));
+            if let Some((q, (other, other_src))) = inside {
+                diags.push(conflict_diag(
+                    path,
+                    owner,
+                    &if other.contains(q.as_str()) {
+                        other.clone()
+                    } else {
+                        format!("{other}（{q}）")
+                    },
+                    other_src.as_deref().or(source.as_deref()),
+                ));
+            }
+        }
+    }
+    diags
+}
+
+fn source_of(site: &Site, job: &Job) -> Option<String> {
+    Some(match job {
+        Job::Policy(i) => site.policies[*i].source.clone(),
+        Job::Interpretation(i) => site.interpretations[*i].source.clone(),
+        Job::Page(i) => site.pages[*i].source.clone(),
+        Job::List { list, .. } | Job::ListItem { list, .. } | Job::ListDownloads(list) => {
+            site.lists[*list].source.clone()
+        }
+        Job::Report(i) => site.reports[*i].source.clone(),
+        _ => return None,
+    })
+}
+
+fn conflict_diag(path: &str, first: &str, second: &str, source: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::error(
+        "E-URL-CONFLICT",
+        format!("两处内容要写到同一个输出位置 {path}：{first} 与 {second}"),
+    )
+    .with_hint(
+        "重命名其中一个文件（文件名不要与网站自动生成的栏目、页面或下载文件相同），或修改 slug",
+    );
+    match source {
+        Some(s) => d.in_file(s),
+        None => d,
+    }
+}
+
 /// A rendered job: files as (output path, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
@@ -347,20 +475,29 @@ pub fn render_with_progress(
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(path.clone(), job.clone())
                     {
-                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                            Diagnostic::error(
-                                "E-URL-CONFLICT",
-                                format!("两个页面要写到同一个地址：{path}（{other:?} 与 {job:?}）"),
-                            )
-                            .with_hint("重命名其中一个文件或修改 slug"),
-                        );
-                    }
-                    // `None`: taken from the previous output by the build cache.
-                    if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
                         errors
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                            .push(conflict_diag(
+                                &path,
+                                &job_owner(site, &other, &path),
+                                &job_owner(site, job, &path),
+                                source_of(site, job)
+                                    .or_else(|| source_of(site, &other))
+                                    .as_deref(),
+                            ));
+                    }
+                    // `None`: taken from the previous output by the build cache.
+                    if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
+                        let d = Diagnostic::error(
+                            "E-IO",
+                            format!("写入 {path} 失败（{}）：{e}", job_owner(site, job, &path)),
+                        );
+                        let d = match source_of(site, job) {
+                            Some(src) => d.in_file(&src),
+                            None => d,
+                        };
+                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
                     }
                 }
             }
@@ -428,7 +565,7 @@ pub fn render_with_progress(
                 .unwrap_or_else(|e| e.into_inner())
                 .push(Diagnostic::error(
                     "E-IO",
-                    format!("复制 {} 失败：{e}", c.rel),
+                    format!("复制 {} 失败（来源 {}）：{e}", c.rel, c.abs.display()),
                 ));
         }
     });

@@ -971,6 +971,17 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// A CSV cell as spreadsheets may safely open it: a value starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return would be run as a formula by Excel or WPS (CSV injection), so
+/// it gets a leading `'`, which they show as text. The JSON download keeps the value as is.
+pub fn csv_cell(s: String) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
 /// CSV (UTF-8 with BOM, for Excel) and JSON downloads of a ledger: one row per item, every field.
 pub fn downloads(site: &Site, l: &Ledger) -> Files {
     let mut csv_bytes = b"\xEF\xBB\xBF".to_vec();
@@ -985,9 +996,9 @@ pub fn downloads(site: &Site, l: &Ledger) -> Files {
         for it in &l.items {
             let mut rec: Vec<String> = vec![it.position.to_string()];
             rec.extend(
-                l.columns
-                    .iter()
-                    .map(|c| it.values.get(&c.key).map(Cell::display).unwrap_or_default()),
+                l.columns.iter().map(|c| {
+                    csv_cell(it.values.get(&c.key).map(Cell::display).unwrap_or_default())
+                }),
             );
             if l.kind == "tasks" {
                 rec.push(it.due.map(|d| d.to_string()).unwrap_or_default());

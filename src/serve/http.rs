@@ -79,7 +79,9 @@ impl Default for Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
+/// The routes, answering only requests addressed to this machine on `port` (see
+/// [`host_ok`]).
+pub fn router(shared: Arc<Shared>, port: u16) -> Router {
     Router::new()
         .route("/__gongkai/live.js", get(live_js))
         .route("/__gongkai/status", get(status))
@@ -87,6 +89,65 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/__gongkai/files", get(files))
         .fallback(site)
         .with_state(shared)
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                let host = req
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_string)
+                    .or_else(|| req.uri().authority().map(|a| a.to_string()));
+                match host {
+                    None => plain(StatusCode::BAD_REQUEST, "请求缺少 Host 头\n"),
+                    Some(h) if !host_ok(&h, port) => plain(
+                        StatusCode::MISDIRECTED_REQUEST,
+                        "预览服务只回应发往本机地址的请求（127.0.0.1、localhost、[::1]）\n",
+                    ),
+                    Some(_) => next.run(req).await,
+                }
+            },
+        ))
+}
+
+/// Where a directory requested without its slash redirects: built from the resolved path
+/// `rel`, never from the request's own text, so it is always a path on this site (`//x`
+/// would send the browser to the host `x`).
+pub fn redirect_target(rel: &str, query: Option<&str>) -> String {
+    let mut to = format!("/{}/", crate::validate::encode_path(rel.trim_matches('/')));
+    if to == "//" {
+        to.pop();
+    }
+    if let Some(q) = query {
+        to.push('?');
+        to.push_str(q);
+    }
+    to
+}
+
+/// Whether a `Host` header names this server: `localhost` or an IP address (the loopback
+/// addresses, or the machine's own when `--bind` opened it to the network), with no port
+/// or `port`. Any other name is refused: a page on another site that re-points its own
+/// name at 127.0.0.1 (DNS rebinding) must not read the preview, whose status holds source
+/// lines of files that are not public.
+pub fn host_ok(host: &str, port: u16) -> bool {
+    let (name, rest) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, rest)) if addr.parse::<std::net::Ipv6Addr>().is_ok() => (None, rest),
+            _ => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, _)) => (Some(name), &host[name.len()..]),
+            None => (Some(host), ""),
+        },
+    };
+    let port_ok = match rest.strip_prefix(':') {
+        None => rest.is_empty(),
+        Some(p) => p.parse::<u16>() == Ok(port) && p.bytes().all(|b| b.is_ascii_digit()),
+    };
+    let name_ok = name.is_none_or(|n| {
+        n.eq_ignore_ascii_case("localhost") || n.parse::<std::net::Ipv4Addr>().is_ok()
+    });
+    port_ok && name_ok
 }
 
 async fn live_js() -> Response {
@@ -269,11 +330,7 @@ async fn site(State(sh): State<Arc<Shared>>, method: Method, uri: Uri) -> Respon
         return file_response(StatusCode::OK, &rel, b.clone(), store.generation);
     }
     if !dir && store.files.contains_key(&format!("{rel}/index.html")) {
-        let mut to = format!("{}/", uri.path());
-        if let Some(q) = uri.query() {
-            to.push('?');
-            to.push_str(q);
-        }
+        let to = redirect_target(&rel, uri.query());
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
         if let Ok(v) = HeaderValue::from_str(&to) {
@@ -324,6 +381,38 @@ mod tests {
             "x",
         ] {
             assert_eq!(resolve(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_local_host_names_are_answered() {
+        for ok in [
+            "127.0.0.1:8000",
+            "127.0.0.1",
+            "localhost:8000",
+            "LOCALHOST:8000",
+            "[::1]:8000",
+            "[::1]",
+            "192.168.1.20:8000",
+        ] {
+            assert!(host_ok(ok, 8000), "{ok}");
+        }
+        for bad in [
+            "evil.example:8000",
+            "evil.example",
+            "127.0.0.1.evil.example:8000",
+            "localhost.evil.example:8000",
+            "127.0.0.1:8001",
+            "127.0.0.1:+8000",
+            "127.0.0.1:",
+            "[::1]:8001",
+            "[::1",
+            "[evil]:8000",
+            "localhost:8000:8000",
+            "",
+            "127.1:8000",
+        ] {
+            assert!(!host_ok(bad, 8000), "{bad}");
         }
     }
 

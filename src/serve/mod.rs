@@ -437,6 +437,6 @@ pub fn run(opts: Options) -> Result<(), String> {
         .spawn(move || rebuild_loop(&watcher, &mut engine, &mut publisher))
         .map_err(|e| format!("无法启动：{e}"))?;
 
-    rt.block_on(async move { axum::serve(listener, http::router(shared)).await })
+    rt.block_on(async move { axum::serve(listener, http::router(shared, local.port())).await })
         .map_err(|e| format!("预览服务出错：{e}"))
 }

@@ -136,7 +136,12 @@ impl<'a> Fields<'a> {
             }
             None => None,
             Some(toml::Value::String(s)) => {
-                let s = s.trim();
+                // Only invisible characters (a zero-width space …) is as empty as nothing.
+                let s = if s.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+                    ""
+                } else {
+                    s.trim()
+                };
                 if s.is_empty() && required {
                     self.error("E-EMPTY-VALUE", key, format!("字段 `{key}` 不能为空"), None);
                     None
@@ -340,6 +345,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, the word joiner, soft
+/// hyphen, byte-order mark, and the other format characters people paste by accident.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
 }
 
 #[cfg(test)]

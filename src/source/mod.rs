@@ -188,19 +188,40 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Lists files under `dir` (sorted, hidden and editor temp files skipped).
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    walk_all(dir).0
+}
+
+/// [`walk`], and the symbolic links found (never followed: a link could lead out of the
+/// site), sorted.
+pub fn walk_all(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     if !dir.is_dir() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    let mut out: Vec<PathBuf> = WalkDir::new(dir)
+    let mut out = Vec::new();
+    let mut links = Vec::new();
+    for e in WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
+    {
+        if e.file_type().is_file() {
+            out.push(e.into_path());
+        } else if e.path_is_symlink() && e.depth() > 0 {
+            links.push(e.into_path());
+        }
+    }
     out.sort();
-    out
+    links.sort();
+    (out, links)
+}
+
+/// W-SYMLINK: a symbolic link that was skipped, by name.
+pub fn symlink_diag(root: &Path, link: &Path) -> Diagnostic {
+    let path = rel_path(root, link);
+    Diagnostic::warning("W-SYMLINK", format!("已跳过符号链接：{path}"))
+        .in_file(&path)
+        .with_hint("gongkai 不跟随符号链接（它可能指向网站目录以外的文件）；请把文件本身放到这里")
 }
 
 /// One file under `content/`, loaded by [`load_one`].
@@ -229,10 +250,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let Some(config) = config else {
         return Err(LoadError::Config(config_diags));
     };
-    let mut diags = config_diags;
+    let diags = config_diags;
 
     let content = root.join("content");
-    let files = walk(&content);
+    let (files, links) = walk_all(&content);
+    let mut diags = diags;
+    diags.extend(links.iter().map(|l| symlink_diag(root, l)));
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
         .map(|abs| load_one(root, &content, abs))
@@ -399,7 +422,9 @@ pub fn load_theme_files(
         }
     }
     for dir in [theme_dir.join("static"), root.join("static")] {
-        for abs in walk(&dir) {
+        let (files, links) = walk_all(&dir);
+        diags.extend(links.iter().map(|l| symlink_diag(root, l)));
+        for abs in files {
             let rel = rel_path(&dir, &abs);
             if rel.split('/').any(|s| !is_safe_segment(s)) {
                 diags.push(unsafe_path_diag(&rel_path(root, &abs)));

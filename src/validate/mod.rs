@@ -76,6 +76,10 @@ pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary", "alia
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
 pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
 
+/// A 发布日期 more than this many days (a year) after the build date is warned about
+/// (W-FUTURE-DATE): a typing error of the year, not a document announced in advance.
+pub const FUTURE_DAYS: u64 = 366;
+
 /// Sections and files the site itself writes; a page slug must not take them.
 const RESERVED: &[&str] = &[
     "policies",
@@ -210,6 +214,15 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
                 "index_no",
                 format!("索引号 {ix} 不以本站机构代码 {org_code}/ 开头"),
                 Some(format!("索引号写作 {org_code}/2016-00001")),
+            );
+        } else if !rules::index_serial_well_formed(&ix[prefix.len()..]) {
+            f.error(
+                "E-INDEX-NO-FORMAT",
+                "index_no",
+                format!("索引号 {ix} 的年份和流水号格式不对"),
+                Some(format!(
+                    "索引号写作 {org_code}/<年份>-<流水号>，例如 {org_code}/2016-00001"
+                )),
             );
         }
     }
@@ -523,6 +536,8 @@ struct BodyPart {
     body: Arc<Body>,
     diags: Vec<Diagnostic>,
     assets: BTreeSet<String>,
+    /// Site static files named as attachments.
+    static_refs: BTreeSet<String>,
     absolute_links: Vec<(String, Diagnostic)>,
 }
 
@@ -549,6 +564,7 @@ fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) ->
         body: r.body.clone(),
         diags: r.diags.clone(),
         assets: r.assets.clone(),
+        static_refs: BTreeSet::new(),
         absolute_links: r
             .absolute_links
             .iter()
@@ -645,9 +661,11 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     page_drafts.retain(|p| p.public);
 
     // 索引号 unique across the site (published or not).
-    let mut seen: HashMap<&str, &str> = HashMap::default();
+    // Compared folded (full-width digits, Unicode dashes, invisible characters), as readers
+    // and search engines see them.
+    let mut seen: HashMap<String, &str> = HashMap::default();
     for p in &policy_drafts {
-        if let Some(first) = seen.insert(&p.index_no, &p.raw.file.path) {
+        if let Some(first) = seen.insert(rules::fold_index_no(&p.index_no), &p.raw.file.path) {
             diags.push(
                 key_diag(
                     p.raw,
@@ -660,6 +678,16 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         }
     }
     let all_index: HashSet<String> = policy_drafts.iter().map(|p| p.index_no.clone()).collect();
+
+    // Site static files that documents which are not 主动公开 name (attachments, links):
+    // they are left out of the output unless a published document names them too.
+    let private_refs = private_static_refs(
+        loaded,
+        policy_drafts
+            .iter()
+            .filter(|p| !p.public)
+            .flat_map(|p| p.attachments.iter().map(|(_, f)| f.as_str())),
+    );
 
     // Only 主动公开 documents go on; newest first.
     let mut policy_drafts: Vec<Drafted<PolicyDraft>> =
@@ -802,6 +830,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     _ => {
                         let s = file.trim_start_matches('/');
                         if static_set.contains(s) {
+                            part.static_refs.insert(s.to_string());
                             Some(format!("/{}", encode_path(s)))
                         } else {
                             None
@@ -869,9 +898,67 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         })
         .collect();
     let mut policies: Vec<Policy> = Vec::with_capacity(built.len());
-    for (policy, part) in built {
+    let mut public_static_refs: BTreeSet<String> = BTreeSet::new();
+    for (policy, mut part) in built {
+        public_static_refs.append(&mut part.static_refs);
         part.gather(&mut diags, &mut used_assets, &mut absolute_links);
         policies.push(policy);
+    }
+
+    // 替代文件 chains must end: a policy replaced by itself, or a ring of replacements, is
+    // an error at each policy of the ring.
+    for start in 0..policies.len() {
+        let mut seen_in_chain = vec![start];
+        let mut at = policies[start].replaced_by;
+        while let Some(next) = at {
+            if next == start {
+                let ring: Vec<&str> = seen_in_chain
+                    .iter()
+                    .map(|i| policies[*i].index_no.as_str())
+                    .collect();
+                diags.push(
+                    key_diag(
+                        policy_drafts[start].raw,
+                        "E-REPLACED-BY-CYCLE",
+                        "replaced_by",
+                        if ring.len() == 1 {
+                            format!("文件 {} 的替代文件是它自己", ring[0])
+                        } else {
+                            format!("替代关系成环：{} → {}", ring.join(" → "), ring[0])
+                        },
+                    )
+                    .with_hint("replaced_by 填写取代本文件的新文件的索引号"),
+                );
+                break;
+            }
+            if seen_in_chain.contains(&next) || seen_in_chain.len() > policies.len() {
+                break;
+            }
+            seen_in_chain.push(next);
+            at = policies[next].replaced_by;
+        }
+    }
+
+    // A published date far after the build date is almost always a typing error.
+    let horizon = opts.build_date + chrono::Days::new(FUTURE_DAYS);
+    for (p, d) in policy_drafts
+        .iter()
+        .map(|p| (p.raw, p.published))
+        .chain(interp_drafts.iter().map(|p| (p.raw, p.published)))
+    {
+        if d > horizon {
+            diags.push(
+                Diagnostic::warning(
+                    "W-FUTURE-DATE",
+                    format!(
+                        "发布日期 {d} 比生成日期 {} 晚 {FUTURE_DAYS} 天以上",
+                        opts.build_date
+                    ),
+                )
+                .at(&p.file.path, &p.file.text, key_offset(p, "published"))
+                .with_hint("检查年份是否写错"),
+            );
+        }
     }
 
     let mut take = |raw: &RawDoc,
@@ -885,9 +972,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     let mut interpretations: Vec<Interpretation> = Vec::with_capacity(interp_drafts.len());
     for (ii, d) in interp_drafts.iter().enumerate() {
         let body = take(d.raw, &mut diags, &mut used_assets);
-        let mut targets = Vec::new();
+        let mut targets: Vec<usize> = Vec::new();
         for ix in &d.interprets {
             match policy_by_index.get(ix.as_str()) {
+                Some(i) if targets.contains(i) => diags.push(
+                    key_diag(
+                        d.raw,
+                        "E-INTERPRETS-DUPLICATE",
+                        "interprets",
+                        format!("解读的文件 {ix} 重复列出"),
+                    )
+                    .with_hint("interprets 中每个索引号只写一次"),
+                ),
                 Some(i) => targets.push(*i),
                 None => {
                     let why = if all_index.contains(ix) {
@@ -926,6 +1022,26 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     .with_hint("政策解读材料应在文件公开后 3 个工作日内发布（国办发〔2016〕19号）"),
                 );
             }
+        }
+        if let Some(t) = targets
+            .iter()
+            .find(|t| policies[**t].published > d.published)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "W-INTERPRETATION-EARLY",
+                    format!(
+                        "解读发布于 {}，早于所解读文件 {} 的发布日期 {}",
+                        d.published, policies[*t].index_no, policies[*t].published
+                    ),
+                )
+                .at(
+                    &d.raw.file.path,
+                    &d.raw.file.text,
+                    key_offset(d.raw, "published"),
+                )
+                .with_hint("解读应在文件公开的同时或之后发布；检查两个发布日期"),
+            );
         }
         for t in &targets {
             policies[*t].interpretations.push(ii);
@@ -995,8 +1111,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
 
-    // Files copied as is: static files, and the content assets published documents use.
-    let mut copies: Vec<CopyFile> = statics.clone();
+    // Files copied as is: static files (less those only unpublished documents name), and
+    // the content assets published documents use.
+    for (link, _) in &absolute_links {
+        let bare = link.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_encoding::percent_decode_str(bare.trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        public_static_refs.insert(decoded);
+    }
+    let mut copies: Vec<CopyFile> = statics
+        .iter()
+        .filter(|c| !private_refs.contains(&c.rel) || public_static_refs.contains(&c.rel))
+        .cloned()
+        .collect();
     for a in &used_assets {
         if let Some(abs) = assets.get(a) {
             copies.push(CopyFile {
@@ -1007,6 +1135,29 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
     copies.sort();
     copies.dedup_by(|a, b| a.rel == b.rel);
+
+    // Copied files are served from the portal's own origin: no active content.
+    let content_assets: HashSet<&str> = used_assets.iter().map(String::as_str).collect();
+    diags.extend(
+        copies
+            .par_iter()
+            .filter_map(|c| {
+                active_content(&loaded.root, c, content_assets.contains(c.rel.as_str()))
+            })
+            .collect::<Vec<_>>(),
+    );
+
+    // Names that reach URLs and output paths are published text too.
+    if !allow_personal {
+        let names = public_raws
+            .iter()
+            .map(|r| r.file.path.clone())
+            .chain(lists.iter().map(|l| l.file.path.clone()))
+            .chain(copies.iter().map(|c| c.rel.clone()));
+        for name in names {
+            diags.extend(personal_data_in_name(&name));
+        }
+    }
 
     // Site-absolute links in bodies must point at something the site has.
     let mut known: HashSet<String> = HashSet::default();
@@ -1200,7 +1351,137 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
     out
 }
 
-fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
+/// Extensions a browser runs or renders as a page of the portal's origin: refused beside
+/// documents (`content/`), where editors put attachments. The site's `static/` is the
+/// webmaster's and may hold such files (a search-engine verification page, say).
+const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "shtml", "xht", "js", "mjs", "svgz", "swf",
+];
+
+/// E-ACTIVE-CONTENT for a copied file that would run script on the portal's origin: an
+/// SVG (anywhere) with scripts, event handlers, `javascript:` URLs, embedded documents or
+/// entity declarations, or not in UTF-8 (which would hide them from this check); a page or
+/// script beside documents. Such files are refused, not rewritten: gongkai never changes an
+/// editor's file behind their back.
+fn active_content(
+    root: &std::path::Path,
+    c: &CopyFile,
+    beside_documents: bool,
+) -> Option<Diagnostic> {
+    static SVG_ACTIVE: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?i)<\s*([a-z0-9_.-]+:)?(script|foreignobject|iframe|embed|object|handler|listener)\b|[\s\x22'/]on[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|<!entity",
+        )
+        .expect("valid regex")
+    });
+    let path = crate::diagnostics::rel_path(root, &c.abs);
+    let ext = c
+        .rel
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if beside_documents && ACTIVE_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(
+            Diagnostic::error(
+                "E-ACTIVE-CONTENT",
+                format!("文件旁的 .{ext} 文件会在门户网站的域名下运行，不予发布"),
+            )
+            .in_file(&path)
+            .with_hint("附件请使用 PDF、图片、OFD 或办公文档；网页内容请写成 Markdown 文件"),
+        );
+    }
+    if ext != "svg" {
+        return None;
+    }
+    let bytes = std::fs::read(&c.abs).ok()?;
+    let found = match std::str::from_utf8(&bytes) {
+        Err(_) => Some("不是 UTF-8 编码".to_string()),
+        Ok(_) => SVG_ACTIVE
+            .find(&bytes)
+            .map(|m| format!("含有 {}", String::from_utf8_lossy(m.as_bytes()).trim())),
+    };
+    found.map(|why| {
+        Diagnostic::error(
+            "E-ACTIVE-CONTENT",
+            format!("SVG 图片{why}，会在门户网站的域名下运行脚本，不予发布"),
+        )
+        .in_file(&path)
+        .with_hint("删除 SVG 中的 <script>、on… 事件属性和 javascript: 链接，或改用 PNG 图片")
+    })
+}
+
+/// The site's own `static/` files (not the theme's) that documents which are not 主动公开
+/// name: `attachments` of such policies, and the site-absolute links and images in the
+/// bodies of every such document (policies, 解读, pages).
+fn private_static_refs<'a>(
+    loaded: &Loaded,
+    attachments: impl Iterator<Item = &'a str>,
+) -> HashSet<String> {
+    let site_static = loaded.root.join("static");
+    let own: HashSet<&str> = loaded
+        .statics
+        .iter()
+        .filter(|c| c.abs.starts_with(&site_static))
+        .map(|c| c.rel.as_str())
+        .collect();
+    let mut refs: HashSet<String> = HashSet::default();
+    let mut add = |target: &str| {
+        let bare = target.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_encoding::percent_decode_str(bare.trim().trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        if own.contains(decoded.as_str()) {
+            refs.insert(decoded);
+        }
+    };
+    for a in attachments {
+        add(a);
+    }
+    let private = loaded.docs.iter().filter(|raw| {
+        raw.table
+            .get("disclosure")
+            .and_then(|v| v.as_str())
+            .is_some_and(|d| d.trim() != "主动公开")
+    });
+    for raw in private {
+        for event in pulldown_cmark::Parser::new(raw.body()) {
+            if let pulldown_cmark::Event::Start(
+                pulldown_cmark::Tag::Link { dest_url, .. }
+                | pulldown_cmark::Tag::Image { dest_url, .. },
+            ) = event
+            {
+                if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                    add(&dest_url);
+                }
+            }
+        }
+    }
+    refs
+}
+
+/// E-PERSONAL-ID / E-MOBILE-NUMBER for a file name that becomes part of a URL (pages,
+/// sitemap.xml, feeds) or an output file's name.
+fn personal_data_in_name(path: &str) -> Vec<Diagnostic> {
+    privacy::scan(path)
+        .into_iter()
+        .map(|(_, kind)| {
+            let d = match kind {
+                privacy::Found::IdCard => Diagnostic::error(
+                    "E-PERSONAL-ID",
+                    "文件名中含有居民身份证号（文件名会出现在网址和网站地图中）",
+                ),
+                privacy::Found::Mobile => Diagnostic::error(
+                    "E-MOBILE-NUMBER",
+                    "文件名中含有手机号码（文件名会出现在网址和网站地图中）",
+                ),
+            };
+            d.in_file(path)
+                .with_hint("重命名文件，文件名中不要出现身份证号或手机号码")
+        })
+        .collect()
+}
+
+pub(crate) fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
     privacy::scan(text)
         .into_iter()
         .map(|(off, kind)| {

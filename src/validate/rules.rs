@@ -49,3 +49,56 @@ mod tests {
         assert!(!doc_no_well_formed("河南省人民政府令176号"));
     }
 }
+
+/// The part of a 索引号 after `<org_code>/`: `<year>-<serial>`, four digits, a hyphen, and
+/// one to ten digits (`2016-00998`).
+pub fn index_serial_well_formed(s: &str) -> bool {
+    match s.split_once('-') {
+        Some((year, serial)) => {
+            year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && (1..=10).contains(&serial.len())
+                && serial.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// A 索引号 as readers see it, for finding duplicates: full-width forms as ASCII, every
+/// dash a hyphen, invisible characters and blanks dropped, letters upper-cased.
+pub fn fold_index_no(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !crate::source::fields::is_invisible(*c))
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',
+            c => c,
+        })
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn index_serials_and_folding() {
+        assert!(index_serial_well_formed("2016-00998"));
+        for bad in [
+            "abc",
+            "2016",
+            "2016-",
+            "16-001",
+            "2016-00a",
+            "２０１６-001",
+            "2016–001",
+        ] {
+            assert!(!index_serial_well_formed(bad), "{bad}");
+        }
+        assert_eq!(
+            fold_index_no("x/２０１６\u{2010}００００１\u{200B}"),
+            "X/2016-00001"
+        );
+    }
+}

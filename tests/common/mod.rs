@@ -34,6 +34,24 @@ pub fn policy(serial: u32, title: &str) -> String {
     )
 }
 
+/// Title of the base policy every check fixture starts from.
+pub const BASE_POLICY_TITLE: &str = "测试市政务公开工作要点";
+
+/// A site built from `tests/fixtures/<name>` (e.g. `invalid/broken-link`): the test config
+/// ([`CONFIG`]) and the base policy (`content/policies/2016/a.md`, [`policy`]`(1, …)`), with
+/// the fixture's own files over them — a fixture holds only what makes its case. Fixtures
+/// with `content/reports/` get no base policy (their figures count the policies).
+pub fn fixture_site(name: &str) -> TestSite {
+    let src = fixture(name);
+    assert!(src.is_dir(), "fixture {name} is missing");
+    let site = TestSite::new();
+    if !src.join("content/reports").is_dir() {
+        site.write("content/policies/2016/a.md", &policy(1, BASE_POLICY_TITLE));
+    }
+    site.overlay(&src);
+    site
+}
+
 /// The result of running the binary.
 pub struct Run {
     pub code: i32,
@@ -107,6 +125,13 @@ impl TestSite {
         let t = TestSite {
             dir: tempfile::tempdir().expect("tempdir"),
         };
+        t.overlay(src);
+        t
+    }
+
+    /// Copies the site files of `src` over this site (replacing files of the same path).
+    pub fn overlay(&self, src: &Path) {
+        let t = self;
         for entry in walkdir::WalkDir::new(src)
             .into_iter()
             .filter_map(Result::ok)
@@ -131,7 +156,6 @@ impl TestSite {
                 std::fs::copy(entry.path(), &dst).unwrap();
             }
         }
-        t
     }
 
     pub fn path(&self) -> &Path {

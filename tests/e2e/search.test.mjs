@@ -177,6 +177,15 @@ test('keyboard: type in the header box of the home page, press Enter, results on
   await done();
 });
 
+test('a phrase only the 依申请公开 policy contains finds nothing', async () => {
+  // 内部征求意见稿 occurs in content/policies/2016/xinyang-2016-pinggu-neibu.md and nowhere else.
+  const { page, done } = await openPage();
+  const { status, results: found } = await search(page, '内部征求意见稿');
+  assert.match(status, /没有找到/);
+  assert.ok(!found.some((r) => r.href.includes('pinggu-neibu')), found.map((r) => r.href).join('\n'));
+  await done();
+});
+
 test('no match says so in Chinese', async () => {
   const { page, done } = await openPage();
   const { status, results: found } = await search(page, '饕餮鲲鹏');
