@@ -52,16 +52,15 @@ pub enum Task {
     Index(crate::render::Files),
 }
 
-/// The search index is rebuilt once the edits pause for this long.
-const INDEX_IDLE: Duration = Duration::from_millis(500);
-
 /// Work that must never delay a refresh, on two threads of its own:
 ///
 /// - `gongkai-background` drops old models and swaps finished search indexes into the store;
-/// - `gongkai-index`, at the lowest CPU priority, keeps the search index (`pagefind/`, as
-///   `build` writes it) up to date: once a new model is swapped in and no other arrives for
-///   [`INDEX_IDLE`], it indexes the latest one. It never holds the store's lock (a starved
-///   low-priority thread holding it would stall every request).
+/// - `gongkai-index`, at the lowest CPU priority, keeps the search index (`search-index/`, as
+///   `build` writes it) up to date: as soon as a new model is swapped in it indexes it (the
+///   newest one, when several arrived meanwhile), so even while edits keep arriving the index
+///   trails the pages by one index build (tens of milliseconds for a typical portal). It
+///   never holds the store's lock (a starved low-priority thread holding it would stall every
+///   request).
 pub struct Background {
     tx: mpsc::Sender<Task>,
 }
@@ -129,28 +128,11 @@ fn indexer(rx: &mpsc::Receiver<Arc<Site>>, done: &mpsc::Sender<Task>) {
         .start_handler(|_| lower_priority())
         .build()
         .ok();
-    let mut pending: Option<Arc<Site>> = None;
-    let mut since = Instant::now();
-    loop {
-        let next = match &pending {
-            Some(_) => match rx.recv_timeout(INDEX_IDLE.saturating_sub(since.elapsed())) {
-                Ok(site) => Some(site),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            },
-            None => match rx.recv() {
-                Ok(site) => Some(site),
-                Err(_) => return,
-            },
-        };
-        if let Some(site) = next {
-            pending = Some(site);
-            since = Instant::now();
-            continue;
+    while let Ok(mut site) = rx.recv() {
+        // Only the newest model matters: older ones go back to be dropped.
+        while let Ok(newer) = rx.try_recv() {
+            let _ = done.send(Task::Drop(Box::new(std::mem::replace(&mut site, newer))));
         }
-        let Some(site) = pending.take() else {
-            continue;
-        };
         let index = || crate::render::search::index(&site).map_err(Box::new);
         let result = match &pool {
             Some(pool) => pool.install(index),
