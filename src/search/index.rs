@@ -221,7 +221,8 @@ fn encode(
         varint(&mut inline, 0);
         return (inline, None);
     }
-    let (mode, payload) = if list.bytes.len() > n.div_ceil(8) {
+    // Small sites keep their term counts: a bitmap only where it saves more than a little.
+    let (mode, payload) = if list.bytes.len() > n.div_ceil(8).max(256) {
         (2, bitmap(list, with_tf, n))
     } else {
         (1, list.bytes.clone())

@@ -336,14 +336,16 @@ export function excerpt(doc, ps, width = 80) {
   }
   if (at < 0) return '';
   let start = Math.max(0, at - Math.floor(width / 3));
-  let end = Math.min(text.length, start + width);
+  const first = ps.find((p) => folded.startsWith(p, at)) || '';
+  let end = Math.min(text.length, Math.max(start + width, at + first.length));
   const low = (i) => i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
   while (low(start)) start--;
   while (low(end)) end++;
   const marks = [];
   for (const p of ps) {
-    for (let i = folded.indexOf(p, start); i >= 0 && i < end; i = folded.indexOf(p, i + p.length)) {
-      marks.push([i, Math.min(end, i + p.length)]);
+    // Whole occurrences inside the window only.
+    for (let i = folded.indexOf(p, start); i >= 0 && i + p.length <= end; i = folded.indexOf(p, i + p.length)) {
+      marks.push([i, i + p.length]);
     }
   }
   marks.sort((a, b) => a[0] - b[0]);
