@@ -95,23 +95,30 @@ fn documents(out: &Path) -> Vec<Vec<String>> {
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect();
         let text = String::from_utf16(&units).unwrap();
-        let rest = std::fs::read(out.join(format!("search-index/x/{g}.bin")))
+        let rest: Vec<Vec<String>> = (0..)
+            .map_while(|k| std::fs::read(out.join(format!("search-index/x/{g}-{k}.bin"))).ok())
             .map(|b| {
                 let units: Vec<u16> = b
                     .chunks_exact(2)
                     .map(|c| u16::from_le_bytes([c[0], c[1]]))
                     .collect();
-                String::from_utf16(&units).unwrap()
+                String::from_utf16(&units)
+                    .unwrap()
+                    .split('\u{1E}')
+                    .map(str::to_string)
+                    .collect()
             })
-            .unwrap_or_default();
-        let mut rest = rest.split('\u{1E}');
+            .collect();
+        let mut i = 0;
         for d in text.split('\u{1E}').filter(|d| !d.is_empty()) {
             let mut f: Vec<String> = d.split('\u{1F}').map(str::to_string).collect();
-            let more = f.pop().unwrap();
-            let r = rest.next().unwrap_or_default();
-            if more == "1" {
-                f[7].push_str(r);
+            let more: usize = f.pop().unwrap().parse().unwrap();
+            for chunk in rest.iter().take(more) {
+                // Each chunk repeats the last 40 characters before it.
+                let c: String = chunk[i].chars().skip(40).collect();
+                f[7].push_str(&c);
             }
+            i += 1;
             docs.push(f);
         }
     }

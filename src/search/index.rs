@@ -20,11 +20,14 @@ pub const GROUP: usize = 4;
 /// Characters at the start of a document's text kept in its document shard, for excerpts and
 /// the exact-phrase check of shown results.
 pub const HEAD: usize = 600;
-/// Characters after the head kept in the document's rest shard (`x/<n>.bin`, same grouping),
-/// fetched only when a shown result's head lacks the phrase.
+/// Characters after the head kept in rest shards (`x/<n>-<k>.bin`, same grouping, chunk `k`
+/// of [`CHUNK`] characters), fetched one at a time only when a shown result's head lacks the
+/// phrase.
 pub const REST: usize = 8000;
-/// The rest starts this many characters before the head ends, so that a phrase across the
-/// boundary is found whole.
+/// Characters of one rest chunk.
+pub const CHUNK: usize = 2000;
+/// Each chunk starts this many characters before the previous one ends, so that a phrase
+/// across the boundary is found whole.
 pub const OVERLAP: usize = 40;
 /// Target size of one dictionary shard (`t/<n>.bin`), bytes.
 pub const BUCKET_TARGET: usize = 8 * 1024;
@@ -253,11 +256,7 @@ fn doc_shard(docs: &[Doc], types: &[&str]) -> Vec<u8> {
     for d in docs {
         let date = d.date.map(crate::render::cn_date).unwrap_or_default();
         let text: String = d.body.chars().take(HEAD).collect();
-        let more = if d.body.chars().nth(HEAD).is_some() {
-            "1"
-        } else {
-            ""
-        };
+        let more = chunks(d).to_string();
         let kind = types.get(usize::from(d.kind)).copied().unwrap_or("");
         let fields = [
             d.url.as_str(),
@@ -268,7 +267,7 @@ fn doc_shard(docs: &[Doc], types: &[&str]) -> Vec<u8> {
             &d.doc_no,
             &d.index_no,
             &text,
-            more,
+            &more,
         ];
         for (i, f) in fields.iter().enumerate() {
             if i > 0 {
@@ -289,19 +288,25 @@ fn utf16(s: &str) -> Vec<u8> {
     out
 }
 
-/// The rest of the documents' text (after the head, see [`REST`]), UTF-16LE, each ended by
-/// U+001E; `None` when every document fits in its head.
-fn rest_shard(docs: &[Doc]) -> Option<Vec<u8>> {
+/// How many rest chunks a document has.
+fn chunks(d: &Doc) -> usize {
+    let len = d.body.chars().take(HEAD + REST + 1).count();
+    len.saturating_sub(HEAD).min(REST).div_ceil(CHUNK)
+}
+
+/// Chunk `k` of the rest of the documents' text (see [`REST`]), UTF-16LE, each ended by
+/// U+001E; `None` when no document has that chunk.
+fn rest_shard(docs: &[Doc], k: usize) -> Option<Vec<u8>> {
     let mut s = String::new();
     let mut any = false;
     for d in docs {
-        if d.body.chars().nth(HEAD).is_some() {
+        if chunks(d) > k {
             any = true;
             s.extend(
                 d.body
                     .chars()
-                    .skip(HEAD - OVERLAP)
-                    .take(REST + OVERLAP)
+                    .skip(HEAD + k * CHUNK - OVERLAP)
+                    .take(CHUNK + OVERLAP)
                     .map(|c| if c < ' ' { ' ' } else { c }),
             );
         }
@@ -414,7 +419,8 @@ pub fn build(mut docs: Vec<Doc>, types: &[&str]) -> Files {
         .collect();
 
     files.par_extend(docs.par_chunks(GROUP).enumerate().flat_map_iter(|(g, ds)| {
-        let rest = rest_shard(ds).map(|r| (format!("x/{g}.bin"), r));
+        let rest = (0..REST / CHUNK)
+            .map_while(move |k| rest_shard(ds, k).map(|r| (format!("x/{g}-{k}.bin"), r)));
         std::iter::once((format!("d/{g}.bin"), doc_shard(ds, types))).chain(rest)
     }));
 

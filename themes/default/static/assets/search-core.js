@@ -192,28 +192,31 @@ export function openIndex(base, fetchBytes) {
     return ids.map((id, i) => {
       const entries = utf16.decode(shards[i]).split('\u001e');
       const f = entries[id % m.group].split('\u001f');
-      return { id, url: f[0], title: f[1], type: f[2], date: f[3], issuer: f[4], docNo: f[5], indexNo: f[6], text: f[7] || '', more: f[8] === '1', cut: false };
+      return { id, url: f[0], title: f[1], type: f[2], date: f[3], issuer: f[4], docNo: f[5], indexNo: f[6], text: f[7] || '', more: Number(f[8]) || 0, cut: false };
     });
   }
 
-  /** The text after a document's head (from a little before its end). */
-  async function rest(doc) {
+  /** Chunk `k` of the text after a document's head (from a little before it). */
+  async function rest(doc, k) {
     const m = await meta;
-    const buf = await file(`x/${Math.floor(doc.id / m.group)}.bin`);
+    const buf = await file(`x/${Math.floor(doc.id / m.group)}-${k}.bin`);
     return utf16.decode(buf).split('\u001e')[doc.id % m.group] || '';
   }
 
   /** The documents to show, each with `text` where the query's phrases are, when they are in
-   * its head or rest (the rest is fetched only when the head lacks them). */
+   * its head or a rest chunk (chunks are fetched one by one, only while the phrase is not
+   * found). */
   async function show(ids, ps) {
     const ds = await docs(ids);
     await Promise.all(ds.map(async (d) => {
-      if (!ps.length || !d.more || isExact(d, ps)) return;
-      const text = await rest(d);
-      const r = { ...d, text };
-      if (isExact(r, ps) && excerpt(r, ps)) {
-        d.text = text;
-        d.cut = true;
+      if (!ps.length || isExact(d, ps) && excerpt(d, ps)) return;
+      for (let k = 0; k < d.more; k++) {
+        const r = { ...d, text: await rest(d, k), cut: true };
+        if (excerpt(r, ps) && isExact(r, ps)) {
+          d.text = r.text;
+          d.cut = true;
+          return;
+        }
       }
     }));
     return ds;
