@@ -287,6 +287,11 @@ impl Publisher {
 /// After a previewed body edit, the full build runs once the edits pause this long.
 const FULL_IDLE: Duration = Duration::from_millis(200);
 
+/// While edits keep arriving without such a pause, the full build (and so the search index)
+/// runs anyway once the oldest previewed edit is this old, and then is not stopped by newer
+/// edits: the model, and the search index built from it, never trail the edits by much more.
+const FULL_MAX_LAG: Duration = Duration::from_millis(300);
+
 /// Turns changes into published rebuilds, until the watcher stops.
 ///
 /// A body edit is previewed at once ([`Engine::apply`]); the full build follows when the
@@ -294,8 +299,15 @@ const FULL_IDLE: Duration = Duration::from_millis(200);
 /// change gets the full build at once.
 fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut Publisher) {
     let mut full_due = false;
+    // Since when the previews have been ahead of the model.
+    let mut behind: Option<Instant> = None;
     loop {
-        let next = watcher.wait(full_due.then_some(FULL_IDLE));
+        let forced = full_due && behind.is_some_and(|b| b.elapsed() >= FULL_MAX_LAG);
+        let next = if forced {
+            watch::Next::Timeout
+        } else {
+            watcher.wait(full_due.then_some(FULL_IDLE))
+        };
         if let watch::Next::Closed = next {
             return;
         }
@@ -321,7 +333,7 @@ fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut P
                         }
                         burst = Changes::default();
                     }
-                    seen.is_some()
+                    seen.is_some() && !forced
                 })
             }
             watch::Next::Changes(ch) => match engine.apply(&ch) {
@@ -343,10 +355,18 @@ fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut P
         match result {
             Ok(Some(u)) => {
                 full_due = u.preview;
+                behind = if u.preview {
+                    behind.or_else(|| Some(Instant::now()))
+                } else {
+                    None
+                };
                 publisher.publish(Ok(u));
             }
             // Outdated by newer edits: they come next, then the full build again.
-            Ok(None) => full_due = true,
+            Ok(None) => {
+                full_due = true;
+                behind = behind.or_else(|| Some(Instant::now()));
+            }
             Err(d) => {
                 full_due = false;
                 // A newer state is on its way: don't flash an error that it may fix.
