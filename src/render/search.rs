@@ -86,51 +86,41 @@ fn doc(url: &str, title: &str, kind: usize, date: Option<NaiveDate>, issuer: Opt
     }
 }
 
-/// Every published page worth finding: policies, 解读, pages, lists and their items, annual
-/// reports.
-pub fn records(site: &Site) -> Vec<Doc> {
+/// What a [`Doc::key`] points at in the model.
+const POLICY: u64 = 1 << 60;
+const INTERPRETATION: u64 = 2 << 60;
+const PAGE: u64 = 3 << 60;
+const LIST: u64 = 4 << 60;
+const ITEM: u64 = 5 << 60;
+const REPORT: u64 = 6 << 60;
+
+/// Every published page worth finding (policies, 解读, pages, lists and their items, annual
+/// reports), without its text: [`text`] makes that on demand.
+pub fn documents(site: &Site) -> Vec<Doc> {
     let mut out = Vec::new();
-    for p in &site.policies {
+    for (n, p) in site.policies.iter().enumerate() {
         let mut d = doc(&p.url, &p.title, 0, Some(p.published), Some(&p.issuer));
         d.doc_no = p.doc_no.clone().unwrap_or_default();
         d.index_no = p.index_no.clone();
-        d.weighted = join([p.title.as_str(), &d.doc_no, &p.index_no]);
-        // The text an excerpt is cut from: summary and body before the catalogue fields.
-        let body = html_text(&p.body.html);
-        d.body = join(
-            [p.summary.as_str(), &body]
-                .into_iter()
-                .chain(p.attachments.iter().map(|a| a.title.as_str()))
-                .chain([p.issuer.as_str()])
-                .chain(p.topic.as_deref()),
-        );
+        d.key = POLICY | n as u64;
         out.push(d);
     }
-    for i in &site.interpretations {
+    for (n, i) in site.interpretations.iter().enumerate() {
         let issuer = i.interpreter.clone().or_else(|| {
             i.interprets
                 .first()
                 .map(|p| site.policies[*p].issuer.clone())
         });
         let mut d = doc(&i.url, &i.title, 1, Some(i.published), issuer.as_deref());
-        d.weighted = i.title.clone();
-        let body = html_text(&i.body.html);
-        let mut parts: Vec<&str> = vec![i.summary.as_str(), &body];
-        for p in i.interprets.iter().map(|p| &site.policies[*p]) {
-            parts.push(&p.title);
-            parts.extend(p.doc_no.as_deref());
-        }
-        parts.extend(i.interpreter.as_deref());
-        d.body = join(parts);
+        d.key = INTERPRETATION | n as u64;
         out.push(d);
     }
-    for p in &site.pages {
+    for (n, p) in site.pages.iter().enumerate() {
         let mut d = doc(&p.url, &p.title, 3, None, None);
-        d.weighted = p.title.clone();
-        d.body = html_text(&p.body.html);
+        d.key = PAGE | n as u64;
         out.push(d);
     }
-    for l in &site.lists {
+    for (n, l) in site.lists.iter().enumerate() {
         let mut d = doc(
             &l.url,
             &l.title,
@@ -138,23 +128,80 @@ pub fn records(site: &Site) -> Vec<Doc> {
             Some(l.updated),
             l.department.as_deref(),
         );
-        d.weighted = l.title.clone();
-        d.body = join(
-            [l.kind_label.as_str()]
-                .into_iter()
-                .chain(l.description.as_deref())
-                .chain(l.department.as_deref()),
-        );
+        d.key = LIST | n as u64;
         out.push(d);
-        for it in &l.items {
-            let name = ["name", "task"]
-                .iter()
-                .find_map(|k| it.values.get(*k).map(Cell::display))
-                .unwrap_or_else(|| format!("第{}项", it.position));
+        for (m, it) in l.items.iter().enumerate() {
             let url = format!("{}{}/", l.url, crate::validate::encode_path(&it.slug));
-            let title = format!("{name} - {}", l.title);
+            let title = format!("{} - {}", item_name(it), l.title);
             let mut d = doc(&url, &title, 2, Some(l.updated), l.department.as_deref());
-            d.weighted = name;
+            d.key = ITEM | (n as u64) << 30 | m as u64;
+            out.push(d);
+        }
+    }
+    for (n, r) in site.reports.iter().enumerate() {
+        let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
+        let host = site.config.host_or_title();
+        let mut d = doc(&r.url, &title, 3, None, Some(&host));
+        d.year = r.year.clamp(0, 9999) as u16;
+        d.key = REPORT | n as u64;
+        out.push(d);
+    }
+    out
+}
+
+fn item_name(it: &crate::ledger::Item) -> String {
+    ["name", "task"]
+        .iter()
+        .find_map(|k| it.values.get(*k).map(Cell::display))
+        .unwrap_or_else(|| format!("第{}项", it.position))
+}
+
+/// A document's indexed text: (weighted: title, 发文字号, 索引号; body: everything else, the
+/// text an excerpt is cut from first).
+pub fn text(site: &Site, d: &Doc) -> (String, String) {
+    let n = (d.key & ((1 << 30) - 1)) as usize;
+    match d.key & (0xF << 60) {
+        POLICY => {
+            let p = &site.policies[n];
+            let body = html_text(&p.body.html);
+            let weighted = join([p.title.as_str(), &d.doc_no, &p.index_no]);
+            let body = join(
+                [p.summary.as_str(), &body]
+                    .into_iter()
+                    .chain(p.attachments.iter().map(|a| a.title.as_str()))
+                    .chain([p.issuer.as_str()])
+                    .chain(p.topic.as_deref()),
+            );
+            (weighted, body)
+        }
+        INTERPRETATION => {
+            let i = &site.interpretations[n];
+            let body = html_text(&i.body.html);
+            let mut parts: Vec<&str> = vec![i.summary.as_str(), &body];
+            for p in i.interprets.iter().map(|p| &site.policies[*p]) {
+                parts.push(&p.title);
+                parts.extend(p.doc_no.as_deref());
+            }
+            parts.extend(i.interpreter.as_deref());
+            (i.title.clone(), join(parts))
+        }
+        PAGE => {
+            let p = &site.pages[n];
+            (p.title.clone(), html_text(&p.body.html))
+        }
+        LIST => {
+            let l = &site.lists[n];
+            let body = join(
+                [l.kind_label.as_str()]
+                    .into_iter()
+                    .chain(l.description.as_deref())
+                    .chain(l.department.as_deref()),
+            );
+            (l.title.clone(), body)
+        }
+        ITEM => {
+            let l = &site.lists[(d.key >> 30 & ((1 << 30) - 1)) as usize];
+            let it = &l.items[n];
             let fields: Vec<String> = l
                 .columns
                 .iter()
@@ -164,20 +211,25 @@ pub fn records(site: &Site) -> Vec<Doc> {
                         .map(|v| format!("{}：{}", c.label, v.display()))
                 })
                 .collect();
-            d.body = join(fields.iter().map(String::as_str).chain([l.title.as_str()]));
-            out.push(d);
+            let body = join(fields.iter().map(String::as_str).chain([l.title.as_str()]));
+            (item_name(it), body)
         }
+        REPORT => {
+            let r = &site.reports[n];
+            let body = format!("{}年 信息公开年报 政府信息公开工作年度报告", r.year);
+            (d.title.clone(), body)
+        }
+        _ => (String::new(), String::new()),
     }
-    for r in &site.reports {
-        let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
-        let host = site.config.host_or_title();
-        let mut d = doc(&r.url, &title, 3, None, Some(&host));
-        d.year = r.year.clamp(0, 9999) as u16;
-        d.weighted = title.clone();
-        d.body = format!("{}年 信息公开年报 政府信息公开工作年度报告", r.year);
-        out.push(d);
+}
+
+/// Every document with its text (see [`documents`] and [`text`]).
+pub fn records(site: &Site) -> Vec<Doc> {
+    let mut docs = documents(site);
+    for d in &mut docs {
+        (d.weighted, d.body) = text(site, d);
     }
-    out
+    docs
 }
 
 /// Builds the search index of `site`: files as (path under the output, bytes), sorted by path,
@@ -186,10 +238,18 @@ pub fn records(site: &Site) -> Vec<Doc> {
 /// Blocking and CPU-bound (parallel on the current rayon pool; about 0.3 s per 10,000
 /// documents on 2 cores): `serve` runs it on a thread of its own.
 pub fn index(site: &Site) -> Result<Files, Diagnostic> {
-    Ok(index_docs(records(site)))
+    let out = std::sync::Mutex::new(Vec::new());
+    crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((format!("{DIR}/{p}"), b))
+    });
+    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
 }
 
-/// Builds the index files of documents (see [`index`]).
+/// Builds the index files of documents that carry their text (see [`index`]).
 pub fn index_docs(docs: Vec<Doc>) -> Files {
     crate::search::build(docs, &TYPES)
         .into_iter()
@@ -197,23 +257,26 @@ pub fn index_docs(docs: Vec<Doc>) -> Files {
         .collect()
 }
 
-/// Builds the index and puts its files into `sink`. Returns how many files were written.
+/// Builds the index and puts its files into `sink` as they are made (the index is never
+/// held whole in memory). Returns how many files were written.
 pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<usize, Vec<Diagnostic>> {
-    let files = index(site).map_err(|d| vec![d])?;
-    let errors: Vec<Diagnostic> = {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .filter_map(|(path, bytes)| {
-                sink.put(path, bytes)
-                    .err()
-                    .map(|e| Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")))
-            })
-            .collect()
-    };
+    let errors = std::sync::Mutex::new(Vec::new());
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = format!("{DIR}/{p}");
+        if let Err(e) = sink.put(&path, &b) {
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
-        Ok(files.len())
+        Ok(count.into_inner())
     } else {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
         Err(errors)
     }
 }

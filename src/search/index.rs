@@ -19,13 +19,13 @@ pub type Files = Vec<(String, Vec<u8>)>;
 pub const GROUP: usize = 4;
 /// Characters at the start of a document's text kept in its document shard, for excerpts and
 /// the exact-phrase check of shown results.
-pub const HEAD: usize = 600;
+pub const HEAD: usize = 300;
 /// Characters after the head kept in rest shards (`x/<n>-<k>.bin`, same grouping, chunk `k`
 /// of [`CHUNK`] characters), fetched one at a time only when a shown result's head lacks the
 /// phrase.
 pub const REST: usize = 8000;
 /// Characters of one rest chunk.
-pub const CHUNK: usize = 2000;
+pub const CHUNK: usize = 1000;
 /// Each chunk starts this many characters before the previous one ends, so that a phrase
 /// across the boundary is found whole.
 pub const OVERLAP: usize = 40;
@@ -56,6 +56,8 @@ pub struct Doc {
     pub weighted: String,
     /// The rest of the indexed text; its start is kept for excerpts.
     pub body: String,
+    /// For the caller of [`build_with`]: which document of its own this is.
+    pub key: u64,
 }
 
 #[derive(Default)]
@@ -138,14 +140,52 @@ struct Part {
     words: HashMap<u64, String>,
 }
 
-fn index_range(start: usize, docs: &[Doc]) -> Part {
+/// Where the documents' text comes from: (weighted, body) of a document.
+pub type TextFn<'a> = dyn Fn(&Doc) -> (String, String) + Sync + 'a;
+/// Where the files go: (path under the index folder, bytes); called from several threads.
+pub type EmitFn<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
+/// Indexes documents `start..start + docs.len()` (`start` a multiple of [`GROUP`]) and emits
+/// their document and rest shards; each text is dropped as soon as its group is done.
+fn index_range(
+    start: usize,
+    docs: &[Doc],
+    types: &[&str],
+    text_of: &TextFn<'_>,
+    emit: &EmitFn<'_>,
+) -> Part {
     let mut part = Part {
         terms: HashMap::default(),
         words: HashMap::default(),
     };
     let mut local: HashMap<u64, (u32, u32)> = HashMap::default();
-    for (i, d) in docs.iter().enumerate() {
-        let id = (start + i) as u32;
+    for (gi, group) in docs.chunks(GROUP).enumerate() {
+        let texts: Vec<(String, String)> = group.iter().map(text_of).collect();
+        let g = start / GROUP + gi;
+        for (j, (weighted, body)) in texts.iter().enumerate() {
+            let id = (start + gi * GROUP + j) as u32;
+            index_doc(id, weighted, body, &mut local, &mut part);
+        }
+        let bodies: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
+        emit(format!("d/{g}.bin"), doc_shard(group, &bodies, types));
+        for k in 0..REST / CHUNK {
+            match rest_shard(&bodies, k) {
+                Some(r) => emit(format!("x/{g}-{k}.bin"), r),
+                None => break,
+            }
+        }
+    }
+    part
+}
+
+fn index_doc(
+    id: u32,
+    weighted: &str,
+    body: &str,
+    local: &mut HashMap<u64, (u32, u32)>,
+    part: &mut Part,
+) {
+    {
         local.clear();
         let words = &mut part.words;
         let mut see = |t: Token<'_>, title: bool| {
@@ -160,9 +200,9 @@ fn index_range(start: usize, docs: &[Doc]) -> Part {
                 e.1 += 1;
             }
         };
-        text::tokens(&d.weighted, |t| see(t, true));
-        text::tokens(&d.body, |t| see(t, false));
-        for (&k, &(tt, bt)) in &local {
+        text::tokens(weighted, |t| see(t, true));
+        text::tokens(body, |t| see(t, false));
+        for (&k, &(tt, bt)) in local.iter() {
             let p = part.terms.entry(k).or_insert_with(Post::new);
             if tt > 0 {
                 p.title.push(id, None);
@@ -172,7 +212,6 @@ fn index_range(start: usize, docs: &[Doc]) -> Part {
             }
         }
     }
-    part
 }
 
 pub(crate) fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -251,12 +290,12 @@ fn encode(
 }
 
 /// Documents in a shard: UTF-16LE fields separated by U+001F, each document ended by U+001E.
-fn doc_shard(docs: &[Doc], types: &[&str]) -> Vec<u8> {
+fn doc_shard(docs: &[Doc], bodies: &[&str], types: &[&str]) -> Vec<u8> {
     let mut s = String::new();
-    for d in docs {
+    for (d, body) in docs.iter().zip(bodies) {
         let date = d.date.map(crate::render::cn_date).unwrap_or_default();
-        let text: String = d.body.chars().take(HEAD).collect();
-        let more = chunks(d).to_string();
+        let text: String = body.chars().take(HEAD).collect();
+        let more = chunks(body).to_string();
         let kind = types.get(usize::from(d.kind)).copied().unwrap_or("");
         let fields = [
             d.url.as_str(),
@@ -289,22 +328,21 @@ fn utf16(s: &str) -> Vec<u8> {
 }
 
 /// How many rest chunks a document has.
-fn chunks(d: &Doc) -> usize {
-    let len = d.body.chars().take(HEAD + REST + 1).count();
+fn chunks(body: &str) -> usize {
+    let len = body.chars().take(HEAD + REST + 1).count();
     len.saturating_sub(HEAD).min(REST).div_ceil(CHUNK)
 }
 
 /// Chunk `k` of the rest of the documents' text (see [`REST`]), UTF-16LE, each ended by
 /// U+001E; `None` when no document has that chunk.
-fn rest_shard(docs: &[Doc], k: usize) -> Option<Vec<u8>> {
+fn rest_shard(bodies: &[&str], k: usize) -> Option<Vec<u8>> {
     let mut s = String::new();
     let mut any = false;
-    for d in docs {
-        if chunks(d) > k {
+    for body in bodies {
+        if chunks(body) > k {
             any = true;
             s.extend(
-                d.body
-                    .chars()
+                body.chars()
                     .skip(HEAD + k * CHUNK - OVERLAP)
                     .take(CHUNK + OVERLAP)
                     .map(|c| if c < ' ' { ' ' } else { c }),
@@ -322,8 +360,23 @@ fn order(a: &Doc, b: &Doc) -> std::cmp::Ordering {
 }
 
 /// Builds every index file. `types` names the values of [`Doc::kind`]. The same documents (in
-/// any order) give the same bytes.
-pub fn build(mut docs: Vec<Doc>, types: &[&str]) -> Files {
+/// any order) give the same bytes. Files sorted by path.
+pub fn build(docs: Vec<Doc>, types: &[&str]) -> Files {
+    let out = std::sync::Mutex::new(Vec::new());
+    build_with(
+        docs,
+        types,
+        &|d| (d.weighted.clone(), d.body.clone()),
+        &|p, b| out.lock().unwrap_or_else(|e| e.into_inner()).push((p, b)),
+    );
+    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// [`build`] with the documents' text made on demand by `text_of` (so that the whole corpus
+/// is never held at once), and every file handed to `emit` as soon as it is made.
+pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit: &EmitFn<'_>) {
     docs.par_sort_by(order);
     let n = docs.len();
 
@@ -350,11 +403,14 @@ pub fn build(mut docs: Vec<Doc>, types: &[&str]) -> Files {
     }
 
     // Postings, per range of documents, then joined in order.
-    let range = n.div_ceil(rayon::current_num_threads().max(1) * 4).max(256);
+    let range = n
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(256)
+        .next_multiple_of(GROUP);
     let parts: Vec<Part> = docs
         .par_chunks(range)
         .enumerate()
-        .map(|(i, ds)| index_range(i * range, ds))
+        .map(|(i, ds)| index_range(i * range, ds, types, text_of, emit))
         .collect();
     let mut parts = parts.into_iter();
     let mut all = parts.next().unwrap_or(Part {
@@ -402,27 +458,20 @@ pub fn build(mut docs: Vec<Doc>, types: &[&str]) -> Files {
     for e in entries {
         by_bucket[(text::fnv32(e.term.as_bytes()) as usize) % buckets].push(e);
     }
-    let mut files: Files = by_bucket
+    by_bucket
         .into_par_iter()
         .enumerate()
-        .flat_map_iter(|(b, mut es)| {
+        .for_each(|(b, mut es)| {
             es.sort_unstable_by(|x, y| x.term.as_bytes().cmp(y.term.as_bytes()));
             let mut shard = Vec::with_capacity(es.iter().map(|e| e.bytes.len()).sum());
-            let mut out = Vec::new();
             for e in es {
                 shard.extend_from_slice(&e.bytes);
-                out.extend(e.files);
+                for (p, f) in e.files {
+                    emit(p, f);
+                }
             }
-            out.push((format!("t/{b}.bin"), shard));
-            out
-        })
-        .collect();
-
-    files.par_extend(docs.par_chunks(GROUP).enumerate().flat_map_iter(|(g, ds)| {
-        let rest = (0..REST / CHUNK)
-            .map_while(move |k| rest_shard(ds, k).map(|r| (format!("x/{g}-{k}.bin"), r)));
-        std::iter::once((format!("d/{g}.bin"), doc_shard(ds, types))).chain(rest)
-    }));
+            emit(format!("t/{b}.bin"), shard);
+        });
 
     let meta = serde_json::json!({
         "version": VERSION,
@@ -435,9 +484,7 @@ pub fn build(mut docs: Vec<Doc>, types: &[&str]) -> Files {
         "issuers": issuers,
         "blocks": blocks,
     });
-    files.push(("meta.json".into(), meta.to_string().into_bytes()));
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files
+    emit("meta.json".into(), meta.to_string().into_bytes());
 }
 
 #[cfg(test)]
