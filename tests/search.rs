@@ -109,8 +109,7 @@ fn documents(out: &Path) -> Vec<Vec<String>> {
                     .collect()
             })
             .collect();
-        let mut i = 0;
-        for d in text.split('\u{1E}').filter(|d| !d.is_empty()) {
+        for (i, d) in text.split('\u{1E}').filter(|d| !d.is_empty()).enumerate() {
             let mut f: Vec<String> = d.split('\u{1F}').map(str::to_string).collect();
             let more: usize = f.pop().unwrap().parse().unwrap();
             for chunk in rest.iter().take(more) {
@@ -118,7 +117,6 @@ fn documents(out: &Path) -> Vec<Vec<String>> {
                 let c: String = chunk[i].chars().skip(40).collect();
                 f[7].push_str(&c);
             }
-            i += 1;
             docs.push(f);
         }
     }
