@@ -239,6 +239,8 @@ pub struct Ledger {
     pub columns: Vec<Column>,
     pub items: Vec<Item>,
     pub summary: Option<TaskSummary>,
+    /// Old URLs of the ledger page (`aliases` in `[list]`).
+    pub aliases: Vec<String>,
 }
 
 const LIST_KEYS: &[&str] = &[
@@ -249,6 +251,7 @@ const LIST_KEYS: &[&str] = &[
     "description",
     "year",
     "columns",
+    "aliases",
 ];
 
 /// Byte ranges of each `[[items]]` block in the file.
@@ -325,6 +328,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     let updated = f.date("updated", true);
     let description = f.string("description", false);
     let year = f.integer("year", false);
+    let aliases = crate::continuity::read_aliases(&mut f);
     let columns = match kind.as_deref() {
         Some("custom") => custom_columns(&mut f, list_t),
         Some(k) => {
@@ -463,6 +467,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         columns,
         items,
         summary,
+        aliases,
     };
     (Some(ledger), diags)
 }
