@@ -323,7 +323,10 @@ fn demo_index_holds_every_published_document_page_and_list_item_once() {
     }
     assert!(!dict.iter().any(|t| t.contains('〔') || t.contains('２')));
     let search = site.read_out("search/index.html");
-    assert!(search.contains("/assets/search.js"));
+    assert!(
+        search.contains("<script type=\"module\" src=\"/assets/search."),
+        "the search script, under its hashed name"
+    );
 }
 
 #[test]
