@@ -10,6 +10,12 @@
   incremental --record FILE --size N --snapshot SNAPFILE --out DIR --log F [--timeout S] -- CMD...
                                   measure CMD like `measure` and count output files whose
                                   mtime changed, and files added or removed, since SNAPFILE
+  search --record FILE --size N --example BIN --corpus DIR --out OUTDIR
+                                  the search index alone (examples/search_index: time, memory on
+                                  top of the model, files) and the bytes a fresh visitor
+                                  downloads per sample query (node bench/search_bytes.mjs)
+  huge --record FILE --work DIR --gongkai BIN --example BIN
+                                  one 10 MB document, and one 1 MB title: build and index times
   report RECORDS RESULTS_JSON     print the table, ratios and targets; write RESULTS_JSON
 """
 
@@ -260,12 +266,122 @@ def cmd_incremental(args):
 
 TARGETS = [
     # (id, text)
+    ("search_100k", "100k: search indexing <= 5 s and <= 400 MB on top of the build"),
+    ("query_100k", "100k: per query a fresh visitor downloads <= 300 KB"),
+    ("huge", "a 10 MB document / a 1 MB title index in <= 2 s"),
     ("speed_10k", "10k: gongkai >= 3x faster than Hugo (wall)"),
     ("rss_10k", "10k: gongkai peak RSS <= 400 MB"),
     ("wall_100k", "100k: gongkai full build <= 30 s"),
     ("rss_100k", "100k: gongkai peak RSS <= 2 GB"),
     ("incr", "one-document rebuild <= 10% of full build (each size)"),
 ]
+
+
+QUERIES = ["公开", "预决算", "政务公开", "政府信息公开目录"]
+
+
+def _json_lines(path):
+    out = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+    return out
+
+
+def cmd_search(args):
+    opts, _ = parse_opts(args)
+    size = int(opts["size"])
+    log = opts["record"] + f".search-{size}.log"
+    rec = {"kind": "search", "size": size, "loadavg_before": loadavg()}
+    r = run_measured([opts["example"], opts["corpus"]], float(opts.get("timeout", 900)), log)
+    got = _json_lines(log)
+    if r["exit_code"] != 0 or not got:
+        rec["error"] = f"examples/search_index failed (exit {r['exit_code']}, see {log})"
+    else:
+        rec.update(got[-1])
+        rec["process_max_rss_mb"] = r["max_rss_mb"]
+    node = shutil.which("node")
+    if node:
+        qlog = opts["record"] + f".queries-{size}.log"
+        q = run_measured([node, os.path.join(HERE, "search_bytes.mjs"), opts["out"], *QUERIES], 300, qlog)
+        rec["queries"] = _json_lines(qlog) if q["exit_code"] == 0 else []
+    else:
+        rec["queries"] = []
+        rec["queries_skipped"] = "node not installed"
+    append_record(opts["record"], rec)
+    print(json.dumps(rec, ensure_ascii=False))
+    return 0 if "error" not in rec else 1
+
+
+HUGE_CONFIG = """[site]
+title = "测试市人民政府"
+base_url = "https://test.gov.cn"
+host = "测试市人民政府办公室"
+site_code = "0000000001"
+icp = "测ICP备00000001号"
+police_record = "测公网安备00000000000001号"
+phone = "0000-1234567"
+address = "测试市人民路1号"
+org_code = "TESTORG"
+"""
+
+
+def _huge_text(chars, seed):
+    import random
+    rnd = random.Random(seed)
+    words = ["政务公开", "预决算", "信息", "工作要点", "推进", "加强", "落实", "监督", "公共资源",
+             "交易", "决策", "部署", "政策解读", "回应关切", "基层", "标准化", "规范化"]
+    out, n = [], 0
+    while n < chars:
+        w = rnd.choice(words) + ("，" if rnd.random() < 0.2 else "") + ("。\n\n" if rnd.random() < 0.03 else "")
+        out.append(w)
+        n += len(w)
+    return "".join(out)[:chars]
+
+
+def cmd_huge(args):
+    opts, _ = parse_opts(args)
+    work = opts["work"]
+    cases = {"10MB-document": (_huge_text(10_000_000 // 3, 1), "关于一份很长的文件的通知"),
+             "1MB-title": ("正文。", _huge_text(1_000_000 // 3, 2).replace("\n", "").replace("。", ""))}
+    status = 0
+    for name, (body, title) in cases.items():
+        root = os.path.join(work, f"huge-{name}")
+        if os.path.exists(root):
+            shutil.rmtree(root)
+        os.makedirs(os.path.join(root, "content/policies/2016"))
+        with open(os.path.join(root, "site-config.toml"), "w", encoding="utf-8") as f:
+            f.write(HUGE_CONFIG)
+        with open(os.path.join(root, "content/policies/2016/huge.md"), "w", encoding="utf-8") as f:
+            f.write(f'+++\ntitle = "{title}"\nindex_no = "TESTORG/2016-00001"\ndoc_no = "测政办发〔2016〕1号"\n'
+                    'issuer = "测试市人民政府办公室"\nwritten = 2016-04-20\npublished = 2016-04-26\n'
+                    'topic = "综合政务\\\\政务公开"\ncategory = "政策文件"\ndisclosure = "主动公开"\n+++\n\n'
+                    f"{body}\n")
+        rec = {"kind": "huge", "case": name, "input_bytes": len(body.encode()) + len(title.encode()),
+               "loadavg_before": loadavg()}
+        log = os.path.join(work, f"huge-{name}.log")
+        b = run_measured([opts["gongkai"], "build", "--root", root, "--output", os.path.join(root, "public")], 600, log)
+        rec["build"] = b
+        ilog = os.path.join(work, f"huge-{name}-index.log")
+        i = run_measured([opts["example"], root], 600, ilog)
+        got = _json_lines(ilog)
+        if i["exit_code"] == 0 and got:
+            rec.update(got[-1])
+        else:
+            rec["error"] = f"index failed (see {ilog})"
+            status = 1
+        if b["exit_code"] != 0:
+            rec["error"] = f"build failed (see {log})"
+            status = 1
+        append_record(opts["record"], rec)
+        print(json.dumps(rec, ensure_ascii=False))
+        shutil.rmtree(root, ignore_errors=True)
+    return status
 
 
 def machine_info():
@@ -381,7 +497,38 @@ def cmd_report(args):
             return "n/a"
         return "PASS" if cond else "FAIL"
 
+    searches = {r["size"]: r for r in recs if r.get("kind") == "search"}
+    huges = [r for r in recs if r.get("kind") == "huge"]
+    if searches or huges:
+        print("search index (examples/search_index: indexing alone, on top of the loaded model):")
+        print(f"{'docs':>7}  {'records':>8} {'wall s':>7} {'cpu s':>7} {'+RSS MB':>8} {'files':>7} {'MB':>7}  "
+              "per query (KB a fresh visitor downloads: page + scripts + index data; results)")
+        for n in sorted(searches):
+            r = searches[n]
+            if "error" in r:
+                print(f"{n:>7}  {r['error']}")
+                continue
+            qs = "  ".join(f"{q['query']} {q['total_kb']:.0f} KB/{q['results']}" for q in r.get("queries", []))
+            print(f"{n:>7}  {r['docs']:>8} {r['index_wall_s']:>7.2f} {r['index_cpu_s']:>7.2f} "
+                  f"{r['index_peak_over_mb']:>8.1f} {r['index_files']:>7} {fmt_mb(r['index_bytes']):>7}  {qs}")
+        for r in huges:
+            print(f"  {r['case']}: gongkai build {r['build']['wall_s']:.2f} s wall, {r['build']['cpu_s']:.2f} s CPU, "
+                  f"{r['build']['max_rss_mb']:.0f} MB; index alone {r.get('index_wall_s', float('nan')):.2f} s"
+                  + (f"  {r['error']}" if "error" in r else ""))
+        print()
+
     results = {}
+    s100 = searches.get(100000)
+    have_s = s100 is not None and "error" not in s100
+    results["search_100k"] = (verdict(have_s and s100["index_wall_s"] <= 5 and s100["index_peak_over_mb"] <= 400, have_s),
+                              f"{s100['index_wall_s']:.2f} s, +{s100['index_peak_over_mb']:.0f} MB" if have_s else "needs 100000")
+    qmax = max((q["total_kb"] for q in s100.get("queries", [])), default=None) if have_s else None
+    results["query_100k"] = (verdict(qmax is not None and qmax <= 300, qmax is not None),
+                             f"max {qmax:.0f} KB" if qmax is not None else "needs 100000 and node")
+    hmax = max((r.get("index_wall_s", 1e9) for r in huges), default=None)
+    results["huge"] = (verdict(hmax is not None and hmax <= 2, hmax is not None),
+                       ", ".join(f"{r['case']} {r.get('index_wall_s', float('nan')):.2f} s index, "
+                                 f"{r['build']['wall_s']:.2f} s build" for r in huges) or "not run")
     g10, h10 = get(10000, "gongkai", "full"), get(10000, "hugo", "full")
     g100 = get(100000, "gongkai", "full")
     speed = h10["wall_s"] / g10["wall_s"] if ok(g10) and ok(h10) else None
@@ -412,6 +559,8 @@ def cmd_report(args):
                      ("gongkai", "incremental"), ("hugo", "full")) if get(n, t, p)],
         "skipped": skips,
         "ratios": ratios,
+        "search": list(searches.values()),
+        "huge": huges,
         "targets": [{"id": tid, "target": text, "verdict": results[tid][0], "measured": results[tid][1]}
                     for tid, text in TARGETS],
     }
@@ -441,7 +590,7 @@ def main(argv):
         return 2
     cmds = {"corpus": cmd_corpus, "measure": cmd_measure, "snapshot": cmd_snapshot,
             "edit": cmd_edit, "restore": cmd_restore, "incremental": cmd_incremental,
-            "report": cmd_report, "record": cmd_record}
+            "report": cmd_report, "record": cmd_record, "search": cmd_search, "huge": cmd_huge}
     if argv[0] not in cmds:
         print(__doc__)
         return 2

@@ -160,7 +160,7 @@ def measure(binary, name, root, edits, settle, log=None, kind="body", client="po
         deadline = time.time() + 600
         while time.time() < deadline:
             files = json.loads(server.get("/__gongkai/files")[1])["files"]
-            if any(f["path"].startswith("pagefind/") for f in files):
+            if any(f["path"].startswith("search-index/") for f in files):
                 break
             time.sleep(0.5)
         n_files = len(files)

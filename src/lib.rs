@@ -29,6 +29,7 @@ pub mod precompress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod theme;
@@ -125,7 +126,7 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub validate: validate::Options,
-    /// Build the search index under `pagefind/` (`--no-search` turns it off).
+    /// Build the search index under `search-index/` (`--no-search` turns it off).
     pub search: bool,
     /// Write a `.gz` beside every text file (`--precompress`, for nginx `gzip_static`).
     pub precompress: bool,

@@ -39,7 +39,7 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long)]
         base_url: Option<String>,
-        /// 不生成站内搜索索引 (skip the search index under pagefind/)
+        /// 不生成站内搜索索引 (skip the search index under search-index/)
         #[arg(long)]
         no_search: bool,
         /// 为文本文件生成 .gz 副本 (for nginx gzip_static)

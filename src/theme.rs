@@ -42,6 +42,7 @@ pub const STATIC: &[(&str, &[u8])] = embed_bytes!(
     "assets/gongkai.css",
     "assets/gongkai.js",
     "assets/search.js",
+    "assets/search-core.js",
     "assets/print.css",
     "favicon.svg",
 );

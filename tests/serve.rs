@@ -198,7 +198,7 @@ impl Server {
 }
 
 fn without_search_index(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    files.retain(|k, _| !k.starts_with("pagefind/"));
+    files.retain(|k, _| !k.starts_with("search-index/"));
     files
 }
 

@@ -1,59 +1,30 @@
-//! Full-text search: a [Pagefind](https://pagefind.app) index of every published page, built
-//! in-process from the site model (not by re-parsing the rendered HTML), written under
-//! `pagefind/` in the output. The browser side is `assets/search.js` on the search page.
-//!
-//! Chinese is segmented at index time by Pagefind's `extended` feature (ICU4X dictionary word
-//! segmenter, plus the pairs of adjacent characters), and in the browser by `Intl.Segmenter`.
+//! Full-text search: gongkai's own static index of every published page (`crate::search`),
+//! built in-process from the site model (not by re-parsing the rendered HTML), written under
+//! `search-index/` in the output. The browser side is `assets/search.js` on the search page.
 //!
 //! Only model values are indexed, and `validate` drops everything that is not 主动公开 before
 //! the model exists, so a non-public document cannot reach the index.
 
-use super::{cn_date, Files};
+use super::Files;
 use crate::diagnostics::Diagnostic;
 use crate::ledger::Value as Cell;
 use crate::model::Site;
+use crate::search::Doc;
 use chrono::{Datelike, NaiveDate};
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
-use std::collections::BTreeMap;
 
 /// Output folder of the index, and its URL prefix.
-pub const DIR: &str = "pagefind";
+pub const DIR: &str = "search-index";
 
 /// The values of the 类型 filter.
 pub const TYPE_POLICY: &str = "政策文件";
 pub const TYPE_INTERPRETATION: &str = "政策解读";
 pub const TYPE_LIST: &str = "清单";
 pub const TYPE_OTHER: &str = "其他";
+/// In the order of the filter (and of [`Doc::kind`]).
+pub const TYPES: [&str; 4] = [TYPE_POLICY, TYPE_INTERPRETATION, TYPE_LIST, TYPE_OTHER];
 
-/// Filter names, as shown to users (and sent back by the search page's script).
-pub const FILTER_TYPE: &str = "类型";
-pub const FILTER_YEAR: &str = "年份";
-pub const FILTER_ISSUER: &str = "发文机关";
-
-/// Weight of titles and 发文字号 against body text (1); Pagefind gives an `<h1>` 7.
-const TITLE_WEIGHT: u8 = 7;
-
-/// One searchable page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// Site-absolute URL, as in the model.
-    pub url: String,
-    /// Indexed text: HTML-escaped plain text, with Pagefind weight markers around titles.
-    pub content: String,
-    /// Shown in results: `title`, `date` (2016年04月26日), `issuer`, `type`, `doc_no`.
-    pub meta: BTreeMap<String, String>,
-    /// 类型, 年份, 发文机关.
-    pub filters: BTreeMap<String, Vec<String>>,
-}
-
-/// Escapes text for Pagefind's content, which the browser shows as HTML (excerpts with `<mark>`).
-fn escape(s: &str) -> String {
-    super::escape_html(s)
-}
-
-/// The text of sanitized body HTML, still entity-escaped, with a space where a block ends so
-/// that paragraphs and table cells don't run together (inline tags add nothing, so a word in
+/// The text of sanitized body HTML, entities decoded, with a space where a block ends so that
+/// paragraphs and table cells don't run together (inline tags add nothing, so a word in
 /// `<strong>` stays one word).
 pub fn html_text(html: &str) -> String {
     const BLOCKS: &str = "p br div li ul ol td th tr table thead tbody h1 h2 h3 h4 h5 h6 blockquote pre hr dd dt dl \
@@ -67,277 +38,245 @@ pub fn html_text(html: &str) -> String {
             rest = "";
             break;
         };
-        let name: String = tag[..gt]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if BLOCKS.split_whitespace().any(|b| b == name) {
+        let name = tag[..gt].trim_start_matches('/');
+        let name = &name[..name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len())];
+        if BLOCKS
+            .split_whitespace()
+            .any(|b| b.eq_ignore_ascii_case(name))
+        {
             out.push(' ');
         }
         rest = &tag[gt + 1..];
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = html_escape::decode_html_entities(&out);
+    let mut joined = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(w);
+    }
+    joined
 }
 
-/// Builds indexed content from weighted parts: (text, weighted?), already escaped.
-fn content(parts: &[(String, bool)]) -> String {
+/// Joins non-empty parts with spaces.
+fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
-    for (text, weighted) in parts {
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
+    for p in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        if *weighted {
-            out.push_str(&format!(
-                "___PAGEFIND_WEIGHT___{TITLE_WEIGHT} {text} ___END_PAGEFIND_WEIGHT___"
-            ));
-        } else {
-            out.push_str(text);
-        }
+        out.push_str(p);
     }
     out
 }
 
-fn record(
-    url: &str,
-    content: String,
-    title: &str,
-    kind: &str,
-    date: Option<NaiveDate>,
-    issuer: Option<&str>,
-) -> Record {
-    let mut meta = BTreeMap::new();
-    let mut filters = BTreeMap::new();
-    meta.insert("title".to_string(), title.to_string());
-    meta.insert("type".to_string(), kind.to_string());
-    filters.insert(FILTER_TYPE.to_string(), vec![kind.to_string()]);
-    if let Some(d) = date {
-        meta.insert("date".to_string(), cn_date(d));
-        filters.insert(FILTER_YEAR.to_string(), vec![d.year().to_string()]);
-    }
-    if let Some(i) = issuer.map(str::trim).filter(|i| !i.is_empty()) {
-        meta.insert("issuer".to_string(), i.to_string());
-        filters.insert(FILTER_ISSUER.to_string(), vec![i.to_string()]);
-    }
-    Record {
+fn doc(url: &str, title: &str, kind: usize, date: Option<NaiveDate>, issuer: Option<&str>) -> Doc {
+    Doc {
         url: url.to_string(),
-        content,
-        meta,
-        filters,
+        title: title.to_string(),
+        kind: kind as u8,
+        year: date.map_or(0, |d| d.year().clamp(0, 9999) as u16),
+        issuer: issuer.map(str::trim).unwrap_or_default().to_string(),
+        date,
+        ..Doc::default()
     }
 }
 
-/// Every published page worth finding, in a fixed order: policies, 解读, pages, lists and their
-/// items, annual reports.
-pub fn records(site: &Site) -> Vec<Record> {
+/// What a [`Doc::key`] points at in the model.
+const POLICY: u64 = 1 << 60;
+const INTERPRETATION: u64 = 2 << 60;
+const PAGE: u64 = 3 << 60;
+const LIST: u64 = 4 << 60;
+const ITEM: u64 = 5 << 60;
+const REPORT: u64 = 6 << 60;
+
+/// Every published page worth finding (policies, 解读, pages, lists and their items, annual
+/// reports), without its text: [`text`] makes that on demand.
+pub fn documents(site: &Site) -> Vec<Doc> {
     let mut out = Vec::new();
-    let w = |s: &str| (escape(s), true);
-    let t = |s: &str| (escape(s), false);
-    for p in &site.policies {
-        let mut parts = vec![w(&p.title)];
-        if let Some(no) = &p.doc_no {
-            parts.push(w(no));
-        }
-        // The text an excerpt is cut from: summary and body before the catalogue fields.
-        parts.push(t(&p.summary));
-        parts.push((html_text(&p.body.html), false));
-        parts.extend(p.attachments.iter().map(|a| t(&a.title)));
-        parts.extend([t(&p.index_no), t(&p.issuer)]);
-        parts.extend(p.topic.iter().map(|s| t(s)));
-        let mut r = record(
-            &p.url,
-            content(&parts),
-            &p.title,
-            TYPE_POLICY,
-            Some(p.published),
-            Some(&p.issuer),
-        );
-        if let Some(no) = &p.doc_no {
-            r.meta.insert("doc_no".into(), no.clone());
-        }
-        out.push(r);
+    for (n, p) in site.policies.iter().enumerate() {
+        let mut d = doc(&p.url, &p.title, 0, Some(p.published), Some(&p.issuer));
+        d.doc_no = p.doc_no.clone().unwrap_or_default();
+        d.index_no = p.index_no.clone();
+        d.key = POLICY | n as u64;
+        out.push(d);
     }
-    for i in &site.interpretations {
-        let mut parts = vec![w(&i.title)];
-        for p in i.interprets.iter().map(|p| &site.policies[*p]) {
-            parts.push(t(&p.title));
-            parts.extend(p.doc_no.iter().map(|s| t(s)));
-        }
-        parts.extend(i.interpreter.iter().map(|s| t(s)));
-        parts.push(t(&i.summary));
-        parts.push((html_text(&i.body.html), false));
+    for (n, i) in site.interpretations.iter().enumerate() {
         let issuer = i.interpreter.clone().or_else(|| {
             i.interprets
                 .first()
                 .map(|p| site.policies[*p].issuer.clone())
         });
-        out.push(record(
-            &i.url,
-            content(&parts),
-            &i.title,
-            TYPE_INTERPRETATION,
-            Some(i.published),
-            issuer.as_deref(),
-        ));
+        let mut d = doc(&i.url, &i.title, 1, Some(i.published), issuer.as_deref());
+        d.key = INTERPRETATION | n as u64;
+        out.push(d);
     }
-    for p in &site.pages {
-        let parts = [w(&p.title), (html_text(&p.body.html), false)];
-        out.push(record(
-            &p.url,
-            content(&parts),
-            &p.title,
-            TYPE_OTHER,
-            None,
-            None,
-        ));
+    for (n, p) in site.pages.iter().enumerate() {
+        let mut d = doc(&p.url, &p.title, 3, None, None);
+        d.key = PAGE | n as u64;
+        out.push(d);
     }
-    for l in &site.lists {
-        let mut parts = vec![w(&l.title), t(&l.kind_label)];
-        parts.extend(l.department.iter().map(|s| t(s)));
-        parts.extend(l.description.iter().map(|s| t(s)));
-        out.push(record(
+    for (n, l) in site.lists.iter().enumerate() {
+        let mut d = doc(
             &l.url,
-            content(&parts),
             &l.title,
-            TYPE_LIST,
+            2,
             Some(l.updated),
             l.department.as_deref(),
-        ));
-        for it in &l.items {
-            let name = ["name", "task"]
-                .iter()
-                .find_map(|k| it.values.get(*k).map(Cell::display))
-                .unwrap_or_else(|| format!("第{}项", it.position));
-            let mut parts = vec![w(&name)];
-            for c in &l.columns {
-                if let Some(v) = it.values.get(&c.key) {
-                    parts.push(t(&format!("{}：{}", c.label, v.display())));
-                }
-            }
-            parts.push(t(&l.title));
+        );
+        d.key = LIST | n as u64;
+        out.push(d);
+        for (m, it) in l.items.iter().enumerate() {
             let url = format!("{}{}/", l.url, crate::validate::encode_path(&it.slug));
-            let title = format!("{name} - {}", l.title);
-            out.push(record(
-                &url,
-                content(&parts),
-                &title,
-                TYPE_LIST,
-                Some(l.updated),
-                l.department.as_deref(),
-            ));
+            let title = format!("{} - {}", item_name(it), l.title);
+            let mut d = doc(&url, &title, 2, Some(l.updated), l.department.as_deref());
+            d.key = ITEM | (n as u64) << 30 | m as u64;
+            out.push(d);
         }
     }
-    for r in &site.reports {
+    for (n, r) in site.reports.iter().enumerate() {
         let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
-        let parts = [
-            w(&title),
-            t(&format!(
-                "{}年 信息公开年报 政府信息公开工作年度报告",
-                r.year
-            )),
-        ];
-        let mut rec = record(
-            &r.url,
-            content(&parts),
-            &title,
-            TYPE_OTHER,
-            None,
-            Some(&site.config.host_or_title()),
-        );
-        rec.filters
-            .insert(FILTER_YEAR.into(), vec![r.year.to_string()]);
-        out.push(rec);
+        let host = site.config.host_or_title();
+        let mut d = doc(&r.url, &title, 3, None, Some(&host));
+        d.year = r.year.clamp(0, 9999) as u16;
+        d.key = REPORT | n as u64;
+        out.push(d);
     }
     out
 }
 
-fn index_error(e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error("E-SEARCH-INDEX", format!("生成站内搜索索引失败：{e}"))
-        .with_hint("这是生成器内部错误，请带上完整输出报告给 gongkai 的维护者")
+fn item_name(it: &crate::ledger::Item) -> String {
+    ["name", "task"]
+        .iter()
+        .find_map(|k| it.values.get(*k).map(Cell::display))
+        .unwrap_or_else(|| format!("第{}项", it.position))
+}
+
+/// A document's indexed text: (weighted: title, 发文字号, 索引号; body: everything else, the
+/// text an excerpt is cut from first).
+pub fn text(site: &Site, d: &Doc) -> (String, String) {
+    let n = (d.key & ((1 << 30) - 1)) as usize;
+    match d.key & (0xF << 60) {
+        POLICY => {
+            let p = &site.policies[n];
+            let body = html_text(&p.body.html);
+            let weighted = join([p.title.as_str(), &d.doc_no, &p.index_no]);
+            let body = join(
+                [p.summary.as_str(), &body]
+                    .into_iter()
+                    .chain(p.attachments.iter().map(|a| a.title.as_str()))
+                    .chain([p.issuer.as_str()])
+                    .chain(p.topic.as_deref()),
+            );
+            (weighted, body)
+        }
+        INTERPRETATION => {
+            let i = &site.interpretations[n];
+            let body = html_text(&i.body.html);
+            let mut parts: Vec<&str> = vec![i.summary.as_str(), &body];
+            for p in i.interprets.iter().map(|p| &site.policies[*p]) {
+                parts.push(&p.title);
+                parts.extend(p.doc_no.as_deref());
+            }
+            parts.extend(i.interpreter.as_deref());
+            (i.title.clone(), join(parts))
+        }
+        PAGE => {
+            let p = &site.pages[n];
+            (p.title.clone(), html_text(&p.body.html))
+        }
+        LIST => {
+            let l = &site.lists[n];
+            let body = join(
+                [l.kind_label.as_str()]
+                    .into_iter()
+                    .chain(l.description.as_deref())
+                    .chain(l.department.as_deref()),
+            );
+            (l.title.clone(), body)
+        }
+        ITEM => {
+            let l = &site.lists[(d.key >> 30 & ((1 << 30) - 1)) as usize];
+            let it = &l.items[n];
+            let fields: Vec<String> = l
+                .columns
+                .iter()
+                .filter_map(|c| {
+                    it.values
+                        .get(&c.key)
+                        .map(|v| format!("{}：{}", c.label, v.display()))
+                })
+                .collect();
+            let body = join(fields.iter().map(String::as_str).chain([l.title.as_str()]));
+            (item_name(it), body)
+        }
+        REPORT => {
+            let r = &site.reports[n];
+            let body = format!("{}年 信息公开年报 政府信息公开工作年度报告", r.year);
+            (d.title.clone(), body)
+        }
+        _ => (String::new(), String::new()),
+    }
+}
+
+/// Every document with its text (see [`documents`] and [`text`]).
+pub fn records(site: &Site) -> Vec<Doc> {
+    let mut docs = documents(site);
+    for d in &mut docs {
+        (d.weighted, d.body) = text(site, d);
+    }
+    docs
 }
 
 /// Builds the search index of `site`: files as (path under the output, bytes), sorted by path,
-/// every path starting with `pagefind/`. The same site gives the same bytes.
+/// every path starting with `search-index/`. The same site gives the same bytes.
 ///
-/// Blocking and CPU-bound (about a second per 10,000 documents): `serve` runs it off the edit
-/// path, e.g. in `tokio::task::spawn_blocking` or a plain thread, and swaps the files in when it
-/// returns. It must not be called directly on an async worker thread.
-#[allow(clippy::result_large_err)] // a Diagnostic by value, as everywhere in the pipeline
+/// Blocking and CPU-bound (parallel on the current rayon pool; about 0.3 s per 10,000
+/// documents on 2 cores): `serve` runs it on a thread of its own.
 pub fn index(site: &Site) -> Result<Files, Diagnostic> {
-    index_records(records(site), &site.config.language)
+    let out = std::sync::Mutex::new(Vec::new());
+    crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((format!("{DIR}/{p}"), b))
+    });
+    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
 }
 
-/// Builds a Pagefind index from records (see [`index`]).
-#[allow(clippy::result_large_err)]
-pub fn index_records(records: Vec<Record>, language: &str) -> Result<Files, Diagnostic> {
-    let language = language.to_ascii_lowercase();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(index_error)?;
-    let files = runtime.block_on(async move {
-        let options = PagefindServiceConfig::builder()
-            .keep_index_url(false)
-            .force_language(language.clone())
-            .build();
-        let mut index = PagefindIndex::new(Some(options)).map_err(index_error)?;
-        for r in records {
-            index
-                .add_custom_record(
-                    r.url,
-                    r.content,
-                    language.clone(),
-                    Some(r.meta),
-                    Some(r.filters),
-                    None,
-                )
-                .await
-                .map_err(index_error)?;
-        }
-        index.get_files().await.map_err(index_error)
-    })?;
-    let mut out: Files = files
+/// Builds the index files of documents that carry their text (see [`index`]).
+pub fn index_docs(docs: Vec<Doc>) -> Files {
+    crate::search::build(docs, &TYPES)
         .into_iter()
-        .filter(|f| !is_unused_ui(&f.filename.to_string_lossy()))
-        .map(|f| {
-            (
-                format!("{DIR}/{}", f.filename.to_string_lossy().replace('\\', "/")),
-                f.contents,
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+        .map(|(p, b)| (format!("{DIR}/{p}"), b))
+        .collect()
 }
 
-/// Pagefind's ready-made UIs and its highlighter for result pages: the search page has its own
-/// UI and needs neither, so they are not published.
-fn is_unused_ui(name: &str) -> bool {
-    name.starts_with("pagefind-ui.")
-        || name == "pagefind-highlight.js"
-        || name.starts_with("pagefind-modular-ui.")
-        || name.starts_with("pagefind-component-ui.")
-        || name.starts_with("playground/")
-}
-
-/// Builds the index and puts its files into `sink`. Returns how many files were written.
+/// Builds the index and puts its files into `sink` as they are made (the index is never
+/// held whole in memory). Returns how many files were written.
 pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<usize, Vec<Diagnostic>> {
-    let files = index(site).map_err(|d| vec![d])?;
-    let mut errors = Vec::new();
-    for (path, bytes) in &files {
-        if let Err(e) = sink.put(path, bytes) {
-            errors.push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+    let errors = std::sync::Mutex::new(Vec::new());
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = format!("{DIR}/{p}");
+        if let Err(e) = sink.put(&path, &b) {
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
         }
-    }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
-        Ok(files.len())
+        Ok(count.into_inner())
     } else {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
         Err(errors)
     }
 }
@@ -350,81 +289,35 @@ mod tests {
     fn body_text_keeps_words_whole_and_blocks_apart() {
         assert_eq!(
             html_text("<h2 id=\"a\">一、总体要求</h2><p>加强<strong>预决算</strong>公开&amp;解读</p><table><tr><td>甲</td><td>乙</td></tr></table>"),
-            "一、总体要求 加强预决算公开&amp;解读 甲 乙"
-        );
-        assert_eq!(escape("a<b>&c"), "a&lt;b&gt;&amp;c");
-    }
-
-    #[test]
-    fn weighted_parts() {
-        let c = content(&[
-            ("标题".into(), true),
-            ("  ".into(), false),
-            ("正文".into(), false),
-        ]);
-        assert_eq!(
-            c,
-            "___PAGEFIND_WEIGHT___7 标题 ___END_PAGEFIND_WEIGHT___ 正文"
+            "一、总体要求 加强预决算公开&解读 甲 乙"
         );
     }
 
-    fn rec(url: &str, text: &str) -> Record {
-        record(
-            url,
-            content(&[(escape(text), false)]),
-            text,
-            TYPE_POLICY,
-            NaiveDate::from_ymd_opt(2016, 4, 26),
-            Some("测试机关"),
-        )
-    }
-
     #[test]
-    fn index_is_deterministic_and_under_pagefind() {
-        let recs = vec![
-            rec("/policies/a/", "关于做好预决算公开工作的通知"),
-            rec("/policies/b/", "吉政办发〔2016〕24号 政务公开工作要点"),
+    fn index_is_deterministic_and_under_its_folder() {
+        let d = |url: &str, t: &str| Doc {
+            url: url.into(),
+            title: t.into(),
+            weighted: t.into(),
+            issuer: "测试机关".into(),
+            date: NaiveDate::from_ymd_opt(2016, 4, 26),
+            year: 2016,
+            ..Doc::default()
+        };
+        let docs = vec![
+            d("/policies/a/", "关于做好预决算公开工作的通知"),
+            d("/policies/b/", "吉政办发〔2016〕24号 政务公开工作要点"),
         ];
-        let a = index_records(recs.clone(), "zh-CN").unwrap();
-        let b = index_records(recs, "zh-CN").unwrap();
-        assert_eq!(a, b);
-        let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
-        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
-        assert!(
-            names
-                .iter()
-                .all(|n| n.starts_with("pagefind/") && !n.contains("-ui.")),
-            "{names:?}"
-        );
-        assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
-        let entry = String::from_utf8(
-            a.iter()
-                .find(|(p, _)| p == "pagefind/pagefind-entry.json")
-                .unwrap()
-                .1
-                .clone(),
-        )
-        .unwrap();
-        assert!(entry.contains("\"zh-cn\""), "{entry}");
-    }
-
-    #[test]
-    fn callable_from_a_blocking_task_of_a_running_runtime() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let files = rt
-            .block_on(async {
-                tokio::task::spawn_blocking(|| {
-                    index_records(vec![rec("/a/", "预决算")], "zh-CN").ok()
-                })
-                .await
-            })
+        let a = index_docs(docs.clone());
+        assert_eq!(a, index_docs(docs));
+        assert!(a.iter().all(|(p, _)| p.starts_with("search-index/")));
+        let meta = &a
+            .iter()
+            .find(|(p, _)| p == "search-index/meta.json")
             .unwrap()
-            .expect("indexed");
-        assert!(!files.is_empty());
+            .1;
+        let meta: serde_json::Value = serde_json::from_slice(meta).unwrap();
+        assert_eq!(meta["docs"], 2);
+        assert_eq!(meta["issuers"][0], "测试机关");
     }
 }

@@ -52,16 +52,15 @@ pub enum Task {
     Index(crate::render::Files),
 }
 
-/// The search index is rebuilt once the edits pause for this long.
-const INDEX_IDLE: Duration = Duration::from_millis(500);
-
 /// Work that must never delay a refresh, on two threads of its own:
 ///
 /// - `gongkai-background` drops old models and swaps finished search indexes into the store;
-/// - `gongkai-index`, at the lowest CPU priority, keeps the search index (`pagefind/`, as
-///   `build` writes it) up to date: once a new model is swapped in and no other arrives for
-///   [`INDEX_IDLE`], it indexes the latest one. It never holds the store's lock (a starved
-///   low-priority thread holding it would stall every request).
+/// - `gongkai-index`, at the lowest CPU priority, keeps the search index (`search-index/`, as
+///   `build` writes it) up to date: as soon as a new model is swapped in it indexes it (the
+///   newest one, when several arrived meanwhile), so even while edits keep arriving the index
+///   trails the pages by one index build (tens of milliseconds for a typical portal). It
+///   never holds the store's lock (a starved low-priority thread holding it would stall every
+///   request).
 pub struct Background {
     tx: mpsc::Sender<Task>,
 }
@@ -129,28 +128,11 @@ fn indexer(rx: &mpsc::Receiver<Arc<Site>>, done: &mpsc::Sender<Task>) {
         .start_handler(|_| lower_priority())
         .build()
         .ok();
-    let mut pending: Option<Arc<Site>> = None;
-    let mut since = Instant::now();
-    loop {
-        let next = match &pending {
-            Some(_) => match rx.recv_timeout(INDEX_IDLE.saturating_sub(since.elapsed())) {
-                Ok(site) => Some(site),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            },
-            None => match rx.recv() {
-                Ok(site) => Some(site),
-                Err(_) => return,
-            },
-        };
-        if let Some(site) = next {
-            pending = Some(site);
-            since = Instant::now();
-            continue;
+    while let Ok(mut site) = rx.recv() {
+        // Only the newest model matters: older ones go back to be dropped.
+        while let Ok(newer) = rx.try_recv() {
+            let _ = done.send(Task::Drop(Box::new(std::mem::replace(&mut site, newer))));
         }
-        let Some(site) = pending.take() else {
-            continue;
-        };
         let index = || crate::render::search::index(&site).map_err(Box::new);
         let result = match &pool {
             Some(pool) => pool.install(index),
@@ -305,6 +287,11 @@ impl Publisher {
 /// After a previewed body edit, the full build runs once the edits pause this long.
 const FULL_IDLE: Duration = Duration::from_millis(200);
 
+/// While edits keep arriving without such a pause, the full build (and so the search index)
+/// runs anyway once the oldest previewed edit is this old, and then is not stopped by newer
+/// edits: the model, and the search index built from it, never trail the edits by much more.
+const FULL_MAX_LAG: Duration = Duration::from_millis(300);
+
 /// Turns changes into published rebuilds, until the watcher stops.
 ///
 /// A body edit is previewed at once ([`Engine::apply`]); the full build follows when the
@@ -312,8 +299,15 @@ const FULL_IDLE: Duration = Duration::from_millis(200);
 /// change gets the full build at once.
 fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut Publisher) {
     let mut full_due = false;
+    // Since when the previews have been ahead of the model.
+    let mut behind: Option<Instant> = None;
     loop {
-        let next = watcher.wait(full_due.then_some(FULL_IDLE));
+        let forced = full_due && behind.is_some_and(|b| b.elapsed() >= FULL_MAX_LAG);
+        let next = if forced {
+            watch::Next::Timeout
+        } else {
+            watcher.wait(full_due.then_some(FULL_IDLE))
+        };
         if let watch::Next::Closed = next {
             return;
         }
@@ -339,7 +333,7 @@ fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut P
                         }
                         burst = Changes::default();
                     }
-                    seen.is_some()
+                    seen.is_some() && !forced
                 })
             }
             watch::Next::Changes(ch) => match engine.apply(&ch) {
@@ -361,10 +355,18 @@ fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut P
         match result {
             Ok(Some(u)) => {
                 full_due = u.preview;
+                behind = if u.preview {
+                    behind.or_else(|| Some(Instant::now()))
+                } else {
+                    None
+                };
                 publisher.publish(Ok(u));
             }
             // Outdated by newer edits: they come next, then the full build again.
-            Ok(None) => full_due = true,
+            Ok(None) => {
+                full_due = true;
+                behind = behind.or_else(|| Some(Instant::now()));
+            }
             Err(d) => {
                 full_due = false;
                 // A newer state is on its way: don't flash an error that it may fix.

@@ -91,7 +91,7 @@ const RESERVED: &[&str] = &[
     "sitemap",
     "disclosure",
     "assets",
-    "pagefind",
+    "search-index",
     "404.html",
     "index.html",
     "sitemap.xml",

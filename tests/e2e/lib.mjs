@@ -95,7 +95,6 @@ const TYPES = {
 
 function contentType(file) {
   const ext = extname(file).toLowerCase();
-  if (ext.startsWith('.pf_')) return 'application/octet-stream'; // pagefind index fragments
   return TYPES[ext] || 'application/octet-stream';
 }
 

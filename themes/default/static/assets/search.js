@@ -1,15 +1,17 @@
-/* 站内搜索: the search page's UI on Pagefind's JS API (/pagefind/pagefind.js), built by
- * `gongkai build` from every published page. Loaded as a module on /search/ only.
+/* 站内搜索: the search page's UI on gongkai's static index (/search-index/, built by
+ * `gongkai build` from every published page; the engine is search-core.js). Loaded as a module
+ * on /search/ only.
  * The query and filters live in the URL (?q=&type=&year=&issuer=), so results are linkable and
  * back/forward work. Nothing is requested from other hosts. */
-const PAGE_SIZE = 20;
+import { openIndex, phrases, order, excerpt } from "./search-core.js";
+
+const PAGE_SIZE = 10;
 const FILTERS = [
-  // URL parameter, Pagefind filter, <select> id
+  // URL parameter, filter name, <select> id
   ["type", "类型", "f-type"],
   ["year", "年份", "f-year"],
   ["issuer", "发文机关", "f-issuer"],
 ];
-const TYPE_ORDER = ["政策文件", "政策解读", "清单", "其他"];
 const UNAVAILABLE = "搜索索引暂时无法加载，请稍后再试，或通过政策文件库、信息公开目录和网站地图浏览。";
 
 const form = document.getElementById("search-form");
@@ -19,9 +21,9 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const headerInput = document.getElementById("site-q");
 
-let pagefind = null;
 let loading = null;
 let results = [];
+let query = null;
 let shown = 0;
 let generation = 0;
 let moreButton = null;
@@ -76,26 +78,40 @@ function say(text) {
 
 async function load() {
   if (!loading) {
-    loading = (async () => {
-      const pf = await import("/pagefind/pagefind.js");
-      // Long documents (policies) are penalised less than by default, and a match in the
-      // 发文字号 counts as much as a heading.
-      await pf.options({ excerptLength: 40, ranking: { pageLength: 0.3, metaWeights: { title: 5, doc_no: 10 } } });
-      await pf.init();
-      const all = await pf.filters();
-      const entries = (name) => Object.entries(all[name] || {});
-      const types = entries("类型").sort((a, b) => TYPE_ORDER.indexOf(a[0]) - TYPE_ORDER.indexOf(b[0]));
-      for (const [v, n] of types) addOption(document.getElementById("f-type"), v, `${v}（${n}）`);
-      const years = entries("年份").sort((a, b) => b[0].localeCompare(a[0]));
-      for (const [v, n] of years) addOption(document.getElementById("f-year"), v, `${v}年（${n}）`);
-      const issuers = entries("发文机关").sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"));
-      for (const [v, n] of issuers) addOption(document.getElementById("f-issuer"), v, `${v}（${n}）`);
+    const index = openIndex("/search-index");
+    loading = index.meta.then(() => {
       fieldset.hidden = false;
-      pagefind = pf;
-      return pf;
-    })();
+      return index;
+    });
+    loading.catch(() => {
+      loading = null;
+    });
   }
   return loading;
+}
+
+/* Every value of a filter, with its count among the results (the other filters applied); a
+ * value picked in the URL stays even when nothing has it. */
+function fillFilters(found, state) {
+  const fill = (param, id, values, label, all = false) => {
+    const select = document.getElementById(id);
+    const counts = found.counts[param];
+    const keep = new Set(values.filter((v) => all || counts.get(v)));
+    if (state[param]) keep.add(state[param]);
+    const want = values.filter((v) => keep.has(v));
+    for (const o of [...select.options]) if (o.value && !keep.has(o.value)) o.remove();
+    for (const v of want) addOption(select, v, label(v, counts.get(v) || 0));
+    // Options in the order given.
+    for (const v of want) select.appendChild([...select.options].find((o) => o.value === v));
+    select.value = state[param];
+  };
+  fill("type", "f-type", found.types, (v, n) => `${v}（${n}）`, true);
+  const years = [...found.counts.year.keys()].sort((a, b) => b.localeCompare(a));
+  fill("year", "f-year", years, (v, n) => `${v}年（${n}）`);
+  const issuers = [...found.counts.issuer.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"))
+    .map((e) => e[0]);
+  fill("issuer", "f-issuer", issuers, (v, n) => `${v}（${n}）`);
 }
 
 function describe(state) {
@@ -121,9 +137,9 @@ async function run(state) {
     return;
   }
   say("正在搜索……");
-  let pf;
+  let index;
   try {
-    pf = await load();
+    index = await load();
   } catch (e) {
     if (mine === generation) {
       clear();
@@ -131,36 +147,19 @@ async function run(state) {
     }
     return;
   }
-  const filters = {};
-  for (const [param, name] of FILTERS) if (state[param]) filters[name] = state[param];
-  const found = await ranked(pf, state.q, filters);
+  const found = await index.search(state.q, { type: state.type, year: state.year, issuer: state.issuer });
   if (mine !== generation) return;
+  fillFilters(found, state);
   clear();
-  results = found;
+  results = found.ids.map((id, i) => ({ id, score: found.scores[i] }));
+  query = phrases(state.q);
   const what = state.q ? `与“${state.q}”相关的` : "";
   if (!results.length) {
     say(`没有找到${what}结果${describe(state)}。请换个关键词，或减少筛选条件。`);
     return;
   }
-  await showMore(mine);
+  await showMore(mine, index);
   if (mine === generation) say(`共找到 ${results.length} 条${what}结果${describe(state)}。`);
-}
-
-/* The browser splits a Chinese query into words (预决算 → 预 决算) and Pagefind matches each,
- * so pages that contain the query as written come first: a second, exact search of the whole
- * query picks them out, in the order of the first. */
-async function ranked(pf, q, filters) {
-  const phrase = q && !/["\s]/.test(q) && /\p{Script=Han}/u.test(q) && [...q].length > 1;
-  const [all, exact] = await Promise.all([
-    pf.search(q || null, { filters }),
-    phrase ? pf.search(`"${q}"`, { filters }) : null,
-  ]);
-  if (!exact || !exact.results.length) return all.results;
-  const ids = new Set(exact.results.map((r) => r.id));
-  const first = all.results.filter((r) => ids.has(r.id));
-  const seen = new Set(first.map((r) => r.id));
-  const missing = exact.results.filter((r) => !seen.has(r.id));
-  return [...first, ...missing, ...all.results.filter((r) => !ids.has(r.id))];
 }
 
 function removeMore() {
@@ -168,12 +167,19 @@ function removeMore() {
   moreButton = null;
 }
 
-async function showMore(mine) {
+async function showMore(mine, index) {
   const batch = results.slice(shown, shown + PAGE_SIZE);
-  const data = await Promise.all(batch.map((r) => r.data()));
-  if (mine !== generation) return;
+  let data;
+  try {
+    data = await index.show(batch.map((r) => r.id), query);
+  } catch (e) {
+    if (mine === generation) say(UNAVAILABLE);
+    return null;
+  }
+  if (mine !== generation) return null;
+  data.forEach((d, i) => (d.score = batch[i].score));
   let first = null;
-  for (const d of data) {
+  for (const d of order(data, query)) {
     const li = render(d);
     if (!first) first = li;
     list.appendChild(li);
@@ -187,7 +193,7 @@ async function showMore(mine) {
     moreButton.textContent = `显示更多结果（已显示 ${shown} / ${results.length} 条）`;
     moreButton.addEventListener("click", async () => {
       const before = shown;
-      await showMore(mine);
+      await showMore(mine, index);
       const next = list.children[before];
       const link = next && next.querySelector("a");
       if (link) link.focus();
@@ -198,30 +204,29 @@ async function showMore(mine) {
 }
 
 function render(d) {
-  const meta = d.meta || {};
   const li = document.createElement("li");
   const a = document.createElement("a");
   a.className = "result-title";
   a.href = d.url;
-  a.textContent = meta.title || d.url;
+  a.textContent = d.title || d.url;
   li.appendChild(a);
-  const info = [meta.type, meta.doc_no, meta.issuer, meta.date].filter(Boolean);
+  const info = [d.type, d.docNo, d.issuer, d.date].filter(Boolean);
   if (info.length) {
     const p = document.createElement("p");
     p.className = "doc-meta";
     p.textContent = info.join("　");
     li.appendChild(p);
   }
-  if (d.excerpt) {
+  // Only where the query occurs as written: escaped text with <mark> around it.
+  const html = excerpt(d, query);
+  if (html) {
     const p = document.createElement("p");
     p.className = "excerpt";
-    // Pagefind's excerpt is escaped text with <mark> around the matches.
-    p.innerHTML = d.excerpt;
+    p.innerHTML = html;
     li.appendChild(p);
   }
   return li;
 }
-
 function submit(push) {
   const state = readForm();
   const url = urlOf(state);

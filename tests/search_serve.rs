@@ -1,0 +1,227 @@
+//! `gongkai serve` keeps the search index current while edits keep arriving: the real binary
+//! on an ephemeral port, a file edited every 100 ms under its feet, and the served index files
+//! read over HTTP. Nothing is timed (the latency is printed, not asserted): each check is
+//! whether the index changed *before the stream of edits stopped*, which the old behaviour
+//! (re-index only once edits pause) never did.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(site: &TestSite) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["serve", "--root"])
+            .arg(site.path())
+            .args(["--port", "0"])
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", "1480550400")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start gongkai serve");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let mut port = None;
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
+                port = rest.trim_end_matches('/').parse().ok();
+                break;
+            }
+            line.clear();
+        }
+        std::thread::spawn(move || for _ in out.lines() {});
+        Server {
+            child,
+            port: port.expect("serve printed its address"),
+        }
+    }
+
+    /// The body of a GET, or None when it is not 200.
+    fn get(&self, path: &str) -> Option<Vec<u8>> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).ok()?;
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&raw[..split]);
+        if !head.starts_with("HTTP/1.1 200") {
+            return None;
+        }
+        let body = raw[split + 4..].to_vec();
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            return Some(dechunk(&body));
+        }
+        Some(body)
+    }
+
+    /// The served index's document shards, as text (titles, URLs, text heads).
+    fn indexed_text(&self) -> String {
+        let Some(meta) = self.get("/search-index/meta.json") else {
+            return String::new();
+        };
+        let meta: serde_json::Value = serde_json::from_slice(&meta).unwrap();
+        let (n, g) = (
+            meta["docs"].as_u64().unwrap(),
+            meta["group"].as_u64().unwrap(),
+        );
+        let mut text = String::new();
+        for i in 0..n.div_ceil(g) {
+            if let Some(b) = self.get(&format!("/search-index/d/{i}.bin")) {
+                let units: Vec<u16> = b
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                text.push_str(&String::from_utf16_lossy(&units));
+            }
+        }
+        text
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(nl) = body.windows(2).position(|w| w == b"\r\n") {
+        let len = usize::from_str_radix(std::str::from_utf8(&body[..nl]).unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        if len == 0 {
+            break;
+        }
+        out.extend_from_slice(&body[nl + 2..nl + 2 + len]);
+        body = &body[nl + 4 + len..];
+    }
+    out
+}
+
+/// Edits `rel` every 100 ms (one more sentence at the end) until dropped.
+struct Typist {
+    running: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<usize>>,
+}
+
+impl Typist {
+    fn start(site: &TestSite, rel: &str) -> Typist {
+        let running = Arc::new(AtomicBool::new(true));
+        let path = site.path().join(rel);
+        let flag = running.clone();
+        let thread = std::thread::spawn(move || {
+            let mut n = 0;
+            while flag.load(Ordering::SeqCst) {
+                let old = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, format!("{old}\n补充说明第{n}条。\n")).unwrap();
+                n += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            n
+        });
+        Typist {
+            running,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops typing; how many edits were made.
+    fn stop(mut self) -> usize {
+        self.running.store(false, Ordering::SeqCst);
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+impl Drop for Typist {
+    fn drop(&mut self) {
+        self.running.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Polls until `f` holds; returns how long it took.
+fn wait(what: &str, mut f: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    start.elapsed()
+}
+
+#[test]
+fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
+    let site = TestSite::new();
+    site.write(
+        "content/policies/2016/a.md",
+        &policy(1, "关于做好政务公开工作的通知"),
+    );
+    site.write(
+        "content/policies/2016/b.md",
+        &policy(2, "关于QZXWITHDRAWN事项的通知"),
+    );
+    site.write(
+        "content/policies/2016/c.md",
+        &policy(3, "关于开展统计检查的通知"),
+    );
+    let server = Server::start(&site);
+    wait("the first index", || {
+        server.indexed_text().contains("QZXWITHDRAWN")
+    });
+
+    let typist = Typist::start(&site, "content/policies/2016/a.md");
+    std::thread::sleep(Duration::from_millis(500));
+
+    // A document withdrawn from 主动公开 leaves the index while another is being edited.
+    let b = site.path().join("content/policies/2016/b.md");
+    let text = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(&b, text.replace("主动公开", "不予公开")).unwrap();
+    let gone = wait("the withdrawn document to leave the index", || {
+        !server.indexed_text().contains("QZXWITHDRAWN")
+    });
+    assert!(
+        typist.running.load(Ordering::SeqCst),
+        "edits were still arriving"
+    );
+
+    // A new title appears while the edits go on.
+    let c = site.path().join("content/policies/2016/c.md");
+    let text = std::fs::read_to_string(&c).unwrap();
+    std::fs::write(
+        &c,
+        text.replace("关于开展统计检查的通知", "关于开展QZXRENAMED检查的通知"),
+    )
+    .unwrap();
+    let renamed = wait("the edited title in the index", || {
+        server.indexed_text().contains("QZXRENAMED")
+    });
+    let edits = typist.stop();
+    assert!(edits >= 5, "{edits} edits");
+    eprintln!(
+        "withdrawn: out of the index after {} ms; title edit: in it after {} ms (edits every 100 ms)",
+        gone.as_millis(),
+        renamed.as_millis()
+    );
+}
