@@ -238,13 +238,25 @@ fn static_attachments_of_unpublished_documents_are_not_published() {
         "content/policies/2016/c.md",
         &with_attachments(3, "不予公开文件", "不予公开", &["attachments/mimi%20a.pdf"]).replace(
             "不予公开文件的正文。",
-            "见[内部材料](/attachments/neibu-2.pdf)。",
+            "见[内部材料](/attachments/neibu-2.pdf)。\n\n<p><a href='/attachments/neibu-html.pdf'>附件</a> \
+             <img src=/attachments/neibu-img.png alt=图></p>\n\n<p><a href=\"/attachments/html-shared.pdf\">共用</a></p>",
+        ),
+    );
+    // A published document names one of them in raw HTML: that one stays published.
+    site.write(
+        "content/policies/2016/d.md",
+        &policy(4, "另一公开文件").replace(
+            "另一公开文件的正文。",
+            "<p><a href=\"/attachments/html-shared.pdf\">共用附件</a></p>",
         ),
     );
     for f in [
         "shared.pdf",
         "neibu.pdf",
         "neibu-2.pdf",
+        "neibu-html.pdf",
+        "neibu-img.png",
+        "html-shared.pdf",
         "mimi a.pdf",
         "other.pdf",
     ] {
@@ -256,7 +268,14 @@ fn static_attachments_of_unpublished_documents_are_not_published() {
     // published as a whole). Named only by unpublished documents: not.
     assert!(site.exists_out("attachments/shared.pdf"));
     assert!(site.exists_out("attachments/other.pdf"));
-    for f in ["neibu.pdf", "neibu-2.pdf", "mimi a.pdf"] {
+    assert!(site.exists_out("attachments/html-shared.pdf"));
+    for f in [
+        "neibu.pdf",
+        "neibu-2.pdf",
+        "neibu-html.pdf",
+        "neibu-img.png",
+        "mimi a.pdf",
+    ] {
         assert!(
             !site.exists_out(&format!("attachments/{f}")),
             "{f} was published"

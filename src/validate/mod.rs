@@ -1437,26 +1437,68 @@ fn private_static_refs<'a>(
     for a in attachments {
         add(a);
     }
-    let private = loaded.docs.iter().filter(|raw| {
+    let is_private = |raw: &&crate::source::RawDoc| {
         raw.table
             .get("disclosure")
             .and_then(|v| v.as_str())
             .is_some_and(|d| d.trim() != "主动公开")
-    });
-    for raw in private {
+    };
+    // Raw HTML of a published document (not among the Markdown links the build records)
+    // keeps a file it names published.
+    let mut public_html: HashSet<String> = HashSet::default();
+    for raw in loaded.docs.iter().filter(|r| !is_private(r)) {
         for event in pulldown_cmark::Parser::new(raw.body()) {
-            if let pulldown_cmark::Event::Start(
-                pulldown_cmark::Tag::Link { dest_url, .. }
-                | pulldown_cmark::Tag::Image { dest_url, .. },
-            ) = event
-            {
-                if dest_url.starts_with('/') && !dest_url.starts_with("//") {
-                    add(&dest_url);
-                }
+            if let pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) = event {
+                public_html.extend(html_refs(&h).map(|t| site_rel(&t)));
             }
         }
     }
+    for raw in loaded.docs.iter().filter(is_private) {
+        for event in pulldown_cmark::Parser::new(raw.body()) {
+            match event {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::Link { dest_url, .. }
+                    | pulldown_cmark::Tag::Image { dest_url, .. },
+                ) => {
+                    if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                        add(&dest_url);
+                    }
+                }
+                pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
+                    for target in html_refs(&h) {
+                        add(&target);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    refs.retain(|r| !public_html.contains(r));
     refs
+}
+
+/// The site-relative file a site-absolute link names (`/a%20b.pdf?x#y` → `a b.pdf`).
+fn site_rel(target: &str) -> String {
+    let bare = target.split(['#', '?']).next().unwrap_or("");
+    percent_encoding::percent_decode_str(bare.trim().trim_start_matches('/'))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Site-absolute `href`/`src`/`data`/`poster` targets in a piece of raw HTML (quoted or not).
+fn html_refs(html: &str) -> impl Iterator<Item = String> + '_ {
+    static ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)\b(?:href|src|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#,
+        )
+        .expect("valid regex")
+    });
+    ATTR.captures_iter(html).filter_map(|c| {
+        let v = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().trim();
+        // Browsers treat a backslash as a slash: `\\host` is another host, `\x` is `/x`.
+        let v = v.replace('\\', "/");
+        (v.starts_with('/') && !v.starts_with("//")).then_some(v)
+    })
 }
 
 /// E-PERSONAL-ID / E-MOBILE-NUMBER for a file name that becomes part of a URL (pages,
