@@ -125,6 +125,8 @@ pub struct Page {
     pub url: String,
     pub slug: String,
     pub title: String,
+    /// `summary` from the front matter, else the first paragraph (the page's description).
+    pub summary: String,
     pub body: Arc<Body>,
 }
 

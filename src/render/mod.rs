@@ -347,6 +347,14 @@ fn base_context(site: &Site) -> Map<String, Value> {
             "email": c.email,
             "description": c.description,
             "language": c.language,
+            "conac_url": if c.conac_id.is_empty() {
+                Value::Null
+            } else {
+                Value::String(format!(
+                    "https://bszs.conac.cn/sitename?method=show&id={}",
+                    c.conac_id
+                ))
+            },
         }),
     );
     m.insert(

@@ -501,6 +501,7 @@ pub fn preview_page(raw: &RawDoc, old_raw: &RawDoc, old: &Page) -> Option<Page> 
     }
     Some(Page {
         title: d.title.clone(),
+        summary: summary_of(d.summary.clone(), &old.body),
         ..old.clone()
     })
 }
@@ -940,12 +941,12 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             continue;
         }
         let body = take(p.raw, &mut diags, &mut used_assets);
-        let _ = &p.summary;
         pages.push(Page {
             source: p.raw.file.path.clone(),
             url: format!("/{}/", p.slug),
             slug: p.slug.clone(),
             title: p.title.clone(),
+            summary: summary_of(p.summary.clone(), &body),
             body,
         });
     }
