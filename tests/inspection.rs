@@ -202,3 +202,157 @@ fn new_config_keys_are_checked() {
         run.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// B. Validity from dates.
+
+/// SOURCE_DATE_EPOCH values (08:00 in China on the day).
+const NOV_1_2016: &str = "1477958400";
+const DEC_1_2016: &str = "1480550400";
+const DEC_21_2016: &str = "1482278400";
+const JAN_2_2017: &str = "1483315200";
+
+fn codes_at(dir: &std::path::Path, epoch: &str) -> Vec<(String, String)> {
+    gongkai_env(
+        &["check", "--format", "json"],
+        dir,
+        &[("SOURCE_DATE_EPOCH", epoch)],
+    )
+    .codes()
+}
+
+fn build_at(site: &TestSite, epoch: &str) {
+    let run = gongkai_env(&["build"], site.path(), &[("SOURCE_DATE_EPOCH", epoch)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn policy_expiring_within_30_days_is_a_warning() {
+    let dir = fixture("inspection/validity-dates");
+    // 2016-12-20 is 19 days after 2016-12-01; 2017-06-30 is far off.
+    assert_eq!(
+        codes_at(&dir, DEC_1_2016),
+        vec![(
+            "W-POLICY-EXPIRING".to_string(),
+            "content/policies/expiring.md".to_string()
+        )]
+    );
+    let run = gongkai(&["check", "--format", "json"], &dir);
+    let d = &run.json_diags()[0];
+    assert!(
+        d["message"].as_str().unwrap().contains("2016年12月20日"),
+        "{d}"
+    );
+    assert_eq!(d["source_line"], "expires = 2016-12-20");
+    // 49 days ahead: quiet; once past, the document is 已失效, nothing to warn about.
+    assert!(codes_at(&dir, NOV_1_2016).is_empty());
+    assert!(codes_at(&dir, DEC_21_2016).is_empty());
+}
+
+#[test]
+fn effective_and_expires_set_what_every_page_says() {
+    let site = TestSite::copy_of(&fixture("inspection/validity-dates"));
+    build_at(&site, DEC_1_2016);
+    // Before 施行日期: 尚未生效 on the page, in lists and in the facets.
+    let html = site.read_out("policies/pending/index.html");
+    assert!(html.contains("<strong>本文件尚未生效</strong>，自<time datetime=\"2017-01-01\">2017年01月01日</time>起施行。"), "{html}");
+    assert!(html.contains("<span class=\"tag tag-pending\">尚未生效</span>"));
+    assert!(html.contains("<th scope=\"row\">登记号</th><td colspan=\"3\">CSSZ-2016-00001</td>"));
+    let list = site.read_out("policies/index.html");
+    assert!(
+        list.contains("<span class=\"tag tag-pending\">尚未生效</span>"),
+        "{list}"
+    );
+    let pending = site.read_out("policies/by-validity/pending/index.html");
+    assert!(pending.contains("测试市尚未施行的办法") && !pending.contains("测试市已到期的办法"));
+    // After 有效期至: 已失效 from the next day, as if written `validity = "已失效"`.
+    let html = site.read_out("policies/expired/index.html");
+    assert!(
+        html.contains("<strong>本文件已失效</strong>（2016年07月01日）"),
+        "{html}"
+    );
+    let expired = site.read_out("policies/by-validity/expired/index.html");
+    assert!(expired.contains("测试市已到期的办法") && !expired.contains("测试市即将到期的办法"));
+    assert!(!site
+        .read_out("policies/expiring/index.html")
+        .contains("validity-banner"));
+    // 年报 Table 二: made 4 in 2016, one of them void on 2016-07-01.
+    let report = site.read_out("reports/2016/index.html");
+    let row = &report[report.find(">行政规范性文件</th>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains(">4</td>") && row.contains(">1</td>") && row.contains(">3</td>"),
+        "{row}"
+    );
+
+    // A month later: the pending one is in force, the expiring one 已失效 on 2016-12-21.
+    build_at(&site, JAN_2_2017);
+    let html = site.read_out("policies/pending/index.html");
+    assert!(
+        !html.contains("尚未生效") && !html.contains("validity-banner"),
+        "{html}"
+    );
+    assert!(!site.exists_out("policies/by-validity/pending/index.html"));
+    let html = site.read_out("policies/expiring/index.html");
+    assert!(
+        html.contains("<strong>本文件已失效</strong>（2016年12月21日）"),
+        "{html}"
+    );
+    let report = site.read_out("reports/2016/index.html");
+    let row = &report[report.find(">行政规范性文件</th>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(">4</td>") && row.contains(">2</td>"), "{row}");
+}
+
+#[test]
+fn expires_before_effective_is_an_error() {
+    let t = TestSite::new();
+    t.write(
+        "content/policies/a.md",
+        &policy(1, "测试文件").replace(
+            "disclosure = \"主动公开\"\n",
+            "disclosure = \"主动公开\"\neffective = 2016-05-01\nexpires = 2016-04-30\n",
+        ),
+    );
+    let run = t.check_json();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.codes(),
+        vec![(
+            "E-DATE-ORDER".to_string(),
+            "content/policies/a.md".to_string()
+        )]
+    );
+}
+
+#[test]
+fn normative_document_without_reg_no_is_a_warning() {
+    let t = TestSite::new();
+    let doc = policy(1, "测试市某某管理办法").replace(
+        "disclosure = \"主动公开\"\n",
+        "disclosure = \"主动公开\"\ndoc_type = \"行政规范性文件\"\n",
+    );
+    t.write("content/policies/a.md", &doc);
+    let run = t.check_json();
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.codes(),
+        vec![(
+            "W-REG-NO-MISSING".to_string(),
+            "content/policies/a.md".to_string()
+        )]
+    );
+    assert_eq!(
+        run.json_diags()[0]["source_line"],
+        "doc_type = \"行政规范性文件\""
+    );
+    // With a 登记号: clean, and the number is in the metadata table.
+    t.write(
+        "content/policies/a.md",
+        &doc.replace("doc_type", "reg_no = \"CSSZ-2016-00001\"\ndoc_type"),
+    );
+    assert!(t.check_json().json_diags().is_empty());
+    // Other document types need none.
+    t.write("content/policies/a.md", &policy(1, "测试文件"));
+    assert!(t.check_json().json_diags().is_empty());
+}

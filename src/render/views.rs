@@ -303,8 +303,8 @@ fn policy_row(p: &Policy) -> Value {
         "issuer": &p.issuer,
         "published": p.published.to_string(),
         "published_cn": cn_date(p.published),
-        "validity": p.validity.label(),
-        "validity_slug": p.validity.slug(),
+        "validity": p.status_label(),
+        "validity_slug": p.status_slug(),
         "summary": &p.summary,
         "topic": &p.topic,
         "category": &p.category,
@@ -364,15 +364,22 @@ impl<'a> Prepared<'a> {
                 groups: {
                     let mut g = group_by(
                         ps,
-                        |p| Some(Cow::Borrowed(p.validity.label())),
+                        |p| Some(Cow::Borrowed(p.status_label())),
                         |l| {
                             Validity::parse(l)
                                 .map(|v| v.slug())
-                                .unwrap_or("")
+                                .unwrap_or("pending")
                                 .to_string()
                         },
                     );
-                    g.sort_by_key(|g| Validity::ALL.iter().position(|v| v.slug() == g.slug));
+                    // 现行有效, 尚未生效, then the others.
+                    g.sort_by_key(|g| {
+                        Validity::ALL
+                            .iter()
+                            .position(|v| v.slug() == g.slug)
+                            .map(|i| if i == 0 { 0 } else { i + 1 })
+                            .unwrap_or(1)
+                    });
                     g
                 },
             },
@@ -545,6 +552,14 @@ impl<'a> Prepared<'a> {
                 m.insert("written_cn".into(), json!(p.written.map(cn_date)));
                 m.insert("genre".into(), json!(p.genre));
                 m.insert("doc_type".into(), json!(p.doc_type));
+                m.insert("reg_no".into(), json!(p.reg_no));
+                m.insert("effective_cn".into(), json!(p.effective.map(cn_date)));
+                m.insert(
+                    "effective".into(),
+                    json!(p.effective.map(|d| d.to_string())),
+                );
+                m.insert("expires_cn".into(), json!(p.expires.map(cn_date)));
+                m.insert("expires".into(), json!(p.expires.map(|d| d.to_string())));
                 m.insert(
                     "validity_changed_cn".into(),
                     json!(p.validity_changed.map(cn_date)),

@@ -60,6 +60,9 @@ pub const POLICY_KEYS: &[&str] = &[
     "replaced_by",
     "summary",
     "attachments",
+    "effective",
+    "expires",
+    "reg_no",
 ];
 pub const INTERPRETATION_KEYS: &[&str] = &[
     "title",
@@ -71,6 +74,8 @@ pub const INTERPRETATION_KEYS: &[&str] = &[
     "summary",
 ];
 pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary"];
+/// `W-POLICY-EXPIRING` this many days before a policy's `expires`.
+pub const EXPIRING_DAYS: i64 = 30;
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
 pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
 
@@ -131,6 +136,9 @@ struct PolicyDraft {
     replaced_by: Option<String>,
     summary: Option<String>,
     attachments: Vec<(String, String)>,
+    effective: Option<NaiveDate>,
+    expires: Option<NaiveDate>,
+    reg_no: Option<String>,
 }
 
 struct InterpDraft {
@@ -195,6 +203,29 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     let replaced_by = f.string("replaced_by", false);
     let summary = f.string("summary", false);
     let attachments = attachments(&mut f);
+    let effective = f.date("effective", false);
+    let expires = f.date("expires", false);
+    let reg_no = f.string("reg_no", false);
+
+    if let (Some(e), Some(x)) = (effective, expires) {
+        if x < e {
+            f.error(
+                "E-DATE-ORDER",
+                "expires",
+                format!("有效期至 {x} 早于施行日期 {e}"),
+                Some("有效期截止日期不能早于施行日期".into()),
+            );
+        }
+    }
+    if doc_type == "行政规范性文件" && reg_no.is_none() {
+        let d = Diagnostic::warning(
+            "W-REG-NO-MISSING",
+            "行政规范性文件缺少统一登记号 reg_no",
+        )
+        .at(&raw.file.path, &raw.file.text, f.pos("doc_type"))
+        .with_hint("行政规范性文件实行统一登记、统一编号、统一发布，添加 reg_no = \"豫政规〔2016〕007\"（国办发〔2018〕37号）");
+        f.diags.push(d);
+    }
 
     if let Some(ix) = &index_no {
         let prefix = format!("{org_code}/");
@@ -268,6 +299,9 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
                 replaced_by,
                 summary,
                 attachments,
+                effective,
+                expires,
+                reg_no,
             }))
         }
         _ => None,
@@ -435,7 +469,8 @@ pub fn body_of(
 /// build (`old_raw` is what that build read), for `serve`'s preview of an edit. Only an
 /// edit that other documents and site-wide rules cannot see is previewed (titles, 发文机关,
 /// 分类, 有效性 …): `None` when the edit has any problem, changes what links documents (索引号,
-/// 替代文件, 所解读文件, slug), a date, attachments or disclosure. The full build follows anyway.
+/// 替代文件, 所解读文件, slug), a date, attachments or disclosure, or when the document has an
+/// `expires` (its validity then depends on the build date). The full build follows anyway.
 pub fn preview_policy(
     raw: &RawDoc,
     old_raw: &RawDoc,
@@ -450,6 +485,9 @@ pub fn preview_policy(
         && d.replaced_by == o.replaced_by
         && d.published == o.published
         && d.written == o.written
+        && d.effective == o.effective
+        && d.expires.is_none()
+        && o.expires.is_none()
         && d.attachments == o.attachments;
     if !diags.is_empty() || !same {
         return None;
@@ -464,6 +502,7 @@ pub fn preview_policy(
         validity: d.validity,
         doc_type: d.doc_type.clone(),
         validity_changed: d.validity_changed,
+        reg_no: d.reg_no.clone(),
         summary: summary_of(d.summary.clone(), &old.body),
         ..old.clone()
     })
@@ -833,6 +872,31 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     );
                 }
             }
+            // 有效期至: the day after it, the document is 已失效 (unless already void).
+            let (mut validity, mut validity_changed) = (p.validity, p.validity_changed);
+            if let Some(x) = p.expires {
+                if !validity.is_void() {
+                    if opts.build_date > x {
+                        validity = Validity::Expired;
+                        validity_changed = x.succ_opt();
+                    } else if (x - opts.build_date).num_days() <= EXPIRING_DAYS {
+                        let days = (x - opts.build_date).num_days();
+                        part.diags.push(
+                            Diagnostic::warning(
+                                "W-POLICY-EXPIRING",
+                                format!(
+                                    "文件有效期至{}，{}后失效",
+                                    crate::render::cn_date(x),
+                                    if days == 0 { "今天过".to_string() } else { format!("{days} 天") }
+                                ),
+                            )
+                            .at(&p.raw.file.path, &p.raw.file.text, key_offset(p.raw, "expires"))
+                            .with_hint("到期前评估：需继续施行的，修订后重新发布并延长 expires；由新文件替代的，在新文件发布后填写 replaced_by"),
+                        );
+                    }
+                }
+            }
+            let pending = p.effective.is_some_and(|e| opts.build_date < e);
             let body = std::mem::take(&mut part.body);
             let policy = Policy {
                 source: p.raw.file.path.clone(),
@@ -846,9 +910,13 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 topic: p.topic.clone(),
                 genre: p.genre.clone(),
                 category: p.category.clone(),
-                validity: p.validity,
+                validity,
                 doc_type: p.doc_type.clone(),
-                validity_changed: p.validity_changed,
+                validity_changed,
+                effective: p.effective,
+                expires: p.expires,
+                pending,
+                reg_no: p.reg_no.clone(),
                 replaced_by,
                 summary: summary_of(p.summary.clone(), &body),
                 attachments: atts,
