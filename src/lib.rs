@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod config;
 pub mod deadline;
 pub mod diagnostics;
+pub mod inspection;
 pub mod ledger;
 pub mod markdown;
 pub mod model;
@@ -67,6 +68,27 @@ pub fn check(
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
     let loaded = source::load(root).map_err(Error::Load)?;
     Ok(validate::validate(loaded, opts))
+}
+
+/// Loads and validates a site and runs every 检查指标 rule (also those that a site without
+/// `[inspection]` does not get from `check`): what `check --inspection` runs. Returns the
+/// diagnostics and the 自查表.
+pub fn inspect(
+    root: &Path,
+    opts: &validate::Options,
+) -> Result<(model::Site, Vec<Diagnostic>, Vec<inspection::Row>), Error> {
+    let loaded = source::load(root).map_err(Error::Load)?;
+    let (site, mut diags) = validate::validate_with(&loaded, opts, &validate::Memo::default());
+    if site.config.inspection.is_none() {
+        diags.extend(inspection::site_rules(
+            &site,
+            &loaded,
+            &config::InspectionConfig::default(),
+        ));
+        diagnostics::sort(&mut diags);
+    }
+    let rows = inspection::self_check(&site, &diags);
+    Ok((site, diags, rows))
 }
 
 /// Summary of a finished build.

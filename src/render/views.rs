@@ -1132,9 +1132,13 @@ impl<'a> Prepared<'a> {
 
     fn list_item(&self, l: &Ledger, i: usize) -> Output {
         let it = &l.items[i];
-        let name = ["name", "task"]
+        let name = ["name", "task", "question"]
             .iter()
-            .find_map(|k| it.values.get(*k).map(Cell::display))
+            .find_map(|k| {
+                // A message can be long: its first words name the item.
+                let n = if *k == "question" { 40 } else { usize::MAX };
+                it.values.get(*k).map(|v| clip(&v.display(), n))
+            })
             .unwrap_or_else(|| format!("第{}项", it.position));
         let title = format!("{name} - {}", l.title);
         let page = i / ROWS_PER_PAGE + 1;
@@ -1160,7 +1164,7 @@ impl<'a> Prepared<'a> {
                     name,
                     l.columns
                         .iter()
-                        .filter(|c| !matches!(c.key.as_str(), "name" | "task"))
+                        .filter(|c| !matches!(c.key.as_str(), "name" | "task" | "question"))
                         .filter_map(|c| it.values.get(&c.key).map(|v| format!("{}：{}", c.label, v.display().trim_end_matches('。'))))
                         .take(3)
                         .collect::<Vec<_>>()

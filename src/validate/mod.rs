@@ -1115,8 +1115,6 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         }
     }
 
-    diagnostics::sort(&mut diags);
-    diags.dedup();
     let site = Site {
         config: config.clone(),
         build_date: opts.build_date,
@@ -1128,6 +1126,12 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         copies,
         templates: templates.clone(),
     };
+    // The 检查指标 site rules, when the site asks for them.
+    if let Some(cfg) = &config.inspection {
+        diags.extend(crate::inspection::site_rules(&site, loaded, cfg));
+    }
+    diagnostics::sort(&mut diags);
+    diags.dedup();
     (site, diags)
 }
 
