@@ -356,3 +356,379 @@ fn normative_document_without_reg_no_is_a_warning() {
     t.write("content/policies/a.md", &policy(1, "测试文件"));
     assert!(t.check_json().json_diags().is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// A. Indicators in `check`.
+
+const NOV_10_2016: &str = "1478736000";
+
+fn diags_at(dir: &std::path::Path, args: &[&str], epoch: &str) -> Vec<serde_json::Value> {
+    let mut a = vec!["check", "--format", "json"];
+    a.extend(args);
+    gongkai_env(&a, dir, &[("SOURCE_DATE_EPOCH", epoch)])
+        .json_diags()
+        .into_iter()
+        .filter(|d| d.get("code").is_some())
+        .collect()
+}
+
+fn code_list(diags: &[serde_json::Value]) -> Vec<(String, String, u64)> {
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn owned(v: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
+    v.iter()
+        .map(|(c, p, l)| (c.to_string(), p.to_string(), *l))
+        .collect()
+}
+
+/// 工作动态 (2 weeks), 政策文件 (6 months), 规划计划 (1 year) by default; 财政信息 by
+/// `[inspection] limits`. On 2016-11-10 every column is within its limit.
+#[test]
+fn columns_within_their_limits_pass() {
+    let dir = fixture("inspection/columns");
+    assert!(diags_at(&dir, &[], NOV_10_2016).is_empty());
+}
+
+/// On 2016-12-21: 工作动态 is 50 days old (limit 14), 财政信息 203 (limit 200 from the
+/// config); the home page has nothing from the last 2 weeks and the site has a 动态 column.
+#[test]
+fn stale_columns_warn_and_a_stale_home_page_vetoes() {
+    let dir = fixture("inspection/columns");
+    let d = diags_at(&dir, &[], DEC_21_2016);
+    assert_eq!(
+        code_list(&d),
+        owned(&[
+            ("W-COLUMN-STALE", "content/policies/finance.md", 5),
+            ("W-COLUMN-STALE", "content/policies/news.md", 5),
+            ("W-INSPECTION-VETO", "site-config.toml", 10),
+        ])
+    );
+    let msg = d[1]["message"].as_str().unwrap();
+    for s in ["工作动态", "2016年11月01日", "14 天"] {
+        assert!(msg.contains(s), "{msg} lacks {s}");
+    }
+    assert!(d[0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("[inspection] limits"));
+    assert!(d[1]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("动态、要闻类栏目 2 周"));
+    assert!(d[2]["message"].as_str().unwrap().contains("网站不更新"));
+}
+
+/// Five stale columns veto the site (栏目不更新).
+#[test]
+fn five_stale_columns_veto() {
+    let t = TestSite::new();
+    t.write("site-config.toml", &format!("{CONFIG}[inspection]\n"));
+    let cats = [
+        "通知公告",
+        "政策文件",
+        "人事信息",
+        "规划计划",
+        "政策文件汇编",
+    ];
+    for (i, c) in cats.iter().enumerate() {
+        t.write(
+            &format!("content/policies/p{i}.md"),
+            &policy(i as u32 + 1, "测试文件")
+                .replace("category = \"政策文件\"", &format!("category = \"{c}\""))
+                .replace("published = 2016-04-26", "published = 2015-01-05")
+                .replace("written = 2016-04-20", "written = 2015-01-05"),
+        );
+    }
+    let d = diags_at(t.path(), &[], DEC_1_2016);
+    let codes: Vec<&str> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "W-COLUMN-STALE").count(),
+        5,
+        "{codes:?}"
+    );
+    let veto: Vec<_> = d
+        .iter()
+        .filter(|d| d["code"] == "W-INSPECTION-VETO")
+        .collect();
+    assert_eq!(veto.len(), 1, "{codes:?}");
+    assert!(veto[0]["message"].as_str().unwrap().contains("栏目不更新"));
+    // Four are not enough.
+    t.remove("content/policies/p4.md");
+    let d = diags_at(t.path(), &[], DEC_1_2016);
+    assert!(d.iter().all(|d| d["code"] != "W-INSPECTION-VETO"), "{d:?}");
+}
+
+/// Without `[inspection]`, plain `check` leaves the site rules out (a fixture or an archive
+/// is not inspected); `check --inspection` runs them anyway.
+#[test]
+fn site_rules_need_inspection_in_config_or_the_flag() {
+    let t = TestSite::copy_of(&fixture("inspection/columns"));
+    t.write("site-config.toml", CONFIG);
+    assert!(diags_at(t.path(), &[], DEC_21_2016).is_empty());
+    let d = diags_at(t.path(), &["--inspection"], DEC_21_2016);
+    let codes: Vec<&str> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // 财政信息 has no default limit, and no config gives it one now.
+    assert_eq!(codes, ["W-COLUMN-STALE", "W-INSPECTION-VETO"]);
+}
+
+#[test]
+fn declared_column_without_items_is_empty() {
+    let t = TestSite::new();
+    t.write(
+        "site-config.toml",
+        &format!("{CONFIG}[inspection]\ncolumns = [\"政策文件\", \"重点领域信息\"]\n"),
+    );
+    t.write("content/policies/a.md", &policy(1, "测试文件"));
+    let d = diags_at(t.path(), &[], "1462060800"); // 2016-05-01
+    assert_eq!(
+        code_list(&d),
+        owned(&[("W-COLUMN-EMPTY", "site-config.toml", 12)])
+    );
+    assert!(d[0]["message"].as_str().unwrap().contains("重点领域信息"));
+    t.write(
+        "site-config.toml",
+        &format!("{CONFIG}[inspection]\ncolumns = [\"政策文件\"]\n"),
+    );
+    assert!(diags_at(t.path(), &[], "1462060800").is_empty());
+}
+
+/// Items 2–6 lack 6 of the ten elements each: one warning per item, named in Chinese, and
+/// five such items veto (服务不实用).
+#[test]
+fn incomplete_guides_warn_and_five_poor_ones_veto() {
+    let dir = fixture("inspection/guide");
+    let d = diags_at(&dir, &[], DEC_1_2016);
+    assert_eq!(
+        code_list(&d),
+        owned(&[
+            ("W-GUIDE-INCOMPLETE", "content/lists/services.toml", 19),
+            ("W-GUIDE-INCOMPLETE", "content/lists/services.toml", 25),
+            ("W-GUIDE-INCOMPLETE", "content/lists/services.toml", 31),
+            ("W-GUIDE-INCOMPLETE", "content/lists/services.toml", 37),
+            ("W-GUIDE-INCOMPLETE", "content/lists/services.toml", 43),
+            ("W-INSPECTION-VETO", "site-config.toml", 8),
+        ])
+    );
+    assert_eq!(
+        d[0]["message"],
+        "办事指南第 2 项“事项2”缺少 6 项要素：申请条件、办理材料、办理地点、收费标准、办理时间、办理流程"
+    );
+    // Only the complete item left: clean. Four poor items: warnings, no veto.
+    let t = TestSite::copy_of(&dir);
+    let text = std::fs::read_to_string(dir.join("content/lists/services.toml")).unwrap();
+    // The header, then items 1–6.
+    let parts: Vec<&str> = text.split("\n[[items]]").collect();
+    t.write(
+        "content/lists/services.toml",
+        &parts[..2].join("\n[[items]]"),
+    );
+    assert!(diags_at(t.path(), &[], DEC_1_2016).is_empty());
+    t.write(
+        "content/lists/services.toml",
+        &parts[..6].join("\n[[items]]"),
+    );
+    let d = diags_at(t.path(), &[], DEC_1_2016);
+    assert_eq!(d.len(), 4, "{d:?}");
+    assert!(d.iter().all(|d| d["code"] == "W-GUIDE-INCOMPLETE"));
+}
+
+/// A reply later than 3 months, or none after 3 months, is late; the ledger is a page like
+/// any other.
+#[test]
+fn late_replies_warn_and_responses_render_like_other_ledgers() {
+    let dir = fixture("inspection/responses");
+    let d = diags_at(&dir, &[], DEC_1_2016);
+    assert_eq!(
+        code_list(&d),
+        owned(&[
+            ("W-REPLY-LATE", "content/lists/messages.toml", 18),
+            ("W-REPLY-LATE", "content/lists/messages.toml", 22),
+        ])
+    );
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("2016年06月15日才答复"));
+    assert!(d[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("超过 3 个月未答复"));
+    // Three months after 2016-11-01 have not passed on 2016-12-01: item 4 is not late yet …
+    // … but is on 2017-02-02.
+    let d = diags_at(&dir, &[], "1485993600");
+    assert_eq!(d.len(), 3, "{d:?}");
+
+    let site = TestSite::copy_of(&dir);
+    assert_eq!(site.build().code, 0);
+    let html = site.read_out("lists/messages/index.html");
+    for s in [
+        "收到日期",
+        "留言内容",
+        "答复日期",
+        "答复单位",
+        "2016年08月02日",
+        "请问老旧小区改造什么时候开始？",
+    ] {
+        assert!(html.contains(s), "list page lacks {s}");
+    }
+    let item = site.read_out("lists/messages/1/index.html");
+    assert!(item.contains("老旧小区改造计划已于9月公布"), "{item}");
+    assert!(site.read_out("lists/messages.csv").contains("答复内容"));
+
+    // Replied in time, or not yet due: clean.
+    let ok = TestSite::copy_of(&dir);
+    let text = std::fs::read_to_string(dir.join("content/lists/messages.toml")).unwrap();
+    let parts: Vec<&str> = text.split("\n[[items]]").collect();
+    ok.write(
+        "content/lists/messages.toml",
+        &[parts[0], parts[1], parts[4]].join("\n[[items]]"),
+    );
+    assert!(diags_at(ok.path(), &[], DEC_1_2016).is_empty());
+}
+
+#[test]
+fn services_know_hours() {
+    let t = TestSite::new();
+    t.write(
+        "content/lists/s.toml",
+        "[list]\ntitle = \"办事指南\"\nkind = \"services\"\nupdated = 2016-07-01\n\n[[items]]\nname = \"事项\"\nbasis = \"依据\"\nunit = \"中心\"\nhours = \"工作日 9:00-17:00\"\n",
+    );
+    assert_eq!(t.build().code, 0);
+    assert!(t.read_out("lists/s/1/index.html").contains("办理时间"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 自查表.
+
+const INDICATORS: [&str; 12] = [
+    "栏目更新",
+    "空白栏目",
+    "办事指南要素",
+    "规范性文件统一登记",
+    "互动回应",
+    "文件有效期",
+    "链接可用性",
+    "网页标签",
+    "解读关联",
+    "解读时效",
+    "年报按时",
+    "个人信息",
+];
+
+fn rows(run: &Run) -> Vec<serde_json::Value> {
+    run.json_diags()
+        .into_iter()
+        .filter(|v| v.get("indicator").is_some())
+        .collect()
+}
+
+#[test]
+fn self_check_json_has_one_row_per_indicator_then_the_diagnostics() {
+    let run = gongkai_env(
+        &["check", "--inspection", "--format", "json"],
+        &fixture("inspection/guide"),
+        &[("SOURCE_DATE_EPOCH", DEC_1_2016)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = run.json_diags();
+    let r = rows(&run);
+    assert_eq!(
+        r.iter()
+            .map(|r| r["indicator"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        INDICATORS
+    );
+    // Rows first, each with exactly the four keys.
+    assert!(all[..12].iter().all(|v| v.get("indicator").is_some()));
+    for row in &r {
+        let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["codes", "detail", "indicator", "status"], "{row}");
+        assert!(["pass", "warn", "fail"].contains(&row["status"].as_str().unwrap()));
+    }
+    let guide = &r[2];
+    assert_eq!(guide["status"], "fail", "{guide}");
+    assert_eq!(
+        guide["codes"],
+        serde_json::json!(["W-GUIDE-INCOMPLETE", "W-INSPECTION-VETO"])
+    );
+    assert!(
+        guide["detail"].as_str().unwrap().starts_with("5 处"),
+        "{guide}"
+    );
+    assert_eq!(r[0]["status"], "pass", "{}", r[0]);
+    assert_eq!(r[7]["status"], "pass", "{}", r[7]);
+    assert_eq!(all.len(), 12 + 6, "the six diagnostics follow");
+    // --strict fails on the warnings, as plain check does.
+    let strict = gongkai(
+        &["check", "--inspection", "--strict"],
+        &fixture("inspection/guide"),
+    );
+    assert_eq!(strict.code, 1);
+}
+
+#[test]
+fn self_check_table_for_people_and_a_printable_page() {
+    let site = TestSite::copy_of(&fixture("inspection/columns"));
+    let run = gongkai_env(
+        &["check", "--inspection", "--html", "selfcheck.html"],
+        site.path(),
+        &[("SOURCE_DATE_EPOCH", DEC_21_2016)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("网站检查指标自查表（2016年12月21日）"),
+        "{}",
+        run.stdout
+    );
+    let line = run.stdout.lines().find(|l| l.contains("栏目更新")).unwrap();
+    assert!(
+        line.contains("不通过") && line.contains("工作动态、财政信息；单项否决"),
+        "{line}"
+    );
+    assert!(run.stderr.contains("warning[W-COLUMN-STALE]"));
+    let html = std::fs::read_to_string(site.path().join("selfcheck.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for i in INDICATORS {
+        assert!(html.contains(&format!("<th scope=\"row\">{i}</th>")), "{i}");
+    }
+    assert!(html.contains("<tr class=\"fail\"><th scope=\"row\">栏目更新</th><td>不通过</td>"));
+    assert!(
+        !html.contains("<script") && !html.contains("http"),
+        "self-contained"
+    );
+    // Never into the output directory: the next publication would carry it.
+    let run = gongkai(
+        &["check", "--inspection", "--html", "public/selfcheck.html"],
+        site.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("输出目录"), "{}", run.stderr);
+    assert!(!site.path().join("public/selfcheck.html").exists());
+    // --html needs --inspection.
+    assert_eq!(gongkai(&["check", "--html", "x.html"], site.path()).code, 2);
+}
+
+/// The demo: every row of its 自查表 passes on the date the tests build it, and plain
+/// `check --strict` stays clean on any date (it has no `[inspection]`).
+#[test]
+fn the_demo_self_check_passes() {
+    let run = gongkai(
+        &["check", "--inspection", "--format", "json", "--strict"],
+        &repo_root(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for r in rows(&run) {
+        assert_eq!(r["status"], "pass", "{r}");
+    }
+    assert_eq!(run.json_diags().len(), 12, "{}", run.stdout);
+}
