@@ -9,7 +9,7 @@ use crate::ledger::Value;
 use crate::model::Site;
 use crate::render::cn_date;
 use crate::source::Loaded;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
 /// Default 栏目更新 limits by column name: the first rule whose word the name contains.
@@ -273,6 +273,32 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
                 .with_hint(
                     "空白栏目是检查指标的扣分项：发布内容，或从 [inspection] columns 中删去该栏目",
                 ),
+            );
+        }
+    }
+
+    // 政府网站工作年度报表 of last year, once 31 January has passed.
+    let due = today.year() - 1;
+    let active = site.policies.iter().any(|p| p.published.year() == due)
+        || site
+            .interpretations
+            .iter()
+            .any(|i| i.published.year() == due)
+        || site.lists.iter().any(|l| l.updated.year() == due);
+    if let Some(dl) = crate::website::deadline(due) {
+        if today > dl && active && !site.website_reports.iter().any(|r| r.year == due) {
+            out.push(
+                Diagnostic::warning(
+                    "W-WEBSITE-REPORT-MISSING",
+                    format!(
+                        "缺少{due}年政府网站工作年度报表（应于{}年01月31日前公开）",
+                        due + 1
+                    ),
+                )
+                .in_file("site-config.toml")
+                .with_hint(format!(
+                    "在 content/reports/{due}.toml 中添加 [website] 表（国办函〔2018〕12号；键见 docs/website-report.md）"
+                )),
             );
         }
     }

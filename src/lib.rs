@@ -30,6 +30,7 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;
+pub mod website;
 
 use diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};

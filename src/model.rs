@@ -176,6 +176,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub lists: Vec<Arc<crate::ledger::Ledger>>,
     pub reports: Vec<crate::report::Report>,
+    /// 政府网站工作年度报表, by year.
+    pub website_reports: Vec<crate::website::WebsiteReport>,
     /// Files copied verbatim: theme/site static files and content assets, by output path.
     pub copies: Vec<CopyFile>,
     pub templates: BTreeMap<String, String>,

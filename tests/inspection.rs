@@ -732,3 +732,148 @@ fn the_demo_self_check_passes() {
     }
     assert_eq!(run.json_diags().len(), 12, "{}", run.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// D. 政府网站工作年度报表.
+
+fn cell(html: &str, key: &str) -> String {
+    let at = html
+        .find(&format!("data-key=\"{key}\">"))
+        .unwrap_or_else(|| panic!("no row {key}"));
+    let rest = &html[at + key.len() + 12..];
+    rest[..rest.find("</td>").unwrap()].to_string()
+}
+
+const COUNTED: &str = " <span class=\"muted\">（据网站内容统计）</span>";
+
+#[test]
+fn website_report_counts_what_content_tells_and_reads_the_rest() {
+    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    build_at(&site, JAN_2_2017);
+    let html = site.read_out("reports/2016/website/index.html");
+    assert!(html.contains("<h1>测试市人民政府2016年政府网站工作年度报表</h1>"));
+    // From the content: 3 policies + 2 解读; 2 in 工作动态; 1 文字 + 1 图解; 2 办事指南;
+    // 3 messages received, 2 replied (10 and 20 days), 1 with a published reply.
+    for (key, want) in [
+        ("published", "5"),
+        ("news_updates", "2"),
+        ("catalog_updates", "3"),
+        ("interpretations", "2"),
+        ("interpretation_materials", "1"),
+        ("interpretation_products", "1"),
+        ("service_catalog", "是"),
+        ("service_items", "2"),
+        ("messages_received", "3"),
+        ("messages_done", "2"),
+        ("reply_days", "15.0"),
+        ("messages_public", "1"),
+    ] {
+        assert_eq!(cell(&html, key), format!("{want}{COUNTED}"), "{key}");
+    }
+    // From the file, and — for what neither gives.
+    for (key, want) in [
+        ("visitors", "1200"),
+        ("cases", "30"),
+        ("weibo_name", "测试发布"),
+        ("innovation", "无障碍浏览"),
+        ("filled", "2017年01月20日"),
+        ("overview_updates", "—"),
+        ("smart_qa", "—"),
+    ] {
+        assert_eq!(cell(&html, key), want, "{key}");
+    }
+    assert!(html.contains("<th scope=\"row\" colspan=\"2\">政府网站标识码</th><td>0000000001</td>"));
+    assert!(
+        html.contains("<th scope=\"row\">工作动态</th><td>2</td>"),
+        "by column"
+    );
+    assert!(html.contains("<th scope=\"row\">政策解读（图解）</th><td>1</td>"));
+    assert!(html.contains("<th scope=\"row\">互动回应（更新份数）</th><td>1</td>"));
+    let index = site.read_out("reports/index.html");
+    assert!(index.contains(
+        "<a href=\"/reports/2016/website/\">测试市人民政府2016年政府网站工作年度报表</a>"
+    ));
+    // A number written in the file wins over the count.
+    let text = std::fs::read_to_string(site.path().join("content/reports/2016.toml")).unwrap();
+    site.write(
+        "content/reports/2016.toml",
+        &text.replace("visits = 5600", "visits = 5600\nnews_updates = 120"),
+    );
+    build_at(&site, JAN_2_2017);
+    assert_eq!(
+        cell(
+            &site.read_out("reports/2016/website/index.html"),
+            "news_updates"
+        ),
+        "120"
+    );
+}
+
+#[test]
+fn website_report_inputs_are_checked() {
+    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    site.write(
+        "content/reports/2016.toml",
+        "year = 2016\n\n[website]\nvisitors = -1\ncases = 31\ncases_person = 20\ncases_legal = 10\nvisiters = 3\n",
+    );
+    let run = gongkai_env(
+        &["check", "--format", "json"],
+        site.path(),
+        &[("SOURCE_DATE_EPOCH", JAN_2_2017)],
+    );
+    assert_eq!(run.code, 1);
+    let got: Vec<(String, u64)> = run
+        .json_diags()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("E-INVALID-VALUE".to_string(), 4),
+            ("E-REPORT-ARITHMETIC".to_string(), 5),
+            ("E-UNKNOWN-KEY".to_string(), 8),
+        ]
+    );
+}
+
+/// Due 31 January: a site with content in 2016 and no 2016 table is warned from 1 February.
+#[test]
+fn missing_website_report_after_31_january() {
+    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    site.write("content/reports/2016.toml", "year = 2016\n");
+    let missing = |epoch: &str, args: &[&str]| -> usize {
+        diags_at(site.path(), args, epoch)
+            .iter()
+            .filter(|d| d["code"] == "W-WEBSITE-REPORT-MISSING")
+            .count()
+    };
+    const JAN_31_2017: &str = "1485820800";
+    const FEB_1_2017: &str = "1485907200";
+    assert_eq!(missing(JAN_31_2017, &[]), 0, "not on the deadline day");
+    assert_eq!(missing(FEB_1_2017, &[]), 1);
+    assert!(!site.exists_out("reports/2016/website/index.html"));
+    // The 自查表 shows it under 年报按时.
+    let run = gongkai_env(
+        &["check", "--inspection", "--format", "json"],
+        site.path(),
+        &[("SOURCE_DATE_EPOCH", FEB_1_2017)],
+    );
+    let row = rows(&run)
+        .into_iter()
+        .find(|r| r["indicator"] == "年报按时")
+        .unwrap();
+    assert_eq!(row["status"], "warn");
+    assert_eq!(
+        row["codes"],
+        serde_json::json!(["W-WEBSITE-REPORT-MISSING"])
+    );
+    // Written: quiet.
+    site.write("content/reports/2016.toml", "year = 2016\n[website]\n");
+    assert_eq!(missing(FEB_1_2017, &[]), 0);
+}

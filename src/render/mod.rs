@@ -65,6 +65,8 @@ pub enum Job {
     ListDownloads(usize),
     ReportIndex,
     Report(usize),
+    /// 政府网站工作年度报表 of `Site::website_reports[i]`.
+    WebsiteReport(usize),
     Disclosure,
     Search,
     Sitemap,
@@ -207,6 +209,7 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
     }
     jobs.push(Job::ReportIndex);
     jobs.extend((0..site.reports.len()).map(Job::Report));
+    jobs.extend((0..site.website_reports.len()).map(Job::WebsiteReport));
     jobs.extend([
         Job::Disclosure,
         Job::Search,

@@ -807,8 +807,29 @@ impl<'a> Prepared<'a> {
                     "column": column("信息公开年报", "信息公开年报", "reports"),
                     "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/")], "信息公开年报"),
                     "reports": site.reports.iter().rev().collect::<Vec<_>>(),
+                    "website_reports": site.website_reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
                 }),
             },
+            Job::WebsiteReport(i) => {
+                let r = &site.website_reports[*i];
+                let title = format!("{}{}年政府网站工作年度报表", site.config.title, r.year);
+                Output::Page {
+                    template: "website_report.html",
+                    url: r.url.clone(),
+                    ctx: obj!({
+                        "title": &title,
+                        "column": column("信息公开年报", "信息公开年报", "reports"),
+                        "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/"), ("信息公开年报", "/reports/")], &format!("{}年政府网站工作年度报表", r.year)),
+                        "article": {
+                            "title": &title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title(),
+                            "keywords": format!("政府网站工作年度报表,{}年", r.year), "author": site.config.host_or_title(),
+                            "description": format!("{title}：网站访问、信息发布、政策解读、办事服务、互动交流、安全防护和移动新媒体情况（国办函〔2018〕12号）。"),
+                            "image": Value::Null,
+                        },
+                        "report": r,
+                    }),
+                }
+            }
             Job::Report(i) => {
                 let r = &site.reports[*i];
                 let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
@@ -1027,6 +1048,7 @@ impl<'a> Prepared<'a> {
             }
             Job::ReportIndex => "/reports/".into(),
             Job::Report(i) => site.reports[*i].url.clone(),
+            Job::WebsiteReport(i) => site.website_reports[*i].url.clone(),
             Job::Disclosure => "/disclosure/".into(),
             Job::Search => "/search/".into(),
             Job::Sitemap => "/sitemap/".into(),

@@ -285,6 +285,7 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         pages: Vec::new(),
         lists: Vec::new(),
         reports: Vec::new(),
+        website_reports: Vec::new(),
         copies: Vec::new(),
         templates: templates.clone(),
     }

@@ -1049,9 +1049,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
 
     // Annual reports.
+    let reports_raw = reports;
     let (reports, report_diags) =
         crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
+    let (website_reports, website_diags) = crate::website::build_all(
+        reports_raw,
+        config,
+        &crate::website::Content {
+            policies: &policies,
+            interpretations: &interpretations,
+            lists: &ledgers,
+        },
+    );
+    diags.extend(website_diags);
 
     // Files copied as is: static files, and the content assets published documents use.
     let mut copies: Vec<CopyFile> = statics.clone();
@@ -1090,6 +1101,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     known.extend(pages.iter().map(|p| p.url.clone()));
     known.extend(ledgers.iter().map(|l| l.url.clone()));
     known.extend(reports.iter().map(|r| r.url.clone()));
+    known.extend(website_reports.iter().map(|r| r.url.clone()));
     known.extend(copies.iter().map(|c| format!("/{}", encode_path(&c.rel))));
     let ledger_urls: Vec<&String> = ledgers.iter().map(|l| &l.url).collect();
     for (link, diag) in absolute_links {
@@ -1123,6 +1135,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         pages,
         lists: ledgers,
         reports,
+        website_reports,
         copies,
         templates: templates.clone(),
     };
