@@ -23,8 +23,11 @@ enum Ty {
     Date,
 }
 
-/// (key, label, type) of every row the file can give, by group, in the order of the form.
-const GROUPS: &[(&str, &[(&str, &str, Ty)])] = &[
+/// (key, label, type) of one row.
+type RowSpec = (&'static str, &'static str, Ty);
+
+/// Every row the file can give, by group, in the order of the form.
+const GROUPS: &[(&str, &[RowSpec])] = &[
     (
         "网站访问",
         &[
@@ -224,13 +227,7 @@ fn computed(key: &str, year: i32, c: &Content) -> Option<String> {
         "interpretations" => interps().count().to_string(),
         "interpretation_materials" => interps().filter(|i| i.form == "文字").count().to_string(),
         "interpretation_products" => interps().filter(|i| i.form != "文字").count().to_string(),
-        "service_catalog" => {
-            if c.lists.iter().any(|l| l.kind == "services") {
-                "是".into()
-            } else {
-                return None;
-            }
-        }
+        "service_catalog" if c.lists.iter().any(|l| l.kind == "services") => "是".into(),
         "service_items" => {
             let n: usize = c
                 .lists
