@@ -877,3 +877,28 @@ fn missing_website_report_after_31_january() {
     site.write("content/reports/2016.toml", "year = 2016\n[website]\n");
     assert_eq!(missing(FEB_1_2017, &[]), 0);
 }
+
+/// The docs name every code these rules emit and every `[website]` key.
+#[test]
+fn docs_cover_every_code_and_key() {
+    let inspection = std::fs::read_to_string(repo_root().join("docs/inspection.md")).unwrap();
+    for code in [
+        "W-COLUMN-STALE",
+        "W-COLUMN-EMPTY",
+        "W-INSPECTION-VETO",
+        "W-GUIDE-INCOMPLETE",
+        "W-REG-NO-MISSING",
+        "W-REPLY-LATE",
+        "W-POLICY-EXPIRING",
+        "W-WEBSITE-REPORT-MISSING",
+    ] {
+        assert!(inspection.contains(&format!("`{code}`")), "{code}");
+    }
+    for i in INDICATORS {
+        assert!(inspection.contains(i), "{i}");
+    }
+    let website = std::fs::read_to_string(repo_root().join("docs/website-report.md")).unwrap();
+    for key in gongkai::website::keys() {
+        assert!(website.contains(&format!("| `{key}` |")), "{key}");
+    }
+}
