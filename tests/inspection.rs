@@ -902,3 +902,16 @@ fn docs_cover_every_code_and_key() {
         assert!(website.contains(&format!("| `{key}` |")), "{key}");
     }
 }
+
+/// A new site is a portal in operation: its config turns the site rules on, and it starts clean.
+#[test]
+fn new_sites_are_inspected_and_start_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(gongkai(&["new", "site", "s"], dir.path()).code, 0);
+    let root = dir.path().join("s");
+    let config = std::fs::read_to_string(root.join("site-config.toml")).unwrap();
+    assert!(config.contains("\n[inspection]\n"), "{config}");
+    let run = gongkai(&["check", "--strict", "--format", "json"], &root);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.json_diags().is_empty(), "{}", run.stdout);
+}
