@@ -251,6 +251,8 @@ pub struct Ledger {
     pub columns: Vec<Column>,
     pub items: Vec<Item>,
     pub summary: Option<TaskSummary>,
+    /// Old URLs of the ledger page (`aliases` in `[list]`).
+    pub aliases: Vec<String>,
 }
 
 const LIST_KEYS: &[&str] = &[
@@ -261,6 +263,7 @@ const LIST_KEYS: &[&str] = &[
     "description",
     "year",
     "columns",
+    "aliases",
 ];
 
 /// Byte ranges of each `[[items]]` block in the file.
@@ -337,6 +340,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     let updated = f.date("updated", true);
     let description = f.string("description", false);
     let year = f.integer("year", false);
+    let aliases = crate::continuity::read_aliases(&mut f);
     let columns = match kind.as_deref() {
         Some("custom") => custom_columns(&mut f, list_t),
         Some(k) => {
@@ -490,6 +494,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         columns,
         items,
         summary,
+        aliases,
     };
     (Some(ledger), diags)
 }

@@ -16,13 +16,17 @@
 
 pub mod calendar;
 pub mod config;
+pub mod continuity;
 pub mod deadline;
+pub mod deploy;
 pub mod diagnostics;
 pub mod inspection;
 pub mod ledger;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod precompress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -110,37 +114,147 @@ pub struct BuildOptions {
     pub validate: validate::Options,
     /// Build the search index under `pagefind/` (`--no-search` turns it off).
     pub search: bool,
+    /// Write a `.gz` beside every text file (`--precompress`, for nginx `gzip_static`).
+    pub precompress: bool,
+    /// The manifest of the published site to compare URLs with (`--previous FILE`); by
+    /// default the `gongkai.sha256` of the output directory.
+    pub previous: Option<PathBuf>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            output: None,
+            base_url: None,
+            validate: validate::Options::from_env(),
+            search: true,
+            precompress: false,
+            previous: None,
+        }
+    }
+}
+
+/// The manifest at `path` as a diagnostic when it cannot be used.
+fn read_manifest(path: &Path, required: bool) -> Result<Option<manifest::Manifest>, Diagnostic> {
+    let shown = path.display().to_string();
+    match manifest::Manifest::read(path) {
+        Ok(None) if required => Err(Diagnostic::error(
+            "E-MANIFEST",
+            format!("找不到上次发布的清单文件：{shown}"),
+        )
+        .in_file(&shown)
+        .with_hint("--previous 填写从网站下载的 gongkai.sha256")),
+        Ok(m) => Ok(m),
+        Err(e) => Err(
+            Diagnostic::error("E-MANIFEST", format!("清单文件无法读取：{e}"))
+                .in_file(&shown)
+                .with_hint("清单由 gongkai build 生成；文件损坏时删除它（本次生成将不比较网址）"),
+        ),
+    }
+}
+
+/// URL continuity for `check` and `build`: `E-URL-REMOVED` for every page of the previous
+/// output (its `gongkai.sha256`, or the manifest `previous`) that `site` no longer produces.
+/// Without a previous manifest (a first build) there is nothing to compare.
+pub fn check_urls(site: &model::Site, out_dir: &Path, previous: Option<&Path>) -> Vec<Diagnostic> {
+    let local = match previous {
+        Some(_) => None,
+        None => match read_manifest(&out_dir.join(manifest::FILE), false) {
+            Ok(m) => m,
+            Err(d) => return vec![d],
+        },
+    };
+    compare_urls(site, out_dir, previous, local.as_ref())
+}
+
+/// [`check_urls`] with the output directory's manifest already read.
+fn compare_urls(
+    site: &model::Site,
+    out_dir: &Path,
+    previous: Option<&Path>,
+    local: Option<&manifest::Manifest>,
+) -> Vec<Diagnostic> {
+    let old_out = out_dir.is_dir().then_some(out_dir);
+    match previous {
+        Some(p) => match read_manifest(p, true) {
+            Ok(Some(m)) => continuity::check(site, &m, old_out),
+            Ok(_) => Vec::new(),
+            Err(d) => vec![d],
+        },
+        None => local
+            .map(|m| continuity::check(site, m, old_out))
+            .unwrap_or_default(),
+    }
+}
+
+/// The output directory a build of `root` writes (`--output`, else `[build].output`).
+pub fn output_dir(root: &Path, site: &model::Site, output: Option<&Path>) -> PathBuf {
+    match output {
+        Some(o) => o.to_path_buf(),
+        None => root.join(&site.config.output),
+    }
 }
 
 /// Loads, validates, renders and writes a site. On any error the previous output is left
 /// exactly as it was.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
-    let (mut site, diags) = check(root, &opts.validate)?;
+    let (mut site, mut diags) = check(root, &opts.validate)?;
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
     if let Some(b) = &opts.base_url {
         site.config.base_url = b.trim_end_matches('/').to_string();
     }
-    let out_dir = match &opts.output {
-        Some(o) => o.clone(),
-        None => root.join(&site.config.output),
+    let out_dir = output_dir(root, &site, opts.output.as_deref());
+    // The manifest of the output this build replaces: the URLs to keep, and the hashes of
+    // the files the build cache keeps from it.
+    let kept_from = match read_manifest(&out_dir.join(manifest::FILE), false) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return Err(Error::Content(diags));
+        }
     };
+    // No published URL vanishes without an alias or a declared withdrawal.
+    diags.extend(compare_urls(
+        &site,
+        &out_dir,
+        opts.previous.as_deref(),
+        kept_from.as_ref(),
+    ));
+    if diagnostics::has_errors(&diags) {
+        return Err(Error::Content(diags));
+    }
     let mut writer = output::Writer::new(&out_dir).map_err(|e| Error::Io(out_dir.clone(), e))?;
     // Pages whose inputs did not change since the last build are taken from its output.
     let cache = render::cache::Cache::load(root, &out_dir);
-    let rendered = match render::render_cached(&site, &writer, Some(&cache)) {
+    let recorder = manifest::Recorder::new(&writer);
+    let gz = precompress::Precompress::new(&recorder);
+    let sink: &dyn output::Sink = if opts.precompress { &gz } else { &recorder };
+    let rendered = match render::render_cached(&site, sink, Some(&cache)) {
         // The search index is built from the model (not the pages), once they all rendered.
-        Ok(n) if opts.search => render::search::write(&site, &writer).map(|_| n),
+        Ok(n) if opts.search => render::search::write(&site, sink).map(|_| n),
         other => other,
     };
-    let pages = match rendered {
+    let listed = match rendered {
+        Ok(n) => recorder
+            .manifest(kept_from.as_ref(), &out_dir)
+            .map(|m| (n, m))
+            .map_err(|e| vec![Diagnostic::error("E-IO", format!("生成清单失败：{e}"))]),
+        Err(d) => Err(d),
+    };
+    // Every file of the build is listed; the manifest goes in with them, atomically.
+    let listed = listed.and_then(|(n, m)| {
+        output::Sink::put(&writer, manifest::FILE, m.to_text().as_bytes())
+            .map(|_| n)
+            .map_err(|e| vec![Diagnostic::error("E-IO", format!("写入清单失败：{e}"))])
+    });
+    let pages = match listed {
         Ok(n) => n,
         Err(d) => {
             writer.abort();
-            let mut all = diags;
-            all.extend(d);
-            return Err(Error::Content(all));
+            diags.extend(d);
+            return Err(Error::Content(diags));
         }
     };
     render::cache::Cache::forget(root, &out_dir);

@@ -42,6 +42,12 @@ enum Command {
         /// 不生成站内搜索索引 (skip the search index under pagefind/)
         #[arg(long)]
         no_search: bool,
+        /// 为文本文件生成 .gz 副本 (for nginx gzip_static)
+        #[arg(long)]
+        precompress: bool,
+        /// 与线上网站的 gongkai.sha256 比较网址 (default: the output's own manifest)
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
     },
     /// 检查内容 (check content without writing)
     Check {
@@ -58,6 +64,24 @@ enum Command {
         /// Also write the 自查表 as a printable HTML page (outside the output directory)
         #[arg(long, value_name = "FILE", requires = "inspection")]
         html: Option<PathBuf>,
+        /// 与线上网站的 gongkai.sha256 比较网址 (default: the output's own manifest)
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+    },
+    /// 校验网站文件 (DIR matches its gongkai.sha256 exactly)
+    Verify {
+        dir: PathBuf,
+        /// The manifest to check against (default: DIR/gongkai.sha256)
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<PathBuf>,
+        /// DIR is a crawl of the site (wget -m): files it did not fetch are not errors
+        #[arg(long)]
+        mirror: bool,
+    },
+    /// 生成网站服务器配置 (web server configuration)
+    Deploy {
+        #[command(subcommand)]
+        what: Deploy,
     },
     /// 本地预览 (live preview)
     Serve {
@@ -72,6 +96,24 @@ enum Command {
     New {
         #[command(subcommand)]
         what: New,
+    },
+}
+
+#[derive(Subcommand)]
+enum Deploy {
+    /// nginx 的 server { } 配置块（放在 http { } 中）
+    Nginx {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default: [build].output of site-config.toml)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Where the site's files are on the server (default: the output directory)
+        #[arg(long, value_name = "DIR")]
+        docroot: Option<PathBuf>,
+        /// listen address, repeatable (default: 80, or 443 ssl for https, on IPv4 and IPv6)
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Vec<String>,
     },
 }
 
@@ -178,6 +220,8 @@ fn main() -> ExitCode {
             output,
             base_url,
             no_search,
+            precompress,
+            previous,
         } => {
             let started = std::time::Instant::now();
             let bo = gongkai::BuildOptions {
@@ -185,6 +229,8 @@ fn main() -> ExitCode {
                 base_url,
                 validate: opts,
                 search: !no_search,
+                precompress,
+                previous,
             };
             match gongkai::build(&root, &bo) {
                 Ok((stats, diags)) => {
@@ -222,8 +268,11 @@ fn main() -> ExitCode {
             strict,
             inspection: true,
             html,
+            previous,
         } => match gongkai::inspect(&root, &opts) {
-            Ok((site, diags, rows)) => {
+            Ok((site, mut diags, rows)) => {
+                let out_dir = gongkai::output_dir(&root, &site, None);
+                diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
                 if let Some(file) = &html {
                     if let Err(e) = write_self_check(&root, &site, &rows, file) {
                         eprintln!("错误：{e}");
@@ -265,9 +314,12 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
+            previous,
             ..
         } => match gongkai::check(&root, &opts) {
-            Ok((_, diags)) => {
+            Ok((site, mut diags)) => {
+                let out_dir = gongkai::output_dir(&root, &site, None);
+                diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
                 match format {
                     Format::Human => {
                         print_human(&diags);
@@ -293,6 +345,41 @@ fn main() -> ExitCode {
             Err(e) => {
                 eprintln!("错误：{e}");
                 ExitCode::from(1)
+            }
+        },
+        Command::Verify {
+            dir,
+            manifest,
+            mirror,
+        } => verify(&dir, manifest, mirror),
+        Command::Deploy {
+            what:
+                Deploy::Nginx {
+                    root,
+                    output,
+                    docroot,
+                    listen,
+                },
+        } => match gongkai::check(&root, &opts) {
+            Ok((site, _)) => {
+                let out_dir = gongkai::output_dir(&root, &site, output.as_deref());
+                let docroot = docroot.unwrap_or_else(|| {
+                    std::path::absolute(&out_dir).unwrap_or_else(|_| out_dir.clone())
+                });
+                match gongkai::deploy::nginx(&site, &out_dir, &docroot, &listen) {
+                    Ok(conf) => {
+                        print!("{conf}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("错误：{e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(2)
             }
         },
         Command::Serve { root, bind, port } => {
@@ -335,5 +422,61 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// `gongkai verify`: exit 0 when `dir` matches the manifest exactly, 1 naming every
+/// difference, 2 when the manifest or the directory cannot be read.
+fn verify(dir: &std::path::Path, manifest: Option<PathBuf>, mirror: bool) -> ExitCode {
+    use gongkai::manifest::{self, Manifest};
+    let path = manifest.unwrap_or_else(|| dir.join(manifest::FILE));
+    let m = match Manifest::read(&path) {
+        Ok(Some(m)) => m,
+        Ok(None) => {
+            eprintln!("错误：找不到清单文件 {}", path.display());
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("错误：清单文件 {} 无法读取：{e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let r = match manifest::verify(dir, &m) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    for p in &r.changed {
+        println!("已改动\t{p}");
+    }
+    for p in &r.added {
+        println!("多出\t{p}");
+    }
+    if mirror {
+        // A crawler fetches only what pages link to: files it did not fetch are not errors.
+        eprintln!(
+            "镜像中没有 {} 个清单文件（爬虫未抓取的文件不算错误）",
+            r.missing.len()
+        );
+    } else {
+        for p in &r.missing {
+            println!("缺失\t{p}");
+        }
+    }
+    let failed = !r.changed.is_empty() || !r.added.is_empty() || (!mirror && !r.missing.is_empty());
+    if failed {
+        eprintln!(
+            "校验失败：{} 个文件已改动，{} 个文件缺失，{} 个多出的文件；{} 个文件一致",
+            r.changed.len(),
+            r.missing.len(),
+            r.added.len(),
+            r.ok
+        );
+        ExitCode::from(1)
+    } else {
+        eprintln!("校验通过：{} 个文件与清单一致", r.ok);
+        ExitCode::SUCCESS
     }
 }

@@ -181,6 +181,10 @@ pub struct Site {
     /// Files copied verbatim: theme/site static files and content assets, by output path.
     pub copies: Vec<CopyFile>,
     pub templates: BTreeMap<String, String>,
+    /// Old URLs of documents and ledgers (`aliases`), each a redirect page.
+    pub aliases: Vec<crate::continuity::Alias>,
+    /// URLs withdrawn on purpose (`content/removed.toml`), each a page saying so.
+    pub removed: Vec<crate::continuity::Removed>,
 }
 
 impl Site {

@@ -34,6 +34,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "sitemap.html",
     "404.html",
+    "alias.html",
+    "removed.html",
 );
 
 /// Output path → bytes of the theme's static files.

@@ -166,9 +166,18 @@ fn deleting_a_document_removes_its_page() {
         .find(|f| f.starts_with("policies/") && f.contains("p2/"))
         .expect("p2's page");
     site.remove("content/policies/p2.md");
-    let (_, _, removed) = counts(&build(&site));
-    assert!(removed >= 1);
-    assert!(!site.exists_out(&gone), "{gone} is gone");
+    // A published URL may not vanish silently: the deletion is declared.
+    site.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/policies/p2/\"\nreason = \"已废止\"\ndate = 2016-12-01\n",
+    );
+    // Its URL now serves the withdrawal page (so no file is deleted).
+    build(&site);
+    assert!(site.read_out(&gone).contains("已停止公开"));
+    assert!(
+        !site.read_out(&gone).contains("测试文件2"),
+        "{gone} no longer shows the document"
+    );
     assert!(!site.read_out("policies/index.html").contains("测试文件2"));
     assert_same_as_fresh_build(&site);
 }

@@ -89,9 +89,67 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("cndate", cndate_filter);
+    register_assets(
+        &mut tera,
+        fingerprints(site)
+            .into_iter()
+            .map(|(k, (h, _))| (k, h))
+            .collect(),
+    );
     tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| vec![template_error(&e)])?;
     Ok(tera)
+}
+
+/// Theme assets under content-hashed names, for long-lived caching: the output path of each
+/// theme file under `assets/` (or the site's file that overrides it) → its hashed output path
+/// (`assets/gongkai.css` → `assets/gongkai.0123456789.css`) and bytes. The plain name is
+/// written too, for templates that link it directly.
+pub fn fingerprints(site: &Site) -> BTreeMap<String, (String, Vec<u8>)> {
+    let mut out = BTreeMap::new();
+    for (rel, bytes) in crate::theme::STATIC {
+        if !rel.starts_with("assets/") {
+            continue;
+        }
+        let bytes = match site.copies.iter().find(|c| c.rel == *rel) {
+            Some(c) => match std::fs::read(&c.abs) {
+                Ok(b) => b,
+                Err(_) => continue,
+            },
+            None => bytes.to_vec(),
+        };
+        let hash = crate::manifest::sha256(&bytes);
+        let short: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
+        let hashed = match rel.rsplit_once('.') {
+            Some((stem, ext)) if !ext.contains('/') => format!("{stem}.{short}.{ext}"),
+            _ => format!("{rel}.{short}"),
+        };
+        out.insert(rel.to_string(), (hashed, bytes));
+    }
+    out
+}
+
+/// The `asset(path="assets/x.css")` template function: the URL of a theme asset, under its
+/// hashed name when it has one.
+fn register_assets(tera: &mut Tera, names: BTreeMap<String, String>) {
+    tera.register_function(
+        "asset",
+        move |args: &std::collections::HashMap<String, Value>| -> tera::Result<Value> {
+            let path = args
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    tera::Error::msg(
+                        "asset() 需要参数 path，例如 asset(path=\"assets/gongkai.css\")",
+                    )
+                })?
+                .trim_start_matches('/');
+            Ok(Value::String(format!(
+                "/{}",
+                names.get(path).map(String::as_str).unwrap_or(path)
+            )))
+        },
+    );
 }
 
 /// HTML escaping for template variables: `& < > " '` (Tera's default also escapes `/`, which
@@ -241,9 +299,18 @@ pub fn render_cached(
     cache: Option<&cache::Cache>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let tera = templates(site)?;
+    let assets = fingerprints(site);
     let prepared = Prepared::new(site);
     let jobs = plan(&prepared);
-    let salt = cache.map(|_| cache_salt(site, &prepared));
+    let salt = cache.map(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut h = cache::Fnv::default();
+        cache_salt(site, &prepared).hash(&mut h);
+        for (k, (v, _)) in &assets {
+            (k, v).hash(&mut h);
+        }
+        h.finish()
+    });
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let seen: Mutex<BTreeMap<String, Job>> = Mutex::new(BTreeMap::new());
@@ -288,6 +355,38 @@ pub fn render_cached(
         }
         Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
     });
+    // Redirect pages of old URLs and pages of withdrawn ones: in no listing, feed or sitemap.
+    match prepared.old_url_pages(&tera) {
+        Ok(files) => {
+            let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
+            for (path, bytes) in files {
+                if seen.contains_key(&path) {
+                    errors.push(
+                        Diagnostic::error(
+                            "E-URL-CONFLICT",
+                            format!("旧网址与生成的页面地址相同：{path}"),
+                        )
+                        .with_hint("修改 aliases 或 content/removed.toml 中的网址"),
+                    );
+                } else if let Err(e) = sink.put(&path, &bytes) {
+                    errors.push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                }
+            }
+        }
+        Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
+    }
+    for (hashed, bytes) in assets.values() {
+        if let Err(e) = sink.put(hashed, bytes) {
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Diagnostic::error(
+                    "E-IO",
+                    format!("写入 {hashed} 失败：{e}"),
+                ));
+        }
+    }
     for (rel, bytes) in crate::theme::STATIC {
         if !site.copies.iter().any(|c| c.rel == *rel) {
             if let Err(e) = sink.put(rel, bytes) {
@@ -400,6 +499,38 @@ impl Prepared<'_> {
             }
             views::Output::Raw(files) => Ok(files),
         }
+    }
+
+    /// The redirect page of every alias and the page of every withdrawn URL.
+    #[allow(clippy::result_large_err)]
+    pub fn old_url_pages(&self, tera: &Tera) -> Result<Files, Diagnostic> {
+        let site = self.site;
+        let mut files = Vec::with_capacity(site.aliases.len() + site.removed.len());
+        for a in &site.aliases {
+            let ctx =
+                json!({"title": "页面已迁移", "target": {"url": &a.target, "title": &a.title}});
+            files.extend(self.render_page(tera, "alias.html", a.url.clone(), ctx)?);
+        }
+        for r in &site.removed {
+            let title = if r.status == "已撤销" {
+                "该信息已撤销"
+            } else {
+                "该信息已停止公开"
+            };
+            let ctx = json!({
+                "title": title,
+                "column": {"name": "政府信息公开", "type": "信息公开目录", "nav": "disclosure"},
+                "breadcrumb": [{"title": "首页", "url": "/"}, {"title": title}],
+                "removed": {
+                    "status": &r.status,
+                    "reason": &r.reason,
+                    "date": r.date.to_string(),
+                    "date_cn": cn_date(r.date),
+                },
+            });
+            files.extend(self.render_page(tera, "removed.html", r.url.clone(), ctx)?);
+        }
+        Ok(files)
     }
 
     /// Renders one job unless the cache says its page is unchanged and `sink` could take it

@@ -87,6 +87,8 @@ pub struct Update {
 enum CopySrc {
     Disk(PathBuf),
     Theme(&'static [u8]),
+    /// Rendered with the rest: redirect pages of aliases and pages of withdrawn URLs.
+    Page(Bytes),
 }
 
 /// The loaded site, kept up to date file by file.
@@ -185,6 +187,7 @@ impl Sources {
                 assets: BTreeMap::new(),
                 statics,
                 templates,
+                removed: None,
                 diags: Vec::new(),
             },
             config_diags,
@@ -220,6 +223,7 @@ impl Sources {
                     .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
                 l.reports.insert(at, d);
             }
+            Ok(Item::Removed(d)) => l.removed = Some(d),
             Ok(Item::Asset(rel, abs)) => {
                 l.assets.insert(rel, abs);
             }
@@ -242,6 +246,9 @@ impl Sources {
         l.docs.retain(|d| !under(&d.file.path));
         l.lists.retain(|d| !under(&d.file.path));
         l.reports.retain(|d| !under(&d.file.path));
+        if l.removed.as_ref().is_some_and(|d| under(&d.file.path)) {
+            l.removed = None;
+        }
         l.assets.retain(|_, a| !a.starts_with(abs));
         self.file_errors.retain(|p, _| !p.starts_with(abs));
         if in_content
@@ -286,8 +293,11 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         lists: Vec::new(),
         reports: Vec::new(),
         website_reports: Vec::new(),
-        copies: Vec::new(),
+        // Theme assets overridden by the site's files are fingerprinted from those.
+        copies: site.copies.clone(),
         templates: templates.clone(),
+        aliases: Vec::new(),
+        removed: Vec::new(),
     }
 }
 
@@ -808,6 +818,28 @@ impl Engine {
                 .entry(rel.to_string())
                 .or_insert(CopySrc::Theme(bytes));
         }
+        // Old URLs (aliases, content/removed.toml): few, rendered on every rebuild.
+        match prepared.old_url_pages(tera) {
+            Ok(files) => {
+                for (p, b) in files {
+                    if seen.contains(p.as_str())
+                        || kept_owner(&p).is_some()
+                        || copies.contains_key(&p)
+                    {
+                        errors.push(conflict(&p));
+                    } else {
+                        copies.insert(p, CopySrc::Page(Bytes::from(b)));
+                    }
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+        // The same assets under their content-hashed names, as `build` writes them.
+        for (rel, (hashed, _)) in render::fingerprints(site) {
+            if let Some(src) = copies.get(&rel).cloned() {
+                copies.insert(hashed, src);
+            }
+        }
         drop(seen);
         let old_copies = last.map(|g| &g.copies);
         let fresh: Vec<(&String, &CopySrc)> = copies
@@ -823,6 +855,7 @@ impl Engine {
             .map(|(rel, src)| {
                 let bytes = match src {
                     CopySrc::Theme(b) => Ok(Bytes::from_static(b)),
+                    CopySrc::Page(b) => Ok(b.clone()),
                     CopySrc::Disk(abs) => std::fs::read(abs).map(Bytes::from),
                 };
                 ((*rel).clone(), bytes)

@@ -88,6 +88,8 @@ pub struct Loaded {
     pub statics: Vec<CopyFile>,
     /// Template overrides from disk: theme folder, then the site's `templates/`.
     pub templates: BTreeMap<String, String>,
+    /// `content/removed.toml`, the URLs withdrawn on purpose, when there is one.
+    pub removed: Option<RawData>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -206,6 +208,8 @@ pub enum Item {
     Doc(RawDoc),
     List(RawData),
     Report(RawData),
+    /// `content/removed.toml`: the URLs withdrawn on purpose.
+    Removed(RawData),
     Asset(String, PathBuf),
 }
 
@@ -238,11 +242,13 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let mut lists = Vec::new();
     let mut reports = Vec::new();
     let mut assets = BTreeMap::new();
+    let mut removed = None;
     for r in results {
         match r {
             Ok(Item::Doc(d)) => docs.push(d),
             Ok(Item::List(l)) => lists.push(l),
             Ok(Item::Report(r)) => reports.push(r),
+            Ok(Item::Removed(r)) => removed = Some(r),
             Ok(Item::Asset(rel, abs)) => {
                 assets.insert(rel, abs);
             }
@@ -262,6 +268,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         assets,
         statics,
         templates,
+        removed,
         diags,
     })
 }
@@ -297,6 +304,16 @@ pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnos
         "pages" => Some(Section::Page),
         _ => None,
     };
+    if segments.len() == 1 && top == "removed.toml" {
+        let file = read_utf8(root, abs)?;
+        let table: toml::Table =
+            toml::from_str(&file.text).map_err(|e| toml_error(&file.path, &file.text, 0, &e))?;
+        return Ok(Item::Removed(RawData {
+            file,
+            stem: "removed".into(),
+            table,
+        }));
+    }
     match (top, section, ext) {
         (_, Some(section), "md") => {
             let file = read_utf8(root, abs)?;

@@ -63,6 +63,7 @@ pub const POLICY_KEYS: &[&str] = &[
     "effective",
     "expires",
     "reg_no",
+    "aliases",
 ];
 pub const INTERPRETATION_KEYS: &[&str] = &[
     "title",
@@ -72,8 +73,9 @@ pub const INTERPRETATION_KEYS: &[&str] = &[
     "interpreter",
     "disclosure",
     "summary",
+    "aliases",
 ];
-pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary"];
+pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary", "aliases"];
 /// `W-POLICY-EXPIRING` this many days before a policy's `expires`.
 pub const EXPIRING_DAYS: i64 = 30;
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
@@ -139,6 +141,7 @@ struct PolicyDraft {
     effective: Option<NaiveDate>,
     expires: Option<NaiveDate>,
     reg_no: Option<String>,
+    aliases: Vec<String>,
 }
 
 struct InterpDraft {
@@ -151,6 +154,7 @@ struct InterpDraft {
     form: String,
     interpreter: Option<String>,
     summary: Option<String>,
+    aliases: Vec<String>,
 }
 
 struct PageDraft {
@@ -158,6 +162,7 @@ struct PageDraft {
     title: String,
     slug: String,
     summary: Option<String>,
+    aliases: Vec<String>,
 }
 
 /// Encodes each segment of a path for use in a URL.
@@ -226,6 +231,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
         .with_hint("行政规范性文件实行统一登记、统一编号、统一发布，添加 reg_no = \"豫政规〔2016〕007\"（国办发〔2018〕37号）");
         f.diags.push(d);
     }
+    let aliases = crate::continuity::read_aliases(&mut f);
 
     if let Some(ix) = &index_no {
         let prefix = format!("{org_code}/");
@@ -302,6 +308,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
                 effective,
                 expires,
                 reg_no,
+                aliases,
             }))
         }
         _ => None,
@@ -358,6 +365,7 @@ fn interp_draft(raw: &RawDoc) -> Front<InterpDraft> {
     let interpreter = f.string("interpreter", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
+    let aliases = crate::continuity::read_aliases(&mut f);
     let diags = f.finish(INTERPRETATION_KEYS);
     let draft = match (title, interprets, published) {
         (Some(title), Some(interprets), Some(published)) => Some(Arc::new(InterpDraft {
@@ -370,6 +378,7 @@ fn interp_draft(raw: &RawDoc) -> Front<InterpDraft> {
             form,
             interpreter,
             summary,
+            aliases,
         })),
         _ => None,
     };
@@ -387,6 +396,7 @@ fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
     let slug = f.string("slug", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
+    let aliases = crate::continuity::read_aliases(&mut f);
     let slug = match slug {
         Some(s) if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.is_empty() => {
             f.error(
@@ -407,6 +417,7 @@ fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
             title,
             slug,
             summary,
+            aliases,
         })),
         _ => None,
     };
@@ -1103,6 +1114,108 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     known.extend(reports.iter().map(|r| r.url.clone()));
     known.extend(website_reports.iter().map(|r| r.url.clone()));
     known.extend(copies.iter().map(|c| format!("/{}", encode_path(&c.rel))));
+
+    // Old URLs: a redirect page for each alias, a withdrawal page for each removed URL.
+    let mut taken: HashMap<String, String> = known
+        .iter()
+        .map(|u| (crate::render::url_to_path(u), u.clone()))
+        .collect();
+    let mut aliases = Vec::new();
+    let mut alias_of = |(file, text, offset): (&str, &str, usize),
+                        list: &[String],
+                        target: &str,
+                        title: &str,
+                        diags: &mut Vec<Diagnostic>| {
+        for a in list {
+            let Ok(path) = crate::continuity::old_url_path(a) else {
+                continue;
+            };
+            if let Some(other) = taken.get(&path) {
+                diags.push(
+                    Diagnostic::error(
+                        "E-URL-CONFLICT",
+                        format!("旧网址 {a} 与 {other} 是同一个地址"),
+                    )
+                    .at(file, text, offset)
+                    .with_hint("旧网址不能是本站现有页面，也不能被两个文件同时使用"),
+                );
+                continue;
+            }
+            taken.insert(path.clone(), a.clone());
+            aliases.push(crate::continuity::Alias {
+                url: a.clone(),
+                path,
+                target: target.to_string(),
+                title: title.to_string(),
+                source: file.to_string(),
+            });
+        }
+    };
+    fn at(raw: &RawDoc) -> (&str, &str, usize) {
+        (
+            raw.file.path.as_str(),
+            &*raw.file.text,
+            key_offset(raw, "aliases"),
+        )
+    }
+    for p in &policy_drafts {
+        alias_of(at(p.raw), &p.aliases, &p.url, &p.title, &mut diags);
+    }
+    for p in &interp_drafts {
+        alias_of(at(p.raw), &p.aliases, &p.url, &p.title, &mut diags);
+    }
+    for (p, ok) in page_drafts.iter().zip(&page_ok) {
+        if *ok {
+            let url = format!("/{}/", p.slug);
+            alias_of(at(p.raw), &p.aliases, &url, &p.title, &mut diags);
+        }
+    }
+    for l in &ledgers {
+        if let Some(raw) = lists.iter().find(|r| r.file.path == l.source) {
+            let text: &str = &raw.file.text;
+            let offset =
+                crate::source::fields::find_key(text, 0..text.len(), "aliases").unwrap_or(0);
+            alias_of(
+                (&l.source, text, offset),
+                &l.aliases,
+                &l.url,
+                &l.title,
+                &mut diags,
+            );
+            // A ledger's old URL covers its item pages too: /old/<item>/ → /new/<item>/.
+            for a in l.aliases.iter().filter(|a| a.ends_with('/')) {
+                for it in &l.items {
+                    let seg = format!("{}/", encode_path(&it.slug));
+                    let title = format!("{} 第 {} 项", l.title, it.position);
+                    let target = format!("{}{seg}", l.url);
+                    let old = [format!("{a}{seg}")];
+                    alias_of((&l.source, text, offset), &old, &target, &title, &mut diags);
+                }
+            }
+        }
+    }
+    let mut removed = Vec::new();
+    if let Some(raw) = &loaded.removed {
+        let (entries, d) = crate::continuity::parse_removed(raw);
+        diags.extend(d);
+        for r in entries {
+            if let Some(other) = taken.get(&r.path) {
+                diags.push(
+                    Diagnostic::error(
+                        "E-URL-CONFLICT",
+                        format!("停止公开的网址 {} 与 {other} 是同一个地址", r.url),
+                    )
+                    .at(&raw.file.path, &raw.file.text, r.offset)
+                    .with_hint("该网址仍有页面在发布：删除这一项，或先停止发布那个页面"),
+                );
+                continue;
+            }
+            taken.insert(r.path.clone(), r.url.clone());
+            removed.push(r);
+        }
+    }
+    known.extend(aliases.iter().map(|a| a.url.clone()));
+    known.extend(removed.iter().map(|r| r.url.clone()));
     let ledger_urls: Vec<&String> = ledgers.iter().map(|l| &l.url).collect();
     for (link, diag) in absolute_links {
         let bare = link.split(['#', '?']).next().unwrap_or("");
@@ -1138,6 +1251,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         website_reports,
         copies,
         templates: templates.clone(),
+        aliases,
+        removed,
     };
     // The 检查指标 site rules, when the site asks for them.
     if let Some(cfg) = &config.inspection {
