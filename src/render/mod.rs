@@ -573,8 +573,12 @@ impl Prepared<'_> {
         tera: &Tera,
         template: &str,
         url: String,
-        ctx: Value,
+        mut ctx: Value,
     ) -> Result<Files, Diagnostic> {
+        // Pages not made by `context` (redirects, withdrawals) get their 网页标签 here.
+        if ctx.get("meta").is_none() {
+            self.decorate(&url, &mut ctx);
+        }
         let mut map = self.base.clone();
         if let Value::Object(extra) = ctx {
             map.extend(extra);

@@ -469,7 +469,7 @@ impl<'a> Prepared<'a> {
 
     /// Adds `meta` to a page's context: its own description, the column tags, the absolute
     /// URL and the 我为政府网站找错 link for this page.
-    fn decorate(&self, url: &str, ctx: &mut Value) {
+    pub(crate) fn decorate(&self, url: &str, ctx: &mut Value) {
         let c = &self.site.config;
         let Some(m) = ctx.as_object_mut() else {
             return;
