@@ -915,3 +915,20 @@ fn new_sites_are_inspected_and_start_clean() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 }
+
+/// Pages made outside the usual jobs (a withdrawn URL's page) carry the tags too.
+#[test]
+fn withdrawal_pages_carry_the_site_tags() {
+    let t = TestSite::new();
+    t.write("content/policies/a.md", &policy(1, "测试文件"));
+    t.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/policies/old/\"\nreason = \"已被新文件替代\"\ndate = 2016-11-01\n",
+    );
+    let run = t.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = t.read_out("policies/old/index.html");
+    assert_eq!(meta(&html, "SiteIDCode").as_deref(), Some("0000000001"));
+    assert_eq!(metas(&html, "description").len(), 1, "{html}");
+    assert!(html.contains("我为政府网站找错</a>"));
+}
