@@ -30,6 +30,19 @@ pub struct Config {
     pub theme: String,
     pub output: String,
     pub check: CheckConfig,
+    /// `[site] conac_id`: 党政机关网站标识 id (empty when the site has none).
+    pub conac_id: String,
+    /// `[inspection]`: present when the site asks `check` for the 检查指标 site rules.
+    pub inspection: Option<InspectionConfig>,
+}
+
+/// `[inspection]` in site-config.toml.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct InspectionConfig {
+    /// 栏目更新 limits in days, by column name (overriding the defaults by name).
+    pub limits: std::collections::BTreeMap<String, i64>,
+    /// Declared 公开目录 categories: each must have content (空白栏目).
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -68,6 +81,7 @@ const SITE_KEYS: &[&str] = &[
     "org_code",
     "kind",
     "description",
+    "conac_id",
 ];
 const BUILD_KEYS: &[&str] = &["theme", "output"];
 const CHECK_KEYS: &[&str] = &[
@@ -76,6 +90,7 @@ const CHECK_KEYS: &[&str] = &[
     "extra_holidays",
     "media_hosts",
 ];
+const INSPECTION_KEYS: &[&str] = &["limits", "columns"];
 
 /// Parses the text of `site-config.toml`. Returns the config when it is usable, and every
 /// problem found.
@@ -103,17 +118,20 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     };
     for key in table.keys() {
-        if !["site", "build", "check"].contains(&key.as_str()) {
+        if !["site", "build", "check", "inspection"].contains(&key.as_str()) {
             diags.push(
                 Diagnostic::error("E-UNKNOWN-KEY", format!("未知配置节 `[{key}]`"))
                     .at(path, text, text.find(key.as_str()).unwrap_or(0))
-                    .with_hint("可用配置节：[site]、[build]、[check]"),
+                    .with_hint("可用配置节：[site]、[build]、[check]、[inspection]"),
             );
         }
     }
     let site_t = section("site", &mut diags);
     let build_t = section("build", &mut diags);
     let check_t = section("check", &mut diags);
+    let inspection_t = table
+        .get("inspection")
+        .map(|_| section("inspection", &mut diags));
     let region = |name: &str| -> std::ops::Range<usize> {
         // A missing section has no keys to point at; its missing keys are reported at 1:1.
         let Some(start) = text.find(&format!("[{name}]")) else {
@@ -141,6 +159,21 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let email = f.string("email", false).unwrap_or_default();
     let org_code = f.string("org_code", true);
     let description = f.string("description", false).unwrap_or_default();
+    let conac_id = f.string("conac_id", false).unwrap_or_default();
+    if !conac_id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        f.error(
+            "E-CONFIG",
+            "conac_id",
+            format!(
+                "conac_id 只能包含英文字母、数字、- 和 _：{}",
+                conac_id.escape_debug()
+            ),
+            Some("例如 conac_id = \"bm41000001\"（党政机关网站标识证书上的编号）".into()),
+        );
+    }
     let kind = match f
         .one_of("kind", false, &["government", "department"])
         .as_deref()
@@ -211,6 +244,39 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         diags.extend(crate::validate::personal_data(path, text));
     }
 
+    let inspection = inspection_t.map(|t| {
+        let mut f =
+            Fields::new(path, text, region("inspection"), &t).with_label("[inspection]".into());
+        let mut limits = std::collections::BTreeMap::new();
+        match t.get("limits") {
+            None => {}
+            Some(toml::Value::Table(lt)) => {
+                for (name, v) in lt {
+                    match v.as_integer() {
+                        Some(days) if days > 0 => {
+                            limits.insert(name.clone(), days);
+                        }
+                        _ => f.error(
+                            "E-WRONG-TYPE",
+                            "limits",
+                            format!("栏目“{name}”的更新期限应为正整数（天数）"),
+                            Some("例如 limits = { \"工作动态\" = 14, \"政策文件\" = 183 }".into()),
+                        ),
+                    }
+                }
+            }
+            Some(_) => f.error(
+                "E-WRONG-TYPE",
+                "limits",
+                "`limits` 应为表：栏目名 = 天数".into(),
+                Some("例如 limits = { \"工作动态\" = 14, \"政策文件\" = 183 }".into()),
+            ),
+        }
+        let columns = f.string_list("columns", false).unwrap_or_default();
+        diags.extend(f.finish(INSPECTION_KEYS));
+        InspectionConfig { limits, columns }
+    });
+
     let config = match (title, base_url, org_code) {
         (Some(title), Some(base_url), Some(org_code)) => Some(Config {
             title,
@@ -234,6 +300,8 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                 extra_holidays,
                 media_hosts,
             },
+            conac_id,
+            inspection,
         }),
         _ => None,
     };

@@ -8,7 +8,8 @@
 //!   gets a page saying so, with nothing of the withdrawn document.
 //!
 //! Pagination pages (`…/page/3/`) come and go with the number of documents and are not
-//! compared; every other page is.
+//! compared, nor is the 尚未生效 facet page (`/policies/by-validity/pending/`), which goes by
+//! itself when the last pending document takes effect; every other page is.
 
 use crate::diagnostics::Diagnostic;
 use crate::manifest::Manifest;
@@ -60,7 +61,13 @@ const PAGE_EXT: &[&str] = &[".html", ".htm", ".shtml"];
 
 /// Whether an output path is a page whose URL is compared between builds.
 pub fn is_page(path: &str) -> bool {
-    PAGE_EXT.iter().any(|e| path.ends_with(e)) && !is_pagination(path)
+    PAGE_EXT.iter().any(|e| path.ends_with(e)) && !is_pagination(path) && !is_pending_facet(path)
+}
+
+/// The 尚未生效 facet (and its pages): there only while some policy's `effective` is ahead of
+/// the build date.
+fn is_pending_facet(path: &str) -> bool {
+    path.starts_with("policies/by-validity/pending/")
 }
 
 /// `…/page/<n>/index.html`: a later page of a listing.
@@ -357,6 +364,8 @@ mod tests {
         assert!(is_page("policies/x/index.html"));
         assert!(is_page("404.html"));
         assert!(!is_page("policies/page/3/index.html"));
+        assert!(!is_page("policies/by-validity/pending/index.html"));
+        assert!(is_page("policies/by-validity/expired/index.html"));
         assert!(is_page("policies/page/index.html"));
         assert!(!is_page("assets/gongkai.css"));
         assert!(!is_page("a/index.html.gz"));

@@ -140,8 +140,20 @@ pub const KINDS: &[Schema] = &[
             ("unit", "办理机构", true, Text, true),
             ("fee", "收费标准", false, Text, true),
             ("time_limit", "办理时限", false, Text, true),
+            ("hours", "办理时间", false, Text, false),
             ("phone", "联系电话", false, Text, true),
             ("process", "办理流程", false, Text, false),
+        ],
+    ),
+    (
+        "responses",
+        "互动回应",
+        &[
+            ("received", "收到日期", true, Date, true),
+            ("question", "留言内容", true, Text, true),
+            ("reply", "答复内容", false, Text, false),
+            ("replied", "答复日期", false, Date, true),
+            ("dept", "答复单位", false, Text, true),
         ],
     ),
     (
@@ -255,7 +267,7 @@ const LIST_KEYS: &[&str] = &[
 ];
 
 /// Byte ranges of each `[[items]]` block in the file.
-fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
+pub fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = Vec::new();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
@@ -430,6 +442,21 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         } else {
             (None, false)
         };
+        if kind == "responses" {
+            if let Some(d) = reply_late(&values, build_date) {
+                let key = if values.contains_key("replied") {
+                    "replied"
+                } else {
+                    "received"
+                };
+                let at = f.pos(key);
+                diags.push(
+                    Diagnostic::warning("W-REPLY-LATE", format!("第 {} 项：{d}", i + 1))
+                        .at(path, text, at)
+                        .with_hint("留言应在收到后 3 个月内答复（政府网站与政务新媒体检查指标：互动回应）；答复后填写 reply 和 replied"),
+                );
+            }
+        }
         diags.extend(f.finish(&allowed));
         items.push(Item {
             position: i + 1,
@@ -470,6 +497,31 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         aliases,
     };
     (Some(ledger), diags)
+}
+
+/// Longest time to answer a message: 3 months (检查指标, 互动回应差).
+pub const REPLY_MONTHS: u32 = 3;
+
+/// Why a 互动回应 item is late, if it is: replied more than 3 months after it was received,
+/// or not replied and received more than 3 months before the build date.
+pub fn reply_late(values: &BTreeMap<String, Value>, build_date: NaiveDate) -> Option<String> {
+    let Some(Value::Date(received)) = values.get("received") else {
+        return None;
+    };
+    let limit = received.checked_add_months(chrono::Months::new(REPLY_MONTHS))?;
+    match values.get("replied") {
+        Some(Value::Date(r)) if *r > limit => Some(format!(
+            "{}收到的留言{}才答复，超过 {REPLY_MONTHS} 个月",
+            crate::render::cn_date(*received),
+            crate::render::cn_date(*r)
+        )),
+        Some(Value::Date(_)) => None,
+        _ if build_date > limit => Some(format!(
+            "{}收到的留言超过 {REPLY_MONTHS} 个月未答复",
+            crate::render::cn_date(*received)
+        )),
+        _ => None,
+    }
 }
 
 fn schema_columns(kind: &str) -> Vec<Column> {

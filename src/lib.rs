@@ -20,6 +20,7 @@ pub mod continuity;
 pub mod deadline;
 pub mod deploy;
 pub mod diagnostics;
+pub mod inspection;
 pub mod ledger;
 pub mod manifest;
 pub mod markdown;
@@ -34,6 +35,7 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;
+pub mod website;
 
 use diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -108,6 +110,27 @@ pub fn check_with_progress(
         diagnostics::sort(&mut diags);
     }
     Ok((site, diags))
+}
+
+/// Loads and validates a site and runs every 检查指标 rule (also those that a site without
+/// `[inspection]` does not get from `check`): what `check --inspection` runs. Returns the
+/// diagnostics and the 自查表.
+pub fn inspect(
+    root: &Path,
+    opts: &validate::Options,
+) -> Result<(model::Site, Vec<Diagnostic>, Vec<inspection::Row>), Error> {
+    let loaded = source::load(root).map_err(Error::Load)?;
+    let (site, mut diags) = validate::validate_with(&loaded, opts, &validate::Memo::default());
+    if site.config.inspection.is_none() {
+        diags.extend(inspection::site_rules(
+            &site,
+            &loaded,
+            &config::InspectionConfig::default(),
+        ));
+        diagnostics::sort(&mut diags);
+    }
+    let rows = inspection::self_check(&site, &diags);
+    Ok((site, diags, rows))
 }
 
 /// Summary of a finished build.

@@ -58,6 +58,12 @@ enum Command {
         /// Warnings fail the check too
         #[arg(long)]
         strict: bool,
+        /// 检查指标自查表: every inspection indicator with pass / warn / fail
+        #[arg(long)]
+        inspection: bool,
+        /// Also write the 自查表 as a printable HTML page (outside the output directory)
+        #[arg(long, value_name = "FILE", requires = "inspection")]
+        html: Option<PathBuf>,
         /// 与线上网站的 gongkai.sha256 比较网址 (default: the output's own manifest)
         #[arg(long, value_name = "FILE")]
         previous: Option<PathBuf>,
@@ -237,6 +243,48 @@ fn summary(diags: &[Diagnostic]) -> String {
     format!("{} 个错误，{} 个警告", errors, diags.len() - errors)
 }
 
+/// Writes the 自查表 page to `file`, which must not be inside the site's output directory
+/// (the next build would publish it, or delete it).
+fn write_self_check(
+    root: &std::path::Path,
+    site: &gongkai::model::Site,
+    rows: &[gongkai::inspection::Row],
+    file: &std::path::Path,
+) -> Result<(), String> {
+    let abs = |p: &std::path::Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists (symlinks, ..); keep the rest as written.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name(), existing.parent()) {
+                (Some(n), Some(parent)) => {
+                    rest.push(n.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut out = existing.canonicalize().unwrap_or(existing);
+        out.extend(rest.iter().rev());
+        out
+    };
+    let out_dir = abs(&root.join(&site.config.output));
+    let target = abs(file);
+    if target.starts_with(&out_dir) {
+        return Err(format!(
+            "自查表不能写入输出目录 {}：发布时会被一并公开。请写到输出目录之外，例如 --html inspection.html",
+            out_dir.display()
+        ));
+    }
+    std::fs::write(&target, gongkai::inspection::render_html(site, rows))
+        .map_err(|e| format!("写入 {} 失败：{e}", target.display()))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let opts = gongkai::validate::Options::from_env();
@@ -297,7 +345,56 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
+            inspection: true,
+            html,
             previous,
+        } => match gongkai::inspect(&root, &opts) {
+            Ok((site, mut diags, rows)) => {
+                let out_dir = gongkai::output_dir(&root, &site, None);
+                diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
+                if let Some(file) = &html {
+                    if let Err(e) = write_self_check(&root, &site, &rows, file) {
+                        eprintln!("错误：{e}");
+                        return ExitCode::from(2);
+                    }
+                }
+                match format {
+                    Format::Human => {
+                        print_human(&diags);
+                        print!("{}", gongkai::inspection::render_human(&site, &rows));
+                        eprintln!("检查完成：{}", summary(&diags));
+                    }
+                    Format::Json => {
+                        for r in &rows {
+                            println!("{}", r.to_json());
+                        }
+                        for d in &diags {
+                            println!("{}", d.render_json());
+                        }
+                    }
+                }
+                let fail = diagnostics::has_errors(&diags) || (strict && !diags.is_empty());
+                if fail {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(gongkai::Error::Load(e)) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(2)
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Check {
+            root,
+            format,
+            strict,
+            previous,
+            ..
         } => match with_progress(|p| gongkai::check_with_progress(&root, &opts, p)) {
             Ok((site, mut diags)) => {
                 let out_dir = gongkai::output_dir(&root, &site, None);

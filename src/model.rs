@@ -52,6 +52,24 @@ impl Validity {
     }
 }
 
+impl Policy {
+    /// What the page, lists and facets say of its validity: 尚未生效 before `effective`.
+    pub fn status_label(&self) -> &'static str {
+        if self.pending && !self.validity.is_void() {
+            "尚未生效"
+        } else {
+            self.validity.label()
+        }
+    }
+    pub fn status_slug(&self) -> &'static str {
+        if self.pending && !self.validity.is_void() {
+            "pending"
+        } else {
+            self.validity.slug()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Attachment {
     pub title: String,
@@ -94,6 +112,14 @@ pub struct Policy {
     pub validity: Validity,
     pub doc_type: String,
     pub validity_changed: Option<NaiveDate>,
+    /// 施行日期 and 有效期至. `validity` and `validity_changed` already say 已失效 once the
+    /// build date is past `expires`.
+    pub effective: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    /// In force only from `effective`, which is after the build date (尚未生效).
+    pub pending: bool,
+    /// 规范性文件统一登记号.
+    pub reg_no: Option<String>,
     /// Index into `Site::policies` of the replacing document.
     pub replaced_by: Option<usize>,
     pub summary: String,
@@ -125,6 +151,8 @@ pub struct Page {
     pub url: String,
     pub slug: String,
     pub title: String,
+    /// `summary` from the front matter, else the first paragraph (the page's description).
+    pub summary: String,
     pub body: Arc<Body>,
 }
 
@@ -148,6 +176,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub lists: Vec<Arc<crate::ledger::Ledger>>,
     pub reports: Vec<crate::report::Report>,
+    /// 政府网站工作年度报表, by year.
+    pub website_reports: Vec<crate::website::WebsiteReport>,
     /// Files copied verbatim: theme/site static files and content assets, by output path.
     pub copies: Vec<CopyFile>,
     pub templates: BTreeMap<String, String>,

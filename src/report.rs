@@ -111,7 +111,15 @@ const T4_ROWS: [(&str, &str); 3] = [
     ("litigation_after_review", "行政诉讼（复议后起诉）"),
 ];
 
-const TOP_KEYS: &[&str] = &["year", "text", "active", "applications", "review"];
+/// `website` is the 政府网站工作年度报表 (`crate::website`).
+const TOP_KEYS: &[&str] = &[
+    "year",
+    "text",
+    "active",
+    "applications",
+    "review",
+    "website",
+];
 const TEXT_KEYS: &[&str] = &["overview", "problems", "other"];
 const ACTIVE_KEYS: &[&str] = &[
     "licensing",
@@ -1089,6 +1097,10 @@ mod tests {
             validity: void.map(|v| v.0).unwrap_or(Validity::InForce),
             doc_type: doc_type.into(),
             validity_changed: void.map(|v| d(v.1)),
+            effective: None,
+            expires: None,
+            pending: false,
+            reg_no: None,
             replaced_by: None,
             summary: String::new(),
             attachments: Vec::new(),

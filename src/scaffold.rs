@@ -146,7 +146,7 @@ pub fn site(dir: &Path, title: &str, today: chrono::NaiveDate) -> Result<PathBuf
     write_new(
         &dir.join("site-config.toml"),
         &format!(
-            "[site]\ntitle = \"{title}\"\nbase_url = \"https://www.example.gov.cn\"\nlanguage = \"zh-CN\"\nhost = \"{title}办公室\"\nsite_code = \"\"\nicp = \"\"\npolice_record = \"\"\nphone = \"\"\naddress = \"\"\norg_code = \"{org}\"  # 统一社会信用代码：索引号的前缀\n\n[build]\ntheme = \"default\"\noutput = \"public\"\n"
+            "[site]\ntitle = \"{title}\"\nbase_url = \"https://www.example.gov.cn\"\nlanguage = \"zh-CN\"\nhost = \"{title}办公室\"\nsite_code = \"\"\nicp = \"\"\npolice_record = \"\"\nphone = \"\"\naddress = \"\"\norg_code = \"{org}\"  # 统一社会信用代码：索引号的前缀\n# conac_id = \"\"  # 党政机关网站标识 id\n\n[build]\ntheme = \"default\"\noutput = \"public\"\n\n# 检查指标：栏目更新、空白栏目、办事指南要素等（docs/inspection.md）\n[inspection]\n# limits = {{ \"工作动态\" = 14 }}\n"
         ),
     )?;
     write_new(

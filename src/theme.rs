@@ -29,6 +29,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "list_item.html",
     "report_index.html",
     "report.html",
+    "website_report.html",
     "disclosure.html",
     "search.html",
     "sitemap.html",

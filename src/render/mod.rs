@@ -65,6 +65,8 @@ pub enum Job {
     ListDownloads(usize),
     ReportIndex,
     Report(usize),
+    /// 政府网站工作年度报表 of `Site::website_reports[i]`.
+    WebsiteReport(usize),
     Disclosure,
     Search,
     Sitemap,
@@ -265,6 +267,7 @@ pub fn plan(p: &Prepared) -> Vec<Job> {
     }
     jobs.push(Job::ReportIndex);
     jobs.extend((0..site.reports.len()).map(Job::Report));
+    jobs.extend((0..site.website_reports.len()).map(Job::WebsiteReport));
     jobs.extend([
         Job::Disclosure,
         Job::Search,
@@ -598,6 +601,14 @@ fn base_context(site: &Site) -> Map<String, Value> {
             "email": c.email,
             "description": c.description,
             "language": c.language,
+            "conac_url": if c.conac_id.is_empty() {
+                Value::Null
+            } else {
+                Value::String(format!(
+                    "https://bszs.conac.cn/sitename?method=show&id={}",
+                    c.conac_id
+                ))
+            },
         }),
     );
     m.insert(
@@ -714,8 +725,12 @@ impl Prepared<'_> {
         tera: &Tera,
         template: &str,
         url: String,
-        ctx: Value,
+        mut ctx: Value,
     ) -> Result<Files, Diagnostic> {
+        // Pages not made by `context` (redirects, withdrawals) get their 网页标签 here.
+        if ctx.get("meta").is_none() {
+            self.decorate(&url, &mut ctx);
+        }
         let mut map = self.base.clone();
         if let Value::Object(extra) = ctx {
             map.extend(extra);

@@ -149,6 +149,87 @@ fn pub_date(d: chrono::NaiveDate) -> String {
     format!("{} 00:00", d.format("%Y-%m-%d"))
 }
 
+/// At most `n` characters of `s`, with … when cut.
+fn clip(s: &str, n: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() > n {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// The 我为政府网站找错 link of a page (政府网站找错 of the national 政府网站管理 platform):
+/// the site's 网站标识码 and the page's absolute URL, percent-encoded.
+pub fn jiucuo_url(site_code: &str, page: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    format!(
+        "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={}&url={}",
+        utf8_percent_encode(site_code, COMPONENT),
+        utf8_percent_encode(page, COMPONENT)
+    )
+}
+
+/// What a column holds, for its ColumnDescription.
+fn column_blurb(nav: &str, ty: &str) -> &'static str {
+    match nav {
+        "home" => "门户网站首页，集中展示最新政策文件、政策解读和清单。",
+        "policies" => "政策文件库，可按年份、发文机关、主题分类和有效性浏览。",
+        "interpretations" => "政策解读栏目，按文字、图解、视频、音频、访谈等形式发布。",
+        "catalog" => "政府信息公开目录，按公开目录、主题分类、发文机关和年份浏览主动公开信息。",
+        "lists" => "清单公开栏目，发布权力清单、责任清单、收费目录清单等，可下载 CSV 和 JSON。",
+        "reports" => "政府信息公开工作年度报告和政府网站工作年度报表。",
+        "disclosure" => "政府信息公开专栏：信息公开指南、制度、法定主动公开内容和年报。",
+        _ => match ty {
+            "首页" => "网站服务页面。",
+            _ => "栏目页面。",
+        },
+    }
+}
+
+/// Keywords of a policy page: its 主题分类 (each level), 体裁, 公开目录 and 文件类型.
+fn policy_keywords(p: &Policy) -> String {
+    let mut k: Vec<&str> = Vec::new();
+    if let Some(t) = &p.topic {
+        k.extend(
+            t.split(['\\', '/'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+        );
+    }
+    k.extend(p.genre.as_deref());
+    k.push(&p.category);
+    if p.doc_type != "其他文件" {
+        k.push(&p.doc_type);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    k.retain(|s| seen.insert(*s));
+    k.join(",")
+}
+
+/// Absolute URL of the first image in a rendered body (for the Image tag), if any.
+fn first_image(html: &str, base_url: &str, page_url: &str) -> Option<String> {
+    let at = html.find("<img")?;
+    let rest = &html[at..html[at..].find('>').map(|e| at + e).unwrap_or(html.len())];
+    let start = rest.find(" src=\"")? + 6;
+    let src = &rest[start..start + rest[start..].find('"')?];
+    let src = src.replace("&amp;", "&");
+    Some(
+        if src.starts_with("https://") || src.starts_with("http://") {
+            src
+        } else if src.starts_with('/') {
+            format!("{base_url}{src}")
+        } else {
+            format!("{base_url}{page_url}{src}")
+        },
+    )
+}
+
 fn crumbs(items: &[(&str, &str)], current: &str) -> Value {
     let mut v: Vec<Value> = vec![obj!({"title": "首页", "url": "/"})];
     v.extend(items.iter().map(|(t, u)| obj!({"title": t, "url": u})));
@@ -222,8 +303,8 @@ fn policy_row(p: &Policy) -> Value {
         "issuer": &p.issuer,
         "published": p.published.to_string(),
         "published_cn": cn_date(p.published),
-        "validity": p.validity.label(),
-        "validity_slug": p.validity.slug(),
+        "validity": p.status_label(),
+        "validity_slug": p.status_slug(),
         "summary": &p.summary,
         "topic": &p.topic,
         "category": &p.category,
@@ -283,15 +364,22 @@ impl<'a> Prepared<'a> {
                 groups: {
                     let mut g = group_by(
                         ps,
-                        |p| Some(Cow::Borrowed(p.validity.label())),
+                        |p| Some(Cow::Borrowed(p.status_label())),
                         |l| {
                             Validity::parse(l)
                                 .map(|v| v.slug())
-                                .unwrap_or("")
+                                .unwrap_or("pending")
                                 .to_string()
                         },
                     );
-                    g.sort_by_key(|g| Validity::ALL.iter().position(|v| v.slug() == g.slug));
+                    // 现行有效, 尚未生效, then the others.
+                    g.sort_by_key(|g| {
+                        Validity::ALL
+                            .iter()
+                            .position(|v| v.slug() == g.slug)
+                            .map(|i| if i == 0 { 0 } else { i + 1 })
+                            .unwrap_or(1)
+                    });
                     g
                 },
             },
@@ -370,7 +458,76 @@ impl<'a> Prepared<'a> {
             .collect()
     }
 
+    /// The output of a job; a page's context carries its 网页标签 and description.
     pub fn context(&self, job: &Job) -> Output {
+        let mut out = self.context_of(job);
+        if let Output::Page { url, ctx, .. } = &mut out {
+            self.decorate(url, ctx);
+        }
+        out
+    }
+
+    /// Adds `meta` to a page's context: its own description, the column tags, the absolute
+    /// URL and the 我为政府网站找错 link for this page.
+    pub(crate) fn decorate(&self, url: &str, ctx: &mut Value) {
+        let c = &self.site.config;
+        let Some(m) = ctx.as_object_mut() else {
+            return;
+        };
+        let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+        let title = s(m.get("title"));
+        let col_name = s(m.get("column").and_then(|c| c.get("name")));
+        let col_type = s(m.get("column").and_then(|c| c.get("type")));
+        let nav = s(m.get("column").and_then(|c| c.get("nav")));
+        let article_desc = s(m.get("article").and_then(|a| a.get("description")));
+        let given = s(m.get("description"));
+        let what = column_blurb(&nav, &col_type);
+        let named = if col_name.starts_with(&c.title) {
+            col_name.clone()
+        } else {
+            format!("{}{col_name}", c.title)
+        };
+        let column_description = format!("{named}：{what}");
+        let description = if !article_desc.is_empty() {
+            article_desc
+        } else if !given.is_empty() {
+            given
+        } else if url == "/" && !c.description.is_empty() {
+            c.description.clone()
+        } else if url == "/" {
+            format!(
+                "{}门户网站：政策文件、政策解读、信息公开目录、清单和政府信息公开年报。",
+                c.title
+            )
+        } else if title == col_name {
+            column_description.clone()
+        } else {
+            format!("{title}（{named}）：{what}")
+        };
+        let abs = format!("{}{}", c.base_url, url);
+        let mut keywords: Vec<&str> = vec![col_name.as_str()];
+        if col_type != col_name {
+            keywords.push(&col_type);
+        }
+        keywords.push(&c.title);
+        let jiucuo = if c.site_code.is_empty() {
+            Value::Null
+        } else {
+            Value::String(jiucuo_url(&c.site_code, &abs))
+        };
+        m.insert(
+            "meta".into(),
+            obj!({
+                "description": clip(&description, 150),
+                "column_description": column_description,
+                "column_keywords": keywords.join(","),
+                "url": abs,
+                "jiucuo": jiucuo,
+            }),
+        );
+    }
+
+    fn context_of(&self, job: &Job) -> Output {
         let site = self.site;
         match job {
             Job::Home => Output::Page {
@@ -395,6 +552,14 @@ impl<'a> Prepared<'a> {
                 m.insert("written_cn".into(), json!(p.written.map(cn_date)));
                 m.insert("genre".into(), json!(p.genre));
                 m.insert("doc_type".into(), json!(p.doc_type));
+                m.insert("reg_no".into(), json!(p.reg_no));
+                m.insert("effective_cn".into(), json!(p.effective.map(cn_date)));
+                m.insert(
+                    "effective".into(),
+                    json!(p.effective.map(|d| d.to_string())),
+                );
+                m.insert("expires_cn".into(), json!(p.expires.map(cn_date)));
+                m.insert("expires".into(), json!(p.expires.map(|d| d.to_string())));
                 m.insert(
                     "validity_changed_cn".into(),
                     json!(p.validity_changed.map(cn_date)),
@@ -425,7 +590,11 @@ impl<'a> Prepared<'a> {
                         "title": &p.title,
                         "column": column("政策文件", "政策文件", "policies"),
                         "breadcrumb": crumbs(&[("政策文件", "/policies/")], &p.title),
-                        "article": {"title": &p.title, "pubdate": pub_date(p.published), "source": &p.issuer},
+                        "article": {
+                            "title": &p.title, "pubdate": pub_date(p.published), "source": &p.issuer,
+                            "keywords": policy_keywords(p), "author": &p.issuer, "description": &p.summary,
+                            "image": first_image(&p.body.html, &site.config.base_url, &p.url),
+                        },
                         "policy": view,
                     }),
                 }
@@ -452,7 +621,12 @@ impl<'a> Prepared<'a> {
                         "title": &it.title,
                         "column": column("政策解读", "政策解读", "interpretations"),
                         "breadcrumb": crumbs(&[("政策解读", "/interpretations/")], &it.title),
-                        "article": {"title": &it.title, "pubdate": pub_date(it.published), "source": source},
+                        "article": {
+                            "title": &it.title, "pubdate": pub_date(it.published), "source": &source,
+                            "keywords": format!("政策解读,{}解读,{}", it.form, it.interprets.iter().map(|p| site.policies[*p].title.as_str()).collect::<Vec<_>>().join(",")),
+                            "author": &source, "description": &it.summary,
+                            "image": first_image(&it.body.html, &site.config.base_url, &it.url),
+                        },
                         "interpretation": view,
                     }),
                 }
@@ -474,6 +648,7 @@ impl<'a> Prepared<'a> {
                         "column": column(&p.title, ty, nav),
                         "breadcrumb": if nav == "disclosure" { crumbs(&[("政府信息公开", "/disclosure/")], &p.title) } else { crumbs(&[], &p.title) },
                         "page": {"title": &p.title, "body": &p.body.html, "toc": &p.body.toc},
+                        "description": &p.summary,
                     }),
                 }
             }
@@ -632,8 +807,29 @@ impl<'a> Prepared<'a> {
                     "column": column("信息公开年报", "信息公开年报", "reports"),
                     "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/")], "信息公开年报"),
                     "reports": site.reports.iter().rev().collect::<Vec<_>>(),
+                    "website_reports": site.website_reports.iter().rev().map(|r| obj!({"year": r.year, "url": &r.url})).collect::<Vec<_>>(),
                 }),
             },
+            Job::WebsiteReport(i) => {
+                let r = &site.website_reports[*i];
+                let title = format!("{}{}年政府网站工作年度报表", site.config.title, r.year);
+                Output::Page {
+                    template: "website_report.html",
+                    url: r.url.clone(),
+                    ctx: obj!({
+                        "title": &title,
+                        "column": column("信息公开年报", "信息公开年报", "reports"),
+                        "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/"), ("信息公开年报", "/reports/")], &format!("{}年政府网站工作年度报表", r.year)),
+                        "article": {
+                            "title": &title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title(),
+                            "keywords": format!("政府网站工作年度报表,{}年", r.year), "author": site.config.host_or_title(),
+                            "description": format!("{title}：网站访问、信息发布、政策解读、办事服务、互动交流、安全防护和移动新媒体情况（国办函〔2018〕12号）。"),
+                            "image": Value::Null,
+                        },
+                        "report": r,
+                    }),
+                }
+            }
             Job::Report(i) => {
                 let r = &site.reports[*i];
                 let title = format!("{}{}年政府信息公开工作年度报告", site.config.title, r.year);
@@ -644,7 +840,12 @@ impl<'a> Prepared<'a> {
                         "title": &title,
                         "column": column("信息公开年报", "信息公开年报", "reports"),
                         "breadcrumb": crumbs(&[("政府信息公开", "/disclosure/"), ("信息公开年报", "/reports/")], &format!("{}年年报", r.year)),
-                        "article": {"title": &title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title()},
+                        "article": {
+                            "title": &title, "pubdate": pub_date(chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 1).unwrap_or(site.build_date)), "source": site.config.host_or_title(),
+                            "keywords": format!("政府信息公开年报,{}年", r.year), "author": site.config.host_or_title(),
+                            "description": format!("{title}：主动公开、依申请公开、复议诉讼情况及存在的主要问题和改进措施。"),
+                            "image": Value::Null,
+                        },
                         "report": r,
                     }),
                 }
@@ -847,6 +1048,7 @@ impl<'a> Prepared<'a> {
             }
             Job::ReportIndex => "/reports/".into(),
             Job::Report(i) => site.reports[*i].url.clone(),
+            Job::WebsiteReport(i) => site.website_reports[*i].url.clone(),
             Job::Disclosure => "/disclosure/".into(),
             Job::Search => "/search/".into(),
             Job::Sitemap => "/sitemap/".into(),
@@ -930,6 +1132,18 @@ impl<'a> Prepared<'a> {
                     "csv": format!("/lists/{}.csv", crate::validate::encode_path(&l.stem)),
                     "json": format!("/lists/{}.json", crate::validate::encode_path(&l.stem)),
                 },
+                "description": match &l.description {
+                    Some(d) if !d.trim().is_empty() && page == 1 => d.clone(),
+                    _ => format!(
+                        "{}：{}公开的{}，共{}项，更新于{}。{}",
+                        l.title,
+                        l.department.as_deref().unwrap_or(&self.site.config.title),
+                        l.kind_label,
+                        l.items.len(),
+                        cn_date(l.updated),
+                        if page > 1 { format!("第{page}页。") } else { String::new() }
+                    ),
+                },
                 "columns": cols.iter().map(|c| obj!({"key": &c.key, "label": &c.label})).collect::<Vec<_>>(),
                 "rows": rows,
                 "pagination": pagination(&l.url, page, total, l.items.len()),
@@ -940,9 +1154,13 @@ impl<'a> Prepared<'a> {
 
     fn list_item(&self, l: &Ledger, i: usize) -> Output {
         let it = &l.items[i];
-        let name = ["name", "task"]
+        let name = ["name", "task", "question"]
             .iter()
-            .find_map(|k| it.values.get(*k).map(Cell::display))
+            .find_map(|k| {
+                // A message can be long: its first words name the item.
+                let n = if *k == "question" { 40 } else { usize::MAX };
+                it.values.get(*k).map(|v| clip(&v.display(), n))
+            })
             .unwrap_or_else(|| format!("第{}项", it.position));
         let title = format!("{name} - {}", l.title);
         let page = i / ROWS_PER_PAGE + 1;
@@ -961,6 +1179,19 @@ impl<'a> Prepared<'a> {
                 "column": column(&l.kind_label, "信息公开目录", "lists"),
                 "breadcrumb": crumbs(&[("清单公开", "/lists/"), (&l.title, &l.url)], &name),
                 "list": {"title": &l.title, "url": &l.url, "kind_label": &l.kind_label, "department": &l.department, "updated_cn": cn_date(l.updated)},
+                "description": format!(
+                    "{}第{}项：{}。{}",
+                    l.title,
+                    it.position,
+                    name,
+                    l.columns
+                        .iter()
+                        .filter(|c| !matches!(c.key.as_str(), "name" | "task" | "question"))
+                        .filter_map(|c| it.values.get(&c.key).map(|v| format!("{}：{}", c.label, v.display().trim_end_matches('。'))))
+                        .take(3)
+                        .collect::<Vec<_>>()
+                        .join("；")
+                ),
                 "back": back,
                 "prev": if i > 0 { link(i - 1) } else { Value::Null },
                 "next": if i + 1 < l.items.len() { link(i + 1) } else { Value::Null },

@@ -292,6 +292,7 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         pages: Vec::new(),
         lists: Vec::new(),
         reports: Vec::new(),
+        website_reports: Vec::new(),
         // Theme assets overridden by the site's files are fingerprinted from those.
         copies: site.copies.clone(),
         templates: templates.clone(),

@@ -69,6 +69,10 @@ fn policy_sig(p: &Policy) -> u64 {
         validity,
         doc_type,
         validity_changed,
+        effective,
+        expires,
+        pending,
+        reg_no,
         replaced_by: _,
         summary,
         attachments,
@@ -90,6 +94,7 @@ fn policy_sig(p: &Policy) -> u64 {
         summary,
     )
         .hash(&mut h);
+    (effective, expires, pending, reg_no).hash(&mut h);
     for Attachment { title, url } in attachments {
         (title, url).hash(&mut h);
     }

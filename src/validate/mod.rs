@@ -60,6 +60,9 @@ pub const POLICY_KEYS: &[&str] = &[
     "replaced_by",
     "summary",
     "attachments",
+    "effective",
+    "expires",
+    "reg_no",
     "aliases",
 ];
 pub const INTERPRETATION_KEYS: &[&str] = &[
@@ -73,6 +76,8 @@ pub const INTERPRETATION_KEYS: &[&str] = &[
     "aliases",
 ];
 pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary", "aliases"];
+/// `W-POLICY-EXPIRING` this many days before a policy's `expires`.
+pub const EXPIRING_DAYS: i64 = 30;
 pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
 pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
 
@@ -137,6 +142,9 @@ struct PolicyDraft {
     replaced_by: Option<String>,
     summary: Option<String>,
     attachments: Vec<(String, String)>,
+    effective: Option<NaiveDate>,
+    expires: Option<NaiveDate>,
+    reg_no: Option<String>,
     aliases: Vec<String>,
 }
 
@@ -204,6 +212,29 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     let replaced_by = f.string("replaced_by", false);
     let summary = f.string("summary", false);
     let attachments = attachments(&mut f);
+    let effective = f.date("effective", false);
+    let expires = f.date("expires", false);
+    let reg_no = f.string("reg_no", false);
+
+    if let (Some(e), Some(x)) = (effective, expires) {
+        if x < e {
+            f.error(
+                "E-DATE-ORDER",
+                "expires",
+                format!("有效期至 {x} 早于施行日期 {e}"),
+                Some("有效期截止日期不能早于施行日期".into()),
+            );
+        }
+    }
+    if doc_type == "行政规范性文件" && reg_no.is_none() {
+        let d = Diagnostic::warning(
+            "W-REG-NO-MISSING",
+            "行政规范性文件缺少统一登记号 reg_no",
+        )
+        .at(&raw.file.path, &raw.file.text, f.pos("doc_type"))
+        .with_hint("行政规范性文件实行统一登记、统一编号、统一发布，添加 reg_no = \"豫政规〔2016〕007\"（国办发〔2018〕37号）");
+        f.diags.push(d);
+    }
     let aliases = crate::continuity::read_aliases(&mut f);
 
     if let Some(ix) = &index_no {
@@ -287,6 +318,9 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
                 replaced_by,
                 summary,
                 attachments,
+                effective,
+                expires,
+                reg_no,
                 aliases,
             }))
         }
@@ -459,7 +493,8 @@ pub fn body_of(
 /// build (`old_raw` is what that build read), for `serve`'s preview of an edit. Only an
 /// edit that other documents and site-wide rules cannot see is previewed (titles, 发文机关,
 /// 分类, 有效性 …): `None` when the edit has any problem, changes what links documents (索引号,
-/// 替代文件, 所解读文件, slug), a date, attachments or disclosure. The full build follows anyway.
+/// 替代文件, 所解读文件, slug), a date, attachments or disclosure, or when the document has an
+/// `expires` (its validity then depends on the build date). The full build follows anyway.
 pub fn preview_policy(
     raw: &RawDoc,
     old_raw: &RawDoc,
@@ -474,6 +509,9 @@ pub fn preview_policy(
         && d.replaced_by == o.replaced_by
         && d.published == o.published
         && d.written == o.written
+        && d.effective == o.effective
+        && d.expires.is_none()
+        && o.expires.is_none()
         && d.attachments == o.attachments;
     if !diags.is_empty() || !same {
         return None;
@@ -488,6 +526,7 @@ pub fn preview_policy(
         validity: d.validity,
         doc_type: d.doc_type.clone(),
         validity_changed: d.validity_changed,
+        reg_no: d.reg_no.clone(),
         summary: summary_of(d.summary.clone(), &old.body),
         ..old.clone()
     })
@@ -525,6 +564,7 @@ pub fn preview_page(raw: &RawDoc, old_raw: &RawDoc, old: &Page) -> Option<Page> 
     }
     Some(Page {
         title: d.title.clone(),
+        summary: summary_of(d.summary.clone(), &old.body),
         ..old.clone()
     })
 }
@@ -872,6 +912,31 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     );
                 }
             }
+            // 有效期至: the day after it, the document is 已失效 (unless already void).
+            let (mut validity, mut validity_changed) = (p.validity, p.validity_changed);
+            if let Some(x) = p.expires {
+                if !validity.is_void() {
+                    if opts.build_date > x {
+                        validity = Validity::Expired;
+                        validity_changed = x.succ_opt();
+                    } else if (x - opts.build_date).num_days() <= EXPIRING_DAYS {
+                        let days = (x - opts.build_date).num_days();
+                        part.diags.push(
+                            Diagnostic::warning(
+                                "W-POLICY-EXPIRING",
+                                format!(
+                                    "文件有效期至{}，{}后失效",
+                                    crate::render::cn_date(x),
+                                    if days == 0 { "今天过".to_string() } else { format!("{days} 天") }
+                                ),
+                            )
+                            .at(&p.raw.file.path, &p.raw.file.text, key_offset(p.raw, "expires"))
+                            .with_hint("到期前评估：需继续施行的，修订后重新发布并延长 expires；由新文件替代的，在新文件发布后填写 replaced_by"),
+                        );
+                    }
+                }
+            }
+            let pending = p.effective.is_some_and(|e| opts.build_date < e);
             let body = std::mem::take(&mut part.body);
             let policy = Policy {
                 source: p.raw.file.path.clone(),
@@ -885,9 +950,13 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 topic: p.topic.clone(),
                 genre: p.genre.clone(),
                 category: p.category.clone(),
-                validity: p.validity,
+                validity,
                 doc_type: p.doc_type.clone(),
-                validity_changed: p.validity_changed,
+                validity_changed,
+                effective: p.effective,
+                expires: p.expires,
+                pending,
+                reg_no: p.reg_no.clone(),
                 replaced_by,
                 summary: summary_of(p.summary.clone(), &body),
                 attachments: atts,
@@ -1067,12 +1136,12 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             continue;
         }
         let body = take(p.raw, &mut diags, &mut used_assets);
-        let _ = &p.summary;
         pages.push(Page {
             source: p.raw.file.path.clone(),
             url: format!("/{}/", p.slug),
             slug: p.slug.clone(),
             title: p.title.clone(),
+            summary: summary_of(p.summary.clone(), &body),
             body,
         });
     }
@@ -1107,9 +1176,20 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
 
     // Annual reports.
+    let reports_raw = reports;
     let (reports, report_diags) =
         crate::report::build_all(reports, &policies, config, opts.build_date);
     diags.extend(report_diags);
+    let (website_reports, website_diags) = crate::website::build_all(
+        reports_raw,
+        config,
+        &crate::website::Content {
+            policies: &policies,
+            interpretations: &interpretations,
+            lists: &ledgers,
+        },
+    );
+    diags.extend(website_diags);
 
     // Files copied as is: static files (less those only unpublished documents name), and
     // the content assets published documents use.
@@ -1183,6 +1263,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     known.extend(pages.iter().map(|p| p.url.clone()));
     known.extend(ledgers.iter().map(|l| l.url.clone()));
     known.extend(reports.iter().map(|r| r.url.clone()));
+    known.extend(website_reports.iter().map(|r| r.url.clone()));
     known.extend(copies.iter().map(|c| format!("/{}", encode_path(&c.rel))));
 
     // Old URLs: a redirect page for each alias, a withdrawal page for each removed URL.
@@ -1310,8 +1391,6 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         }
     }
 
-    diagnostics::sort(&mut diags);
-    diags.dedup();
     let site = Site {
         config: config.clone(),
         build_date: opts.build_date,
@@ -1320,11 +1399,18 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         pages,
         lists: ledgers,
         reports,
+        website_reports,
         copies,
         templates: templates.clone(),
         aliases,
         removed,
     };
+    // The 检查指标 site rules, when the site asks for them.
+    if let Some(cfg) = &config.inspection {
+        diags.extend(crate::inspection::site_rules(&site, loaded, cfg));
+    }
+    diagnostics::sort(&mut diags);
+    diags.dedup();
     (site, diags)
 }
 

@@ -361,7 +361,7 @@ function samplePaths() {
       .filter((e) => e.isDirectory() && existsSync(join(dir, section, e.name, 'index.html')))
       .slice(0, n)
       .map((e) => `/${section}/${e.name}/`);
-  paths.push(...sub('interpretations', 3), ...sub('lists', 10), ...sub('reports', 2));
+  paths.push(...sub('interpretations', 3), ...sub('lists', 10), ...sub('reports', 2), '/reports/2016/website/');
   paths.push(PAGES.policy, '/policies/2016/zhanjiang-2016/', '/policies/2017/shaoyang-2017/');
   paths.push(`${PAGES.list}1/`, `${PAGES.list}2/`);
   paths.push(...sub('policies/by-year', 1), ...sub('catalog/by-year', 1), ...sub('interpretations/by-form', 1));
@@ -393,5 +393,26 @@ describe('HTML validity (Nu validator)', () => {
       0,
       errors.map((m) => `${relative(dir, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`).join('\n'),
     );
+  });
+});
+
+describe('政府网站工作年度报表 and footer marks', () => {
+  test('the 年度报表 page has no serious or critical axe violations at 375px, and the footer marks are plain links', async () => {
+    const { ctx, page, guard } = await open(375);
+    try {
+      await go(page, '/reports/2016/website/');
+      const bad = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.equal(bad.length, 0, `axe violations:\n  ${summarize(bad)}`);
+      const marks = await page.evaluate(() =>
+        [...document.querySelectorAll('.footer-marks a')].map((a) => [a.textContent, new URL(a.href).host]),
+      );
+      assert.deepEqual(marks, [
+        ['党政机关网站标识', 'bszs.conac.cn'],
+        ['我为政府网站找错', 'zfwzgl.www.gov.cn'],
+      ]);
+      guard.assertNone();
+    } finally {
+      await ctx.close();
+    }
   });
 });
