@@ -119,7 +119,18 @@ pub fn inspect(
     root: &Path,
     opts: &validate::Options,
 ) -> Result<(model::Site, Vec<Diagnostic>, Vec<inspection::Row>), Error> {
+    inspect_with_progress(root, opts, &NoProgress)
+}
+
+/// [`inspect`], reporting its stages to `progress`.
+pub fn inspect_with_progress(
+    root: &Path,
+    opts: &validate::Options,
+    progress: &dyn Progress,
+) -> Result<(model::Site, Vec<Diagnostic>, Vec<inspection::Row>), Error> {
+    progress.stage("读取", 0);
     let loaded = source::load(root).map_err(Error::Load)?;
+    progress.stage("校验", 0);
     let (site, mut diags) = validate::validate_with(&loaded, opts, &validate::Memo::default());
     if site.config.inspection.is_none() {
         diags.extend(inspection::site_rules(
@@ -127,8 +138,12 @@ pub fn inspect(
             &loaded,
             &config::InspectionConfig::default(),
         ));
-        diagnostics::sort(&mut diags);
     }
+    // The same output-path collisions `check` and `build` find.
+    if !diagnostics::has_errors(&diags) {
+        diags.extend(render::output_conflicts(&site));
+    }
+    diagnostics::sort(&mut diags);
     let rows = inspection::self_check(&site, &diags);
     Ok((site, diags, rows))
 }

@@ -345,87 +345,61 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
-            inspection: true,
+            inspection,
             html,
             previous,
-        } => match gongkai::inspect(&root, &opts) {
-            Ok((site, mut diags, rows)) => {
-                let out_dir = gongkai::output_dir(&root, &site, None);
-                diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
-                if let Some(file) = &html {
-                    if let Err(e) = write_self_check(&root, &site, &rows, file) {
-                        eprintln!("错误：{e}");
-                        return ExitCode::from(2);
-                    }
-                }
-                match format {
-                    Format::Human => {
-                        print_human(&diags);
-                        print!("{}", gongkai::inspection::render_human(&site, &rows));
-                        eprintln!("检查完成：{}", summary(&diags));
-                    }
-                    Format::Json => {
-                        for r in &rows {
-                            println!("{}", r.to_json());
-                        }
-                        for d in &diags {
-                            println!("{}", d.render_json());
+        } => {
+            let result = if inspection {
+                with_progress(|p| gongkai::inspect_with_progress(&root, &opts, p))
+                    .map(|(site, diags, rows)| (site, diags, Some(rows)))
+            } else {
+                with_progress(|p| gongkai::check_with_progress(&root, &opts, p))
+                    .map(|(site, diags)| (site, diags, None))
+            };
+            match result {
+                Ok((site, mut diags, rows)) => {
+                    let out_dir = gongkai::output_dir(&root, &site, None);
+                    diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
+                    if let (Some(file), Some(rows)) = (&html, &rows) {
+                        if let Err(e) = write_self_check(&root, &site, rows, file) {
+                            eprintln!("错误：{e}");
+                            return ExitCode::from(2);
                         }
                     }
+                    match format {
+                        Format::Human => {
+                            print_human(&diags);
+                            if let Some(rows) = &rows {
+                                print!("{}", gongkai::inspection::render_human(&site, rows));
+                            }
+                            eprintln!("检查完成：{}", summary(&diags));
+                        }
+                        Format::Json => {
+                            for r in rows.iter().flatten() {
+                                println!("{}", r.to_json());
+                            }
+                            for d in &diags {
+                                println!("{}", d.render_json());
+                            }
+                        }
+                    }
+                    let fail = diagnostics::has_errors(&diags) || (strict && !diags.is_empty());
+                    if fail {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
-                let fail = diagnostics::has_errors(&diags) || (strict && !diags.is_empty());
-                if fail {
+                Err(gongkai::Error::Load(e)) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(2)
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
                     ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
                 }
             }
-            Err(gongkai::Error::Load(e)) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(2)
-            }
-            Err(e) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(1)
-            }
-        },
-        Command::Check {
-            root,
-            format,
-            strict,
-            previous,
-            ..
-        } => match with_progress(|p| gongkai::check_with_progress(&root, &opts, p)) {
-            Ok((site, mut diags)) => {
-                let out_dir = gongkai::output_dir(&root, &site, None);
-                diags.extend(gongkai::check_urls(&site, &out_dir, previous.as_deref()));
-                match format {
-                    Format::Human => {
-                        print_human(&diags);
-                        eprintln!("检查完成：{}", summary(&diags));
-                    }
-                    Format::Json => {
-                        for d in &diags {
-                            println!("{}", d.render_json());
-                        }
-                    }
-                }
-                let fail = diagnostics::has_errors(&diags) || (strict && !diags.is_empty());
-                if fail {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(gongkai::Error::Load(e)) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(2)
-            }
-            Err(e) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(1)
-            }
-        },
+        }
         Command::Verify {
             dir,
             manifest,
