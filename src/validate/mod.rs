@@ -1545,11 +1545,7 @@ fn private_static_refs<'a>(
                 pulldown_cmark::Event::Start(
                     pulldown_cmark::Tag::Link { dest_url, .. }
                     | pulldown_cmark::Tag::Image { dest_url, .. },
-                ) => {
-                    if dest_url.starts_with('/') && !dest_url.starts_with("//") {
-                        add(&dest_url);
-                    }
-                }
+                ) if dest_url.starts_with('/') && !dest_url.starts_with("//") => add(&dest_url),
                 pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
                     for target in html_refs(&h) {
                         add(&target);
