@@ -1,9 +1,7 @@
 //! The search index (gongkai's own, under `public/search-index/`): what it holds, and what it
 //! never holds.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 

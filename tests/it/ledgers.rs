@@ -1,8 +1,6 @@
 //! Ledgers (清单、台账) as users see them: list pages, item pages, 台账 merging and 逾期, paging.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn items(path: &std::path::Path) -> Vec<toml::Table> {
     let t: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

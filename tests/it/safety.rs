@@ -3,9 +3,7 @@
 //! previous output exactly as it was (and unchanged files are not rewritten), and the same
 //! input gives the same bytes whatever the thread count.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;

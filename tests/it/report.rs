@@ -4,9 +4,7 @@
 //! Table 二 is recounted here independently of gongkai: the policies' front matter is read
 //! with the `toml` crate and the numbers compared with what the built page shows.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::path::Path;
 
 // ---------------------------------------------------------------------------------------------

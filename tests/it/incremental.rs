@@ -1,9 +1,7 @@
 //! The build cache: a rebuild renders and writes only what changed, and its output is byte for
 //! byte the output of a fresh build.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::path::Path;
 
 /// (written, unchanged, removed) from the "生成完成：…" line.
@@ -217,7 +215,7 @@ fn a_failed_build_leaves_output_and_cache_usable() {
 // the site, both fail and the incremental output is left as it was.
 
 mod sequences {
-    use super::common::{output_files, CONFIG};
+    use crate::support::{output_files, CONFIG};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
     use std::path::Path;
@@ -386,7 +384,7 @@ mod sequences {
                     write(root, &format!("content/policies/{}.md", d.name), &d.text());
                 }
                 // URL continuity (a build that drops a published URL fails until it is
-                // declared withdrawn) is tested in tests/publish.rs; here deletes, renames and
+                // declared withdrawn) is tested in tests/it/publish.rs; here deletes, renames and
                 // disclosure flips must go through. Without the output's manifest gongkai
                 // has no published URLs to compare with, and a missing file gongkai wrote
                 // is one more damaged output the rebuild must repair.

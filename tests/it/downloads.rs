@@ -3,9 +3,7 @@
 //! the `toml` crate: same rows, same values in every field. In CSV a list is joined with 、,
 //! a bool is 是/否 and a date is 2016年08月31日; JSON keeps arrays, bools and ISO dates.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -6,9 +6,7 @@
 //! which diagnostic code it must fail with (`""`: it must succeed); `files/` is laid over a
 //! small test site before the build.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

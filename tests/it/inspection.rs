@@ -2,9 +2,7 @@
 //! every page, validity from dates, the indicator rules of `check`, the 自查表 and the
 //! 政府网站工作年度报表. Fixtures are under `tests/fixtures/inspection/`.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeMap;
 
 /// `content="…"` of `<meta name="NAME">` (name compared ASCII case-insensitively, as HTML does).

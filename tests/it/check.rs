@@ -5,9 +5,7 @@
 //! contain — every diagnostic's code, path and line, nothing more — and the tests after it
 //! cover the human format, exit codes and what must *not* be reported.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeSet;
 
 const POLICY: &str = "content/policies/2016/a.md";
@@ -188,7 +186,7 @@ const ERRORS: &[Expected] = &[
         "ledger-custom-columns",
         &[("E-LIST-COLUMNS", "content/lists/mulu.toml", 5)],
     ),
-    // Annual reports (issue 9): one fixture per arithmetic rule; details in tests/report.rs.
+    // Annual reports (issue 9): one fixture per arithmetic rule; details in tests/it/report.rs.
     (
         "report-row-total",
         &[("E-REPORT-ARITHMETIC", "content/reports/2016.toml", 8)],

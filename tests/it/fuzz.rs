@@ -4,7 +4,7 @@
 //! random sites through `check`.
 //!
 //! The default case counts keep CI fast; for a long run set PROPTEST_CASES, e.g.
-//! `PROPTEST_CASES=200000 cargo test --release --test fuzz`.
+//! `PROPTEST_CASES=200000 cargo test --release --test it fuzz::`.
 
 use chrono::NaiveDate;
 use gongkai::diagnostics::Diagnostic;

@@ -1,8 +1,6 @@
 //! The builder end to end: fixture sites and the demo portal, asserted on the output tree.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

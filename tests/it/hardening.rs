@@ -3,9 +3,7 @@
 //! format, a safe base URL, no unpublished attachment or active content copied, the media
 //! allowlist on every image, and the corners that were super-linear.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn xml_ok(site: &TestSite, rel: &str) -> String {
     let text = site.read_out(rel);

@@ -2,9 +2,7 @@
 //! E-URL-REMOVED), `--precompress`, fingerprinted assets and `deploy nginx` against Debian's
 //! real nginx on 127.0.0.1 and [::1].
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

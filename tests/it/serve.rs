@@ -3,9 +3,7 @@
 //! Nothing here is timed: every wait polls until the expected state appears, with a generous
 //! deadline that only a hang would reach.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -4,9 +4,7 @@
 //! whether the index changed *before the stream of edits stopped*, which the old behaviour
 //! (re-index only once edits pause) never did.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,20 @@
+//! The integration tests, one binary: each module drives the real `gongkai` binary (or the
+//! library) on fixture sites built with [`support`].
+
+mod support;
+
+mod build;
+mod check;
+mod downloads;
+mod fuzz;
+mod hardening;
+mod incremental;
+mod inspection;
+mod ledgers;
+mod output;
+mod publish;
+mod report;
+mod safety;
+mod search;
+mod search_serve;
+mod serve;
