@@ -1,7 +1,7 @@
-//! `gongkai check`: one fixture per rule under `tests/fixtures/invalid/<case>/`, holding only
-//! the files that make its case; [`fixture_site`] lays them over the base site (the test
-//! config and one valid policy), so each case is a minimal complete site that breaks exactly
-//! that rule. The table below says what the JSON output must
+//! `gongkai check`: one case per rule, each a minimal complete site that breaks exactly that
+//! rule — the base site (the test config and one valid policy) with a field or a file changed
+//! by builder calls, or with the files of `tests/fixtures/invalid/<case>/` laid over it where
+//! the file itself is the point ([`invalid_case`]). The table below says what the JSON output must
 //! contain — every diagnostic's code, path and line, nothing more — and the tests after it
 //! cover the human format, exit codes and what must *not* be reported.
 
@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 const POLICY: &str = "content/policies/2016/a.md";
 const POWER: &str = "content/lists/power-2016.toml";
 
-/// (fixture, [(code, path, line)]). Line 0: the diagnostic is about the whole file.
+/// (case, [(code, path, line)]). Line 0: the diagnostic is about the whole file.
 type Expected = (&'static str, &'static [(&'static str, &'static str, usize)]);
 
 const ERRORS: &[Expected] = &[
@@ -378,9 +378,9 @@ const DETAILS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// Checks the fixture `invalid/<name>`, built over the base site ([`fixture_site`]).
+/// Checks the case `name` ([`invalid_case`]).
 fn check_fixture(name: &str, extra: &[&str]) -> Run {
-    let site = fixture_site(&format!("invalid/{name}"));
+    let site = invalid_case(name);
     let mut args = vec!["check", "--format", "json"];
     args.extend(extra);
     gongkai(&args, site.path())
@@ -492,6 +492,7 @@ fn diagnostics_name_the_key_item_and_fix() {
     }
 }
 
+/// Every case is in the table, and is made one way: by builder calls or by a fixture folder.
 #[test]
 fn every_fixture_is_in_the_table() {
     let listed: BTreeSet<&str> = ERRORS.iter().chain(WARNINGS).map(|(n, _)| *n).collect();
@@ -499,10 +500,18 @@ fn every_fixture_is_in_the_table() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let on_disk: BTreeSet<&str> = on_disk.iter().map(String::as_str).collect();
+    let built: BTreeSet<&str> = listed
+        .iter()
+        .copied()
+        .filter(|n| built_case(n).is_some())
+        .collect();
+    let both: Vec<&&str> = built.iter().filter(|n| on_disk.contains(**n)).collect();
+    assert!(both.is_empty(), "built and also a fixture folder: {both:?}");
+    let mut made: BTreeSet<&str> = on_disk.iter().map(String::as_str).collect();
+    made.extend(&built);
     assert_eq!(
-        listed, on_disk,
-        "fixtures without a test, or tests without a fixture"
+        listed, made,
+        "cases without a test, or tests without a case"
     );
 }
 
@@ -510,7 +519,7 @@ fn every_fixture_is_in_the_table() {
 /// counts Sat 8 and Sun 9 (调休 working days) and Mon 10; the 国庆 holiday does not count.
 #[test]
 fn interpretation_on_the_third_working_day_is_on_time() {
-    let site = fixture_site("valid/interpretation-3-workdays");
+    let site = interpretation_on_the_third_working_day();
     let run = gongkai(&["check", "--format", "json", "--strict"], site.path());
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
@@ -562,7 +571,7 @@ fn unsafe_file_names_are_errors() {
 
 #[test]
 fn human_format_is_rustc_like() {
-    let site = fixture_site("invalid/ledger-missing-key");
+    let site = invalid_case("ledger-missing-key");
     let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 1);
     let e = &run.stderr;
@@ -578,7 +587,7 @@ fn human_format_is_rustc_like() {
     assert!(!e.contains('\u{1b}'), "NO_COLOR: no escape codes");
     assert!(run.stdout.is_empty());
 
-    let site = fixture_site("invalid/doc-no-format");
+    let site = invalid_case("doc-no-format");
     let run = gongkai(&["check"], site.path());
     assert_eq!(run.code, 0);
     assert!(
@@ -799,7 +808,7 @@ fn the_demo_passes_strict_check() {
 #[test]
 fn site_config_adds_holidays_and_working_days() {
     // Late by one day (Tue 2016-10-11 is the 4th working day) …
-    let late = fixture_site("invalid/late-interpretation");
+    let late = invalid_case("late-interpretation");
     assert_eq!(late.check_json().codes().len(), 1);
     // … but on time when the site declares Mon 2016-10-10 a local holiday.
     late.write(
@@ -811,7 +820,7 @@ fn site_config_adds_holidays_and_working_days() {
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
 
     // On time (3rd working day) …
-    let on_time = fixture_site("valid/interpretation-3-workdays");
+    let on_time = interpretation_on_the_third_working_day();
     let run = on_time.check_json();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);

@@ -297,7 +297,7 @@ fn check_and_build_agree_on_output_path_collisions() {
         "url-conflict-ledger",
         "url-conflict-code",
     ] {
-        let site = fixture_site(&format!("invalid/{name}"));
+        let site = invalid_case(name);
         let check = site.check_json();
         let build = site.build();
         assert_eq!((check.code, build.code), (1, 1), "{name}: {}", build.stderr);

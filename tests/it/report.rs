@@ -458,7 +458,7 @@ const FIXTURES: &[(&str, &str, &str, usize, &[&str])] = &[
 #[test]
 fn each_rule_has_a_failing_fixture() {
     for (name, code, path, line, words) in FIXTURES {
-        let site = fixture_site(&format!("invalid/{name}"));
+        let site = invalid_case(name);
         let run = gongkai(&["check", "--format", "json"], site.path());
         let diags = run.json_diags();
         assert_eq!(
@@ -500,7 +500,7 @@ fn missing_warnings(dir: &Path, epoch: &str) -> Vec<(String, String)> {
 #[test]
 fn last_years_report_is_missing_after_the_deadline() {
     // A department with a 2015 policy and no 2015 report: due 31 January 2016.
-    let site = fixture_site("invalid/report-missing");
+    let site = invalid_case("report-missing");
     let dir = site.path().to_path_buf();
     assert_eq!(
         missing_warnings(&dir, FEB_1_2016),

@@ -1,6 +1,14 @@
 //! Test support: build fixture sites with the real `gongkai` binary and look at what it wrote.
 //! Modelled on mdBook's `BookTest`: a temp site, files added by path, commands run, output read.
+//! A site states only what its test is about: `TestSite::base().policy(Policy::base().without("issuer"))`
+//! ([`content`] fills every other field with a valid value).
 #![allow(dead_code)]
+
+pub mod cases;
+pub mod content;
+
+pub use cases::{built_case, interpretation_on_the_third_working_day, invalid_case};
+pub use content::{Config, Interpretation, List, Page, Policy};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -29,9 +37,7 @@ org_code = "TESTORG"
 
 /// A valid 主动公开 policy with the given 索引号 serial, for building up sites.
 pub fn policy(serial: u32, title: &str) -> String {
-    format!(
-        "+++\ntitle = \"{title}\"\nindex_no = \"TESTORG/2016-{serial:05}\"\ndoc_no = \"测政办发〔2016〕{serial}号\"\nissuer = \"测试市人民政府办公室\"\nwritten = 2016-04-20\npublished = 2016-04-26\ntopic = \"综合政务\\\\政务公开\"\ncategory = \"政策文件\"\ndisclosure = \"主动公开\"\n+++\n\n{title}的正文。\n"
-    )
+    Policy::new(serial, title).render()
 }
 
 /// Title of the base policy every check fixture starts from.
@@ -44,10 +50,11 @@ pub const BASE_POLICY_TITLE: &str = "测试市政务公开工作要点";
 pub fn fixture_site(name: &str) -> TestSite {
     let src = fixture(name);
     assert!(src.is_dir(), "fixture {name} is missing");
-    let site = TestSite::new();
-    if !src.join("content/reports").is_dir() {
-        site.write("content/policies/2016/a.md", &policy(1, BASE_POLICY_TITLE));
-    }
+    let site = if src.join("content/reports").is_dir() {
+        TestSite::new()
+    } else {
+        TestSite::base()
+    };
     site.overlay(&src);
     site
 }
@@ -118,6 +125,40 @@ impl TestSite {
         };
         t.write("site-config.toml", CONFIG);
         t
+    }
+
+    /// The base site of the check cases: the test config and the base policy
+    /// (`content/policies/2016/a.md`, [`Policy::base`]).
+    pub fn base() -> TestSite {
+        TestSite::new().policy(Policy::base())
+    }
+
+    /// Replaces `site-config.toml`.
+    pub fn config(self, config: Config) -> TestSite {
+        self.file("site-config.toml", &config.render())
+    }
+
+    /// Adds (or replaces) a policy at its path.
+    pub fn policy(self, policy: Policy) -> TestSite {
+        self.file(&policy.rel().to_string(), &policy.render())
+    }
+
+    pub fn interpretation(self, doc: Interpretation) -> TestSite {
+        self.file(&doc.rel().to_string(), &doc.render())
+    }
+
+    pub fn page(self, page: Page) -> TestSite {
+        self.file(&page.rel().to_string(), &page.render())
+    }
+
+    pub fn list(self, list: List) -> TestSite {
+        self.file(&list.rel().to_string(), &list.render())
+    }
+
+    /// Adds (or replaces) any file: the builder form of [`TestSite::write`].
+    pub fn file(self, rel: &str, text: &str) -> TestSite {
+        self.write(rel, text);
+        self
     }
 
     /// A copy of a directory (a fixture or the demo): site-config.toml, content/, static/, templates/, themes/.
