@@ -2,9 +2,9 @@
 //! E-URL-REMOVED), `--precompress`, fingerprinted assets and `deploy nginx` against Debian's
 //! real nginx on 127.0.0.1 and [::1].
 
+use crate::support::http::{self, Response, Server};
 use crate::support::*;
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -685,80 +685,8 @@ impl Nginx {
     }
 }
 
-struct Response {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-}
-
 fn get(addr: SocketAddr, path: &str, extra: &str) -> Response {
-    get_host(addr, path, "test.gov.cn", extra)
-}
-
-/// [`get`] with another `Host` (`gongkai serve` answers only its own address).
-fn get_host(addr: SocketAddr, path: &str, host: &str, extra: &str) -> Response {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut headers = BTreeMap::new();
-    for l in lines {
-        if let Some((k, v)) = l.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v == "chunked")
-    {
-        let mut out = Vec::new();
-        let mut rest = &body[..];
-        loop {
-            let nl = rest.windows(2).position(|w| w == b"\r\n").unwrap();
-            let n = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
-                .unwrap();
-            if n == 0 {
-                break;
-            }
-            out.extend_from_slice(&rest[nl + 2..nl + 2 + n]);
-            rest = &rest[nl + 2 + n + 2..];
-        }
-        body = out;
-    }
-    Response {
-        status,
-        headers,
-        body,
-    }
+    http::get(addr, path, Some("test.gov.cn"), extra)
 }
 
 fn free_port(v6: bool) -> u16 {
@@ -845,19 +773,19 @@ fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
         let home = get(*addr, "/", "");
         assert_eq!(home.status, 200, "{addr}");
         assert!(
-            home.header("content-type").starts_with("text/html"),
+            home.header_str("content-type").starts_with("text/html"),
             "{:?}",
             home.headers
         );
         assert_eq!(home.body, std::fs::read(out.join("index.html")).unwrap());
-        assert_eq!(home.header("cache-control"), "no-cache");
-        assert_eq!(home.header("x-content-type-options"), "nosniff");
+        assert_eq!(home.header_str("cache-control"), "no-cache");
+        assert_eq!(home.header_str("x-content-type-options"), "nosniff");
         assert_eq!(
-            home.header("referrer-policy"),
+            home.header_str("referrer-policy"),
             "strict-origin-when-cross-origin"
         );
-        assert_eq!(home.header("strict-transport-security"), "max-age=31536000");
-        let csp = home.header("content-security-policy");
+        assert_eq!(home.header_str("strict-transport-security"), "max-age=31536000");
+        let csp = home.header_str("content-security-policy");
         assert!(
             csp.contains("frame-ancestors 'self'") && csp.contains("script-src 'self' 'sha256-"),
             "{csp}"
@@ -867,7 +795,7 @@ fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
             "media_hosts allowed: {csp}"
         );
         assert!(
-            home.header("server").eq("nginx"),
+            home.header_str("server").eq("nginx"),
             "no version: {:?}",
             home.headers
         );
@@ -880,21 +808,21 @@ fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
             "the site's 404 page"
         );
         assert!(
-            !missing.header("content-security-policy").is_empty(),
+            !missing.header_str("content-security-policy").is_empty(),
             "headers on errors too"
         );
 
         let asset = get(*addr, &format!("/{css}"), "");
         assert_eq!(asset.status, 200);
         assert_eq!(
-            asset.header("cache-control"),
+            asset.header_str("cache-control"),
             "public, max-age=31536000, immutable"
         );
-        assert!(asset.header("content-type").starts_with("text/css"));
-        assert_eq!(asset.header("x-content-type-options"), "nosniff");
+        assert!(asset.header_str("content-type").starts_with("text/css"));
+        assert_eq!(asset.header_str("x-content-type-options"), "nosniff");
         let plain = get(*addr, "/assets/gongkai.css", "");
         assert_eq!(
-            plain.header("cache-control"),
+            plain.header_str("cache-control"),
             "no-cache",
             "an unhashed name is revalidated"
         );
@@ -903,18 +831,18 @@ fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
         let page = "/policies/2016/xinyang-2016/";
         let z = get(*addr, page, "Accept-Encoding: gzip\r\n");
         assert_eq!(z.status, 200);
-        assert_eq!(z.header("content-encoding"), "gzip");
+        assert_eq!(z.header_str("content-encoding"), "gzip");
         assert_eq!(
             z.body,
             std::fs::read(out.join("policies/2016/xinyang-2016/index.html.gz")).unwrap()
         );
-        assert!(z.header("vary").contains("Accept-Encoding"));
+        assert!(z.header_str("vary").contains("Accept-Encoding"));
         let identity = get(*addr, page, "");
-        assert!(identity.header("content-encoding").is_empty());
+        assert!(identity.header_str("content-encoding").is_empty());
 
         let dir = get(*addr, "/policies", "");
         assert_eq!(dir.status, 301);
-        assert_eq!(dir.header("location"), "/policies/");
+        assert_eq!(dir.header_str("location"), "/policies/");
         assert_eq!(
             get(*addr, "/gongkai.sha256", "").body,
             std::fs::read(out.join("gongkai.sha256")).unwrap()
@@ -972,7 +900,6 @@ fn percent_encoding_path(s: &str) -> String {
 /// `content/removed.toml`.
 #[test]
 fn serve_previews_redirect_and_withdrawal_pages() {
-    use std::io::BufRead;
     let site = small_site();
     let text = std::fs::read_to_string(site.path().join("content/policies/2016/alpha.md"))
         .unwrap()
@@ -982,40 +909,12 @@ fn serve_previews_redirect_and_withdrawal_pages() {
         "content/removed.toml",
         "[[removed]]\nurl = \"/gone/\"\nreason = \"测试撤销\"\ndate = 2016-12-01\n",
     );
-    struct Serve(Child);
-    impl Drop for Serve {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.path())
-        .env("SOURCE_DATE_EPOCH", "1480550400")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let _serve = Serve(child);
-    let mut line = String::new();
-    let mut port = None;
-    while out.read_line(&mut line).unwrap_or(0) > 0 {
-        if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
-            port = rest.trim_end_matches('/').parse::<u16>().ok();
-            break;
-        }
-        line.clear();
-    }
-    std::thread::spawn(move || for _ in out.lines() {});
-    let addr: SocketAddr = format!("127.0.0.1:{}", port.expect("serve address"))
-        .parse()
-        .unwrap();
+    let server = Server::start(site.path());
+    let addr = server.addr();
     let wait_for = |path: &str, status: u16| -> Response {
         let start = Instant::now();
         loop {
-            let r = get_host(addr, path, &addr.to_string(), "");
+            let r = http::get(addr, path, Some(&addr.to_string()), "");
             if r.status == status {
                 return r;
             }

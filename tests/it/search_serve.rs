@@ -4,119 +4,33 @@
 //! whether the index changed *before the stream of edits stopped*, which the old behaviour
 //! (re-index only once edits pause) never did.
 
+use crate::support::http::{Server, DEADLINE};
 use crate::support::*;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const DEADLINE: Duration = Duration::from_secs(60);
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(site: &TestSite) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-            .args(["serve", "--root"])
-            .arg(site.path())
-            .args(["--port", "0"])
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", "1480550400")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start gongkai serve");
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let mut port = None;
-        while out.read_line(&mut line).unwrap_or(0) > 0 {
-            if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
-                port = rest.trim_end_matches('/').parse().ok();
-                break;
-            }
-            line.clear();
-        }
-        std::thread::spawn(move || for _ in out.lines() {});
-        Server {
-            child,
-            port: port.expect("serve printed its address"),
+/// The served index's document shards, as text (titles, URLs, text heads).
+fn indexed_text(server: &Server) -> String {
+    let Some(meta) = server.get_ok("/search-index/meta.json") else {
+        return String::new();
+    };
+    let meta: serde_json::Value = serde_json::from_slice(&meta).unwrap();
+    let (n, g) = (
+        meta["docs"].as_u64().unwrap(),
+        meta["group"].as_u64().unwrap(),
+    );
+    let mut text = String::new();
+    for i in 0..n.div_ceil(g) {
+        if let Some(b) = server.get_ok(&format!("/search-index/d/{i}.bin")) {
+            let units: Vec<u16> = b
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            text.push_str(&String::from_utf16_lossy(&units));
         }
     }
-
-    /// The body of a GET, or None when it is not 200.
-    fn get(&self, path: &str) -> Option<Vec<u8>> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).ok()?;
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&raw[..split]);
-        if !head.starts_with("HTTP/1.1 200") {
-            return None;
-        }
-        let body = raw[split + 4..].to_vec();
-        if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            return Some(dechunk(&body));
-        }
-        Some(body)
-    }
-
-    /// The served index's document shards, as text (titles, URLs, text heads).
-    fn indexed_text(&self) -> String {
-        let Some(meta) = self.get("/search-index/meta.json") else {
-            return String::new();
-        };
-        let meta: serde_json::Value = serde_json::from_slice(&meta).unwrap();
-        let (n, g) = (
-            meta["docs"].as_u64().unwrap(),
-            meta["group"].as_u64().unwrap(),
-        );
-        let mut text = String::new();
-        for i in 0..n.div_ceil(g) {
-            if let Some(b) = self.get(&format!("/search-index/d/{i}.bin")) {
-                let units: Vec<u16> = b
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                    .collect();
-                text.push_str(&String::from_utf16_lossy(&units));
-            }
-        }
-        text
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(nl) = body.windows(2).position(|w| w == b"\r\n") {
-        let len = usize::from_str_radix(std::str::from_utf8(&body[..nl]).unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
-        if len == 0 {
-            break;
-        }
-        out.extend_from_slice(&body[nl + 2..nl + 2 + len]);
-        body = &body[nl + 4 + len..];
-    }
-    out
+    text
 }
 
 /// Edits `rel` every 100 ms (one more sentence at the end) until dropped.
@@ -184,9 +98,9 @@ fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
         "content/policies/2016/c.md",
         &policy(3, "关于开展统计检查的通知"),
     );
-    let server = Server::start(&site);
+    let server = Server::start(site.path());
     wait("the first index", || {
-        server.indexed_text().contains("QZXWITHDRAWN")
+        indexed_text(&server).contains("QZXWITHDRAWN")
     });
 
     let typist = Typist::start(&site, "content/policies/2016/a.md");
@@ -197,7 +111,7 @@ fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
     let text = std::fs::read_to_string(&b).unwrap();
     std::fs::write(&b, text.replace("主动公开", "不予公开")).unwrap();
     let gone = wait("the withdrawn document to leave the index", || {
-        !server.indexed_text().contains("QZXWITHDRAWN")
+        !indexed_text(&server).contains("QZXWITHDRAWN")
     });
     assert!(
         typist.running.load(Ordering::SeqCst),
@@ -213,7 +127,7 @@ fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
     )
     .unwrap();
     let renamed = wait("the edited title in the index", || {
-        server.indexed_text().contains("QZXRENAMED")
+        indexed_text(&server).contains("QZXRENAMED")
     });
     let edits = typist.stop();
     assert!(edits >= 5, "{edits} edits");

@@ -3,178 +3,24 @@
 //! Nothing here is timed: every wait polls until the expected state appears, with a generous
 //! deadline that only a hang would reach.
 
+use crate::support::http::{Server, DEADLINE};
 use crate::support::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const DEADLINE: Duration = Duration::from_secs(60);
-const EPOCH: &str = "1480550400";
-
-/// A running `gongkai serve`, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    stderr: Arc<Mutex<String>>,
+/// What serve says about itself and holds.
+trait Status {
+    fn status(&self) -> Value;
+    fn files(&self) -> BTreeMap<String, String>;
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(nl) = body.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&body[..nl]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[nl + 2..nl + 2 + size]);
-        body = &body[nl + 2 + size + 2..];
-    }
-}
-
-impl Server {
-    /// Starts `gongkai serve --port 0` on `site` and waits for the address it prints.
-    fn start(site: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-            .args(["serve", "--root"])
-            .arg(site)
-            .args(["--port", "0"])
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start gongkai serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let mut port = None;
-        while out.read_line(&mut line).unwrap_or(0) > 0 {
-            if let Some(rest) = line.trim().strip_prefix("正在预览：http://127.0.0.1:") {
-                port = rest.trim_end_matches('/').parse().ok();
-                break;
-            }
-            line.clear();
-        }
-        // Keep draining stdout so the server never blocks on it.
-        std::thread::spawn(move || for _ in out.lines() {});
-        let port = port.unwrap_or_else(|| {
-            panic!(
-                "serve printed no address; stderr:\n{}",
-                stderr.lock().unwrap()
-            )
-        });
-        Server {
-            child,
-            port,
-            stderr,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
-    fn get(&self, path: &str) -> Response {
-        self.get_with_host(path, Some(&format!("127.0.0.1:{}", self.port)))
-    }
-
-    /// [`Server::get`] with the given `Host` header (none: no header).
-    fn get_with_host(&self, path: &str, host: Option<&str>) -> Response {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
-        write!(s, "GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).expect("read response");
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a complete response");
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .expect("status code");
-        let (_, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
-        let mut r = Response {
-            status,
-            headers: headers.to_string(),
-            body: raw[split + 4..].to_vec(),
-        };
-        if r.header("transfer-encoding")
-            .is_some_and(|v| v.contains("chunked"))
-        {
-            r.body = dechunk(&r.body);
-        }
-        r
-    }
-
+impl Status for Server {
     fn status(&self) -> Value {
         serde_json::from_slice(&self.get("/__gongkai/status").body).expect("status JSON")
-    }
-
-    /// Polls until `f` holds.
-    fn wait(&self, what: &str, mut f: impl FnMut(&Server) -> bool) {
-        let start = Instant::now();
-        while !f(self) {
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out waiting for {what}; serve log:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 
     /// Every stored file and its digest.

@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod content;
+pub mod http;
 
 pub use cases::{built_case, interpretation_on_the_third_working_day, invalid_case};
 pub use content::{Config, Interpretation, List, Page, Policy};
@@ -98,9 +99,12 @@ impl Run {
     }
 }
 
-/// Runs `gongkai` with arguments; `SOURCE_DATE_EPOCH` fixed to 2016-12-01 unless given.
+/// The build date of every test, 2016-12-01, as `SOURCE_DATE_EPOCH`.
+pub const EPOCH: &str = "1480550400";
+
+/// Runs `gongkai` with arguments; `SOURCE_DATE_EPOCH` fixed to 2016-12-01 ([`EPOCH`]) unless given.
 pub fn gongkai(args: &[&str], dir: &Path) -> Run {
-    gongkai_env(args, dir, &[("SOURCE_DATE_EPOCH", "1480550400")])
+    gongkai_env(args, dir, &[("SOURCE_DATE_EPOCH", EPOCH)])
 }
 
 pub fn gongkai_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Run {
