@@ -102,13 +102,6 @@ fn check_links(out: &Path) -> usize {
     checked
 }
 
-fn demo() -> TestSite {
-    let site = TestSite::copy_of(&repo_root());
-    let r = site.build();
-    assert_eq!(r.code, 0, "demo build failed:\n{}", r.stderr);
-    site
-}
-
 /// Front matter of a content file, read independently of gongkai's code.
 fn front_matter(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).unwrap();
@@ -130,14 +123,14 @@ fn md_files(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn demo_portal_has_no_broken_internal_link() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let n = check_links(&site.out());
     assert!(n > 1000, "only {n} links checked");
 }
 
 #[test]
 fn demo_portal_has_every_section() {
-    let site = demo();
+    let site = TestSite::built_demo();
     for f in [
         "index.html",
         "404.html",
@@ -188,7 +181,7 @@ fn demo_portal_has_every_section() {
 
 #[test]
 fn every_page_carries_the_standard_head_and_footer() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let mut pages = 0;
     for f in output_files(&site.out())
         .iter()
@@ -234,7 +227,7 @@ fn every_page_carries_the_standard_head_and_footer() {
 
 #[test]
 fn policy_page_shows_the_standard_metadata() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let html = site.read_out("policies/2016/jilin-2016/index.html");
     for s in [
         "吉林省人民政府办公厅关于印发2016年全省政务公开工作要点的通知",
@@ -256,7 +249,7 @@ fn policy_page_shows_the_standard_metadata() {
 
 #[test]
 fn repealed_policy_says_so_and_links_its_replacement() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let mut seen = 0;
     for p in md_files(&site.path().join("content/policies")) {
         let fm = front_matter(&p);
@@ -306,7 +299,7 @@ fn repealed_policy_says_so_and_links_its_replacement() {
 
 #[test]
 fn policies_and_interpretations_link_both_ways() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let policies: BTreeMap<String, String> = md_files(&site.path().join("content/policies"))
         .into_iter()
         .filter(|p| front_matter(p)["disclosure"].as_str() == Some("主动公开"))
@@ -354,7 +347,7 @@ fn policies_and_interpretations_link_both_ways() {
 
 #[test]
 fn feeds_sitemap_and_robots_use_absolute_urls() {
-    let site = demo();
+    let site = TestSite::built_demo();
     let feed = site.read_out("policies/atom.xml");
     assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
     assert!(feed.contains("<link href=\"https://www.xinyang.gov.cn/policies/2016/jilin-2016/\"/>"));
@@ -374,7 +367,7 @@ fn feeds_sitemap_and_robots_use_absolute_urls() {
 
 #[test]
 fn base_url_flag_overrides_the_config() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let r = gongkai(
         &[
             "build",
@@ -433,7 +426,7 @@ fn fixture_site_with_theme_overrides_static_files_and_links() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let a = gongkai_env(
         &["build", "--output", "a"],
         site.path(),

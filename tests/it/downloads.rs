@@ -183,7 +183,7 @@ fn stems(root: &Path) -> Vec<String> {
 
 #[test]
 fn demo_downloads_round_trip() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stems = stems(site.path());

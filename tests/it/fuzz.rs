@@ -6,10 +6,10 @@
 //! The default case counts keep CI fast; for a long run set PROPTEST_CASES, e.g.
 //! `PROPTEST_CASES=200000 cargo test --release --test it fuzz::`.
 
-use chrono::NaiveDate;
-use gongkai::diagnostics::Diagnostic;
-use gongkai::source::{RawData, Section, SourceFile};
-use gongkai::{deadline, ledger, markdown, validate};
+use crate::support::api::{
+    self, build_date, build_into, deadline, ledger, markdown, privacy, Diagnostic, RawData,
+    Section, SourceFile,
+};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,10 +20,6 @@ fn cases(default: u32) -> u32 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(default)
-}
-
-fn build_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2016, 12, 1).unwrap()
 }
 
 fn assert_positions(diags: &[Diagnostic], path: &str) -> Result<(), TestCaseError> {
@@ -350,7 +346,7 @@ proptest! {
 
     #[test]
     fn privacy_scan_never_panics(text in "\\PC{0,200}") {
-        for (off, _) in validate::privacy::scan(&text) {
+        for (off, _) in privacy::scan(&text) {
             prop_assert!(text.is_char_boundary(off) && off < text.len());
             let c = text[off..].chars().next().unwrap();
             prop_assert!(c.is_ascii_digit() || ('０'..='９').contains(&c), "{c:?}");
@@ -359,7 +355,7 @@ proptest! {
 
     #[test]
     fn ids_and_mobiles_are_found_and_masked_ones_pass(a in filler(), id in id_card(), b in filler(), m in mobile(), c in filler()) {
-        use validate::privacy::{scan, Found};
+        use crate::support::api::privacy::{scan, Found};
         let text = format!("{a}{id}{b}{m}{c}");
         let kinds: Vec<Found> = scan(&text).into_iter().map(|(_, k)| k).collect();
         prop_assert_eq!(kinds, vec![Found::IdCard, Found::Mobile], "{}", text);
@@ -528,7 +524,7 @@ proptest! {
         (key(), value()).prop_map(|(k, v)| format!("{k} = {v}")),
     ], 0..12), bom in any::<bool>()) {
         let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, lines.join("\n"));
-        let (_, diags) = gongkai::config::parse("site-config.toml", &text);
+        let (_, diags) = api::parse_config("site-config.toml", &text);
         assert_positions(&diags, "site-config.toml")?;
     }
 
@@ -541,7 +537,7 @@ proptest! {
             if close { "+++\n" } else { "" },
         );
         let file = SourceFile { path: "content/policies/a.md".into(), text: text.into() };
-        match gongkai::source::parse_doc(Section::Policy, file, "a".into()) {
+        match api::parse_doc(Section::Policy, file, "a".into()) {
             Ok(doc) => prop_assert!(doc.file.text.get(doc.body.clone()).is_some()),
             Err(d) => assert_positions(&[d], "content/policies/a.md")?,
         }
@@ -605,8 +601,8 @@ proptest! {
         std::fs::create_dir_all(root.join("content/lists")).unwrap();
         std::fs::write(root.join("content/lists/l.toml"), ledger.join("\n")).unwrap();
         std::fs::write(root.join("content/policies/tu.svg").as_path(), "<svg/>").ok();
-        let opts = validate::Options { build_date: build_date() };
-        let (site, diags) = gongkai::check(root, &opts).expect("the config is valid");
+        let opts = api::validate_options();
+        let (site, diags) = api::check(root, &opts).expect("the config is valid");
         for d in &diags {
             prop_assert!(d.line >= 1 && d.col >= 1 && !d.path.is_empty(), "{d:?}");
         }
@@ -720,20 +716,6 @@ fn tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn build_into(root: &std::path::Path, out: &std::path::Path) -> Result<(), gongkai::Error> {
-    let opts = gongkai::BuildOptions {
-        output: Some(out.to_path_buf()),
-        base_url: None,
-        validate: validate::Options {
-            build_date: build_date(),
-        },
-        search: false,
-        precompress: false,
-        previous: None,
-    };
-    gongkai::build(root, &opts).map(|_| ())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(24)))]
 
@@ -822,7 +804,7 @@ proptest! {
                 } else {
                     prop_assert!(tree(&out) == before, "a failed build ({}) changed the output", e);
                 }
-                prop_assert!(matches!(e, gongkai::Error::Output(_) | gongkai::Error::Content(_)), "{e:?}");
+                prop_assert!(matches!(e, api::Error::Output(_) | api::Error::Content(_)), "{e:?}");
             }
             Ok(()) => {
                 let after = tree(&out);
@@ -896,7 +878,7 @@ proptest! {
     /// Only a loopback name or an IP literal with no port or the server's port is answered.
     #[test]
     fn serve_answers_only_its_own_host(host in host_header()) {
-        use gongkai::serve::http::host_ok;
+        use crate::support::api::host_ok;
         let ok = host_ok(&host, 8000);
         let (name, port) = match host.strip_prefix('[') {
             Some(r) => match r.split_once(']') {
@@ -919,7 +901,7 @@ proptest! {
     /// from it stays on this site.
     #[test]
     fn serve_paths_stay_inside_the_site(path in request_path(), q in prop::option::of("[a-z=&]{0,6}")) {
-        use gongkai::serve::http::{redirect_target, resolve};
+        use crate::support::api::{redirect_target, resolve};
         if let Some((rel, dir)) = resolve(&path) {
             prop_assert!(!rel.starts_with('/'), "{}", rel);
             prop_assert!(rel.split('/').all(|s| s != ".." && s != "." && !s.contains('\\')), "{}", rel);

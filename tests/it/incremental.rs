@@ -2,72 +2,13 @@
 //! byte the output of a fresh build.
 
 use crate::support::*;
-use std::path::Path;
-
-/// (written, unchanged, removed) from the "生成完成：…" line.
-fn counts(r: &Run) -> (usize, usize, usize) {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("生成完成"))
-        .unwrap_or_else(|| panic!("no summary in:\n{}", r.stderr));
-    let num = |label: &str| -> usize {
-        let end = line
-            .find(label)
-            .unwrap_or_else(|| panic!("no {label} in {line}"));
-        let start = line[..end]
-            .rfind(['（', '，'])
-            .map(|i| i + line[i..].chars().next().unwrap().len_utf8())
-            .unwrap_or(0);
-        line[start..end]
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("bad number before {label} in {line}"))
-    };
-    (num(" 个已更新"), num(" 个未变"), num(" 个已删除"))
-}
-
-fn build(site: &TestSite) -> Run {
-    let r = gongkai(&["build", "--no-search"], site.path());
-    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
-    r
-}
-
-/// A fresh build of the same site into another directory has the same files and bytes.
-fn assert_same_as_fresh_build(site: &TestSite) {
-    let fresh = site.path().join("fresh");
-    let _ = std::fs::remove_dir_all(&fresh);
-    let r = gongkai(&["build", "--no-search", "--output", "fresh"], site.path());
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(counts(&r).1, 0, "a fresh build reuses nothing");
-    let (a, b) = (output_files(&site.out()), output_files(&fresh));
-    assert_eq!(a, b, "same files");
-    for f in &a {
-        assert!(
-            read(&site.out(), f) == read(&fresh, f),
-            "{f} differs from a fresh build"
-        );
-    }
-    std::fs::remove_dir_all(&fresh).unwrap();
-}
-
-fn read(dir: &Path, rel: &str) -> Vec<u8> {
-    std::fs::read(dir.join(rel)).unwrap()
-}
-
-fn append(site: &TestSite, rel: &str, text: &str) {
-    let p = site.path().join(rel);
-    let mut s = std::fs::read_to_string(&p).unwrap();
-    s.push_str(text);
-    std::fs::write(p, s).unwrap();
-}
 
 const POLICY: &str = "content/policies/2016/jilin-2016.md";
 
 #[test]
 fn editing_one_body_rewrites_only_its_page() {
-    let site = TestSite::copy_of(&repo_root());
-    let (written, _, _) = counts(&build(&site));
+    let site = TestSite::demo();
+    let (written, _, _) = site.build_ok(&[]).counts();
     assert!(written > 200, "first build writes everything ({written})");
     let caches = std::fs::read_dir(site.path().join(".gongkai-cache"))
         .expect("the cache is in .gongkai-cache/")
@@ -78,7 +19,7 @@ fn editing_one_body_rewrites_only_its_page() {
     );
 
     // Nothing changed: nothing is written.
-    let (written, unchanged, removed) = counts(&build(&site));
+    let (written, unchanged, removed) = site.build_ok(&[]).counts();
     assert_eq!((written, removed), (0, 0));
     assert!(unchanged > 200);
 
@@ -87,8 +28,8 @@ fn editing_one_body_rewrites_only_its_page() {
         .unwrap()
         .modified()
         .unwrap();
-    append(&site, POLICY, "\n评估结果向社会公开，接受群众监督。\n");
-    let (written, _, removed) = counts(&build(&site));
+    site.append(POLICY, "\n评估结果向社会公开，接受群众监督。\n");
+    let (written, _, removed) = site.build_ok(&[]).counts();
     assert!(
         (1..=3).contains(&written),
         "one edit rewrites its page, not the site ({written} files)"
@@ -102,13 +43,13 @@ fn editing_one_body_rewrites_only_its_page() {
         .modified()
         .unwrap();
     assert_eq!(before, after, "untouched pages keep their mtime");
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 }
 
 #[test]
 fn editing_a_template_or_the_config_rewrites_every_page() {
-    let site = TestSite::copy_of(&repo_root());
-    build(&site);
+    let site = TestSite::demo();
+    site.build_ok(&[]);
     let pages = output_files(&site.out())
         .iter()
         .filter(|f| f.ends_with(".html"))
@@ -120,7 +61,7 @@ fn editing_a_template_or_the_config_rewrites_every_page() {
         "templates/base.html",
         &base.replace("</body>", "<!-- 模板已修改 -->\n</body>"),
     );
-    let (written, _, _) = counts(&build(&site));
+    let (written, _, _) = site.build_ok(&[]).counts();
     assert!(
         written >= pages,
         "a template edit re-renders every page ({written} of {pages})"
@@ -129,7 +70,7 @@ fn editing_a_template_or_the_config_rewrites_every_page() {
     assert!(site
         .read_out("policies/2016/jilin-2016/index.html")
         .contains("<!-- 模板已修改 -->"));
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 
     let config = std::fs::read_to_string(site.path().join("site-config.toml")).unwrap();
     let phone = config
@@ -141,7 +82,7 @@ fn editing_a_template_or_the_config_rewrites_every_page() {
         "site-config.toml",
         &config.replace(&phone, "phone = \"0000-7654321\""),
     );
-    let (written, _, _) = counts(&build(&site));
+    let (written, _, _) = site.build_ok(&[]).counts();
     assert!(
         written >= pages,
         "a config edit re-renders every page ({written} of {pages})"
@@ -149,7 +90,7 @@ fn editing_a_template_or_the_config_rewrites_every_page() {
     assert!(site
         .read_out("policies/2016/jilin-2016/index.html")
         .contains("0000-7654321"));
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 }
 
 #[test]
@@ -161,7 +102,7 @@ fn deleting_a_document_removes_its_page() {
             &policy(i, &format!("测试文件{i}")),
         );
     }
-    build(&site);
+    site.build_ok(&[]);
     let gone = output_files(&site.out())
         .into_iter()
         .find(|f| f.starts_with("policies/") && f.contains("p2/"))
@@ -173,40 +114,34 @@ fn deleting_a_document_removes_its_page() {
         "[[removed]]\nurl = \"/policies/p2/\"\nreason = \"已废止\"\ndate = 2016-12-01\n",
     );
     // Its URL now serves the withdrawal page (so no file is deleted).
-    build(&site);
+    site.build_ok(&[]);
     assert!(site.read_out(&gone).contains("已停止公开"));
     assert!(
         !site.read_out(&gone).contains("测试文件2"),
         "{gone} no longer shows the document"
     );
     assert!(!site.read_out("policies/index.html").contains("测试文件2"));
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 }
 
 #[test]
 fn a_failed_build_leaves_output_and_cache_usable() {
-    let site = TestSite::copy_of(&repo_root());
-    build(&site);
-    let snapshot: Vec<(String, Vec<u8>)> = output_files(&site.out())
-        .into_iter()
-        .map(|f| (f.clone(), read(&site.out(), &f)))
-        .collect();
+    let site = TestSite::demo();
+    site.build_ok(&[]);
+    let snapshot = tree(&site.out());
     site.write("templates/base.html", "{% if %}");
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(r.code, 1, "a template error fails the build");
-    let now: Vec<(String, Vec<u8>)> = output_files(&site.out())
-        .into_iter()
-        .map(|f| (f.clone(), read(&site.out(), &f)))
-        .collect();
+    let now = tree(&site.out());
     assert!(now == snapshot, "the output is untouched");
     site.remove("templates/base.html");
-    let (written, _, removed) = counts(&build(&site));
+    let (written, _, removed) = site.build_ok(&[]).counts();
     assert_eq!(
         (written, removed),
         (0, 0),
         "the cache still matches the untouched output"
     );
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -215,9 +150,8 @@ fn a_failed_build_leaves_output_and_cache_usable() {
 // the site, both fail and the incremental output is left as it was.
 
 mod sequences {
-    use crate::support::{output_files, CONFIG};
+    use crate::support::{tree, Policy, CONFIG};
     use proptest::prelude::*;
-    use std::collections::BTreeMap;
     use std::path::Path;
 
     #[derive(Debug, Clone)]
@@ -258,40 +192,20 @@ mod sequences {
 
     impl Doc {
         fn text(&self) -> String {
-            format!(
-                "+++\ntitle = \"{}\"\nindex_no = \"TESTORG/2016-{:05}\"\ndoc_no = \"测政办发〔2016〕{}号\"\nissuer = \"测试市人民政府办公室\"\nwritten = 2016-04-20\npublished = 2016-04-{}\ntopic = \"综合政务\\\\政务公开\"\ncategory = \"政策文件\"\ndisclosure = \"{}\"\n+++\n\n{}\n",
-                self.title,
-                self.serial,
-                self.serial,
-                self.published,
-                if self.public { "主动公开" } else { "依申请公开" },
-                self.body
-            )
+            Policy::new(self.serial, &self.title)
+                .set("published", &format!("2016-04-{}", self.published))
+                .disclosure(if self.public {
+                    "主动公开"
+                } else {
+                    "依申请公开"
+                })
+                .body(&self.body)
+                .render()
         }
     }
 
-    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-        output_files(dir)
-            .into_iter()
-            .map(|f| {
-                let b = std::fs::read(dir.join(&f)).unwrap();
-                (f, b)
-            })
-            .collect()
-    }
-
     fn build(root: &Path, out: &Path) -> bool {
-        let opts = gongkai::BuildOptions {
-            output: Some(out.to_path_buf()),
-            base_url: None,
-            validate: gongkai::validate::Options {
-                build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
-            },
-            search: false,
-            precompress: false,
-            previous: None,
-        };
-        gongkai::build(root, &opts).is_ok()
+        crate::support::api::build_into(root, out).is_ok()
     }
 
     fn write(root: &Path, rel: &str, text: &str) {

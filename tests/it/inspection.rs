@@ -26,13 +26,6 @@ fn meta(html: &str, name: &str) -> Option<String> {
     metas(html, name).into_iter().next()
 }
 
-fn built_demo() -> TestSite {
-    let site = TestSite::copy_of(&repo_root());
-    let run = site.build();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    site
-}
-
 fn html_pages(site: &TestSite) -> Vec<String> {
     output_files(&site.out())
         .into_iter()
@@ -43,7 +36,7 @@ fn html_pages(site: &TestSite) -> Vec<String> {
 /// Every page: the site tags, one description of its own, and column tags or article tags.
 #[test]
 fn every_page_has_site_tags_and_a_description_of_its_own() {
-    let site = built_demo();
+    let site = TestSite::built_demo();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let pages = html_pages(&site);
     assert!(pages.len() > 100);
@@ -103,7 +96,7 @@ fn every_page_has_site_tags_and_a_description_of_its_own() {
 
 #[test]
 fn article_pages_carry_the_article_tags() {
-    let site = built_demo();
+    let site = TestSite::built_demo();
     let html = site.read_out("policies/2016/jilin-2016/index.html");
     assert_eq!(
         meta(&html, "Url").as_deref(),
@@ -141,7 +134,7 @@ fn article_pages_carry_the_article_tags() {
 /// its certificate; nothing is loaded from another host.
 #[test]
 fn footer_marks_are_plain_links_baked_per_page() {
-    let site = built_demo();
+    let site = TestSite::built_demo();
     let html = site.read_out("policies/2016/jilin-2016/index.html");
     assert!(html.contains(
         "<a class=\"jiucuo\" href=\"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=4115000001&amp;url=https%3A%2F%2Fwww.xinyang.gov.cn%2Fpolicies%2F2016%2Fjilin-2016%2F\" rel=\"noopener\">我为政府网站找错</a>"
@@ -896,7 +889,7 @@ fn docs_cover_every_code_and_key() {
         assert!(inspection.contains(i), "{i}");
     }
     let website = std::fs::read_to_string(repo_root().join("docs/website-report.md")).unwrap();
-    for key in gongkai::website::keys() {
+    for key in crate::support::api::website_keys() {
         assert!(website.contains(&format!("| `{key}` |")), "{key}");
     }
 }

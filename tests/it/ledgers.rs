@@ -14,7 +14,7 @@ fn items(path: &std::path::Path) -> Vec<toml::Table> {
 
 #[test]
 fn demo_tasks_ledger_merges_cells_and_marks_overdue() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     assert_eq!(site.build().code, 0);
     let src = items(&site.path().join("content/lists/xinyang-2016-tasks.toml"));
     let html = site.read_out("lists/xinyang-2016-tasks/index.html");
@@ -112,7 +112,7 @@ fn due_on_the_build_date_is_not_overdue() {
 
 #[test]
 fn power_items_have_stable_pages_by_code() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     assert_eq!(site.build().code, 0);
     let src = items(&site.path().join("content/lists/power-2016.toml"));
     let list = site.read_out("lists/power-2016/index.html");

@@ -12,25 +12,6 @@ use std::path::{Path, PathBuf};
 
 const MARKER: &str = ".gongkai-output";
 
-/// (written, unchanged, removed) from the "生成完成：…" line.
-fn counts(r: &Run) -> (usize, usize, usize) {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("生成完成"))
-        .unwrap_or_else(|| panic!("no summary in:\n{}", r.stderr));
-    let num = |label: &str| -> usize {
-        let end = line.find(label).unwrap();
-        let start = line[..end]
-            .rfind(['（', '，'])
-            .map(|i| i + line[i..].chars().next().unwrap().len_utf8())
-            .unwrap_or(0);
-        line[start..end].trim().parse().unwrap()
-    };
-    (num(" 个已更新"), num(" 个未变"), num(" 个已删除"))
-}
-
-/// Bytes, mtime and inode of every file under `dir` (hidden ones included), by relative path.
 fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime, u64)> {
     use std::os::unix::fs::MetadataExt;
     walkdir::WalkDir::new(dir)
@@ -170,7 +151,7 @@ fn files_gongkai_did_not_write_are_kept() {
     );
     let r = site.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(counts(&r).0 >= 1, "b's page is rewritten: {}", r.stderr);
+    assert!(r.counts().0 >= 1, "b's page is rewritten: {}", r.stderr);
     assert!(site
         .read_out("policies/2016/b/index.html")
         .contains("修订后的正文"));
@@ -204,32 +185,9 @@ fn a_foreign_file_where_a_page_goes_fails_the_build_and_changes_nothing() {
     no_leftovers(site.path());
 }
 
-/// Every file of `site`'s output is the file of a fresh build into another folder.
-fn assert_same_as_fresh_build(site: &TestSite) {
-    let fresh = site.path().join("fresh");
-    let _ = std::fs::remove_dir_all(&fresh);
-    let r = gongkai(&["build", "--no-search", "--output", "fresh"], site.path());
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let strip = |m: BTreeMap<String, (Vec<u8>, std::time::SystemTime, u64)>| {
-        m.into_iter()
-            .map(|(k, v)| (k, v.0))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let (a, b) = (strip(snapshot(&site.out())), strip(snapshot(&fresh)));
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "same files"
-    );
-    for (k, v) in &a {
-        assert!(v == &b[k], "{k} differs from a fresh build");
-    }
-    std::fs::remove_dir_all(&fresh).unwrap();
-}
-
 #[test]
 fn a_failed_move_rolls_the_whole_output_back() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     assert_eq!(gongkai(&["build", "--no-search"], site.path()).code, 0);
     let before = snapshot(&site.out());
     // Every page changes, one document goes, one comes.
@@ -272,7 +230,7 @@ fn a_failed_move_rolls_the_whole_output_back() {
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(site.read_out("index.html").contains("<!-- 新模板 -->"));
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
 }
 
 #[test]
@@ -293,7 +251,7 @@ fn a_failed_first_build_leaves_nothing() {
 
 #[test]
 fn damaged_output_files_are_repaired() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     assert_eq!(gongkai(&["build", "--no-search"], site.path()).code, 0);
     let truncated = "policies/2016/jilin-2016/index.html";
     let edited = "index.html";
@@ -321,13 +279,13 @@ fn damaged_output_files_are_repaired() {
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
-        counts(&r).0,
+        r.counts().0,
         4,
         "the four damaged files are written: {}",
         r.stderr
     );
-    assert_same_as_fresh_build(&site);
+    site.assert_same_as_fresh_build();
     // And then nothing is left to repair.
     let r = gongkai(&["build", "--no-search"], site.path());
-    assert_eq!(counts(&r).0, 0, "{}", r.stderr);
+    assert_eq!(r.counts().0, 0, "{}", r.stderr);
 }

@@ -19,16 +19,6 @@ fn codes(r: &Run) -> Vec<String> {
         .collect()
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    output_files(dir)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(dir.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect()
-}
-
 /// A small site: two policies, a page and a ledger.
 fn small_site() -> TestSite {
     let site = TestSite::new();
@@ -45,14 +35,6 @@ fn small_site() -> TestSite {
     site
 }
 
-fn build_ok(site: &TestSite, args: &[&str]) -> Run {
-    let mut a = vec!["build", "--no-search"];
-    a.extend_from_slice(args);
-    let r = gongkai(&a, site.path());
-    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
-    r
-}
-
 fn sha256_hex(b: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(b)
@@ -64,7 +46,7 @@ fn sha256_hex(b: &[u8]) -> String {
 #[test]
 fn manifest_lists_every_file_but_itself_and_sha256sum_accepts_it() {
     let site = small_site();
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let text = site.read_out("gongkai.sha256");
     let lines: Vec<&str> = text.lines().collect();
     let paths: Vec<&str> = lines.iter().map(|l| &l[66..]).collect();
@@ -97,14 +79,14 @@ fn manifest_lists_every_file_but_itself_and_sha256sum_accepts_it() {
         String::from_utf8_lossy(&out.stderr)
     );
     // A rebuild that keeps every file writes the same manifest.
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     assert_eq!(site.read_out("gongkai.sha256"), text);
 }
 
 #[test]
 fn verify_names_every_changed_missing_and_added_file() {
     let site = small_site();
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let out = site.out();
     let out_s = out.to_str().unwrap();
     let r = gongkai(&["verify", out_s], site.path());
@@ -194,12 +176,12 @@ fn verify_names_every_changed_missing_and_added_file() {
 #[test]
 fn renaming_a_document_fails_with_url_removed_and_leaves_the_output() {
     let site = small_site();
-    let first = build_ok(&site, &[]);
+    let first = site.build_ok(&[]);
     assert!(
         !first.stderr.contains("E-URL-REMOVED"),
         "a first build has nothing to compare"
     );
-    let before = snapshot(&site.out());
+    let before = tree(&site.out());
     std::fs::rename(
         site.path().join("content/policies/2016/alpha.md"),
         site.path().join("content/policies/2016/alpha-new.md"),
@@ -221,10 +203,7 @@ fn renaming_a_document_fails_with_url_removed_and_leaves_the_output() {
         "{}",
         r.stderr
     );
-    assert!(
-        snapshot(&site.out()) == before,
-        "the old output is untouched"
-    );
+    assert!(tree(&site.out()) == before, "the old output is untouched");
 
     // check reports the same, from the output directory's manifest.
     let c = site.check_json();
@@ -242,7 +221,7 @@ fn renaming_a_document_fails_with_url_removed_and_leaves_the_output() {
         .unwrap()
         .replacen("+++\n", "+++\naliases = [\"/policies/2016/alpha/\"]\n", 1);
     site.write("content/policies/2016/alpha-new.md", &text);
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let redirect = site.read_out("policies/2016/alpha/index.html");
     assert!(
         redirect
@@ -264,7 +243,7 @@ fn renaming_a_document_fails_with_url_removed_and_leaves_the_output() {
         assert!(t.contains("/policies/2016/alpha-new/"), "{f}");
     }
     // And it stays on later builds.
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     assert!(site.exists_out("policies/2016/alpha/index.html"));
     assert_eq!(site.check_json().code, 0);
 }
@@ -276,7 +255,7 @@ fn a_withdrawn_document_is_declared_and_its_page_shows_nothing_of_it() {
         "content/policies/2016/gamma.md",
         &policy(3, "丙文件绝密标题").replace("的正文。", "的正文：丙机密内容。"),
     );
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     assert!(site
         .read_out("policies/2016/gamma/index.html")
         .contains("丙文件绝密标题"));
@@ -285,17 +264,17 @@ fn a_withdrawn_document_is_declared_and_its_page_shows_nothing_of_it() {
         "content/policies/2016/gamma.md",
         &text.replace("disclosure = \"主动公开\"", "disclosure = \"不予公开\""),
     );
-    let before = snapshot(&site.out());
+    let before = tree(&site.out());
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(codes(&r), ["E-URL-REMOVED"], "{}", r.stderr);
     assert!(r.stderr.contains("content/removed.toml"), "{}", r.stderr);
-    assert!(snapshot(&site.out()) == before);
+    assert!(tree(&site.out()) == before);
 
     site.write(
         "content/removed.toml",
         "# 停止公开的网址\n[[removed]]\nurl = \"/policies/2016/gamma/\"\nreason = \"该文件已转为不予公开\"\ndate = 2016-12-01\n\n[[removed]]\nurl = \"/art/2015/3/art_99.html\"\nreason = \"旧网站栏目撤销\"\ndate = 2016-11-30\nstatus = \"已撤销\"\n",
     );
-    let r = build_ok(&site, &["--precompress"]);
+    let r = site.build_ok(&["--precompress"]);
     assert!(!r.stderr.contains("error"), "{}", r.stderr);
     let page = site.read_out("policies/2016/gamma/index.html");
     for want in [
@@ -326,7 +305,7 @@ fn a_withdrawn_document_is_declared_and_its_page_shows_nothing_of_it() {
     }
     assert!(!site.read_out("sitemap.xml").contains("gamma"));
     // The withdrawal page stays on every later build …
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     assert!(site
         .read_out("policies/2016/gamma/index.html")
         .contains("已停止公开"));
@@ -397,7 +376,7 @@ fn removed_toml_and_aliases_are_validated_with_positions() {
 #[test]
 fn previous_manifest_from_the_live_site_is_compared_and_ledgers_take_aliases() {
     let site = small_site();
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let live = tempfile::tempdir().unwrap();
     let m = live.path().join("gongkai.sha256");
     std::fs::copy(site.out().join("gongkai.sha256"), &m).unwrap();
@@ -464,7 +443,7 @@ fn previous_manifest_from_the_live_site_is_compared_and_ledgers_take_aliases() {
 #[test]
 fn precompress_and_fingerprinted_assets() {
     let site = small_site();
-    build_ok(&site, &["--precompress"]);
+    site.build_ok(&["--precompress"]);
     let files = output_files(&site.out());
     let manifest = site.read_out("gongkai.sha256");
     let home = site.read_out("index.html");
@@ -477,14 +456,14 @@ fn precompress_and_fingerprinted_assets() {
     assert!(manifest.contains("  index.html.gz\n"));
     assert!(!files.iter().any(|f| f.ends_with(".gz.gz")));
     // A rebuild keeps pages and their .gz (build cache), and the output still verifies.
-    build_ok(&site, &["--precompress"]);
+    site.build_ok(&["--precompress"]);
     assert_eq!(output_files(&site.out()), files);
     let out_s = site.out().to_str().unwrap().to_string();
     assert_eq!(gongkai(&["verify", &out_s], site.path()).code, 0);
     // Pages kept from a build without --precompress are rendered again to get their .gz.
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     assert!(!output_files(&site.out()).iter().any(|f| f.ends_with(".gz")));
-    build_ok(&site, &["--precompress"]);
+    site.build_ok(&["--precompress"]);
     assert_eq!(output_files(&site.out()), files);
     assert_eq!(site.read_out("gongkai.sha256"), manifest);
     // Theme assets are linked under content-hashed names; the bytes are the theme's.
@@ -514,7 +493,7 @@ fn precompress_and_fingerprinted_assets() {
     );
     // A site's own copy of a theme asset gets its own hash.
     site.write("static/assets/gongkai.css", "body{color:#000}");
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let want = format!(
         "assets/gongkai.{}.css",
         &sha256_hex(b"body{color:#000}")[..10]
@@ -536,7 +515,7 @@ fn deploy_nginx_prints_a_server_block_for_the_site() {
         "site-config.toml",
         &format!("{CONFIG}\n[check]\nmedia_hosts = [\"video.test.gov.cn\"]\n"),
     );
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let r = gongkai(&["deploy", "nginx"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let c = &r.stdout;
@@ -576,7 +555,7 @@ fn deploy_nginx_prints_a_server_block_for_the_site() {
     assert!(!c.contains("wasm-unsafe-eval"));
     // Given listen addresses replace the defaults; http sites get no HSTS.
     site.write("site-config.toml", &CONFIG.replace("https://", "http://"));
-    build_ok(&site, &[]);
+    site.build_ok(&[]);
     let r = gongkai(
         &[
             "deploy",
@@ -715,7 +694,7 @@ fn open_for_reading(dir: &Path) {
 
 #[test]
 fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let r = gongkai(&["build", "--precompress"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     open_for_reading(site.path());
@@ -784,7 +763,10 @@ fn nginx_serves_the_site_with_its_headers_on_ipv4_and_ipv6() {
             home.header_str("referrer-policy"),
             "strict-origin-when-cross-origin"
         );
-        assert_eq!(home.header_str("strict-transport-security"), "max-age=31536000");
+        assert_eq!(
+            home.header_str("strict-transport-security"),
+            "max-age=31536000"
+        );
         let csp = home.header_str("content-security-policy");
         assert!(
             csp.contains("frame-ancestors 'self'") && csp.contains("script-src 'self' 'sha256-"),

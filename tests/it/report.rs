@@ -110,7 +110,7 @@ fn assert_table_2_matches_recount(site: &TestSite, year: i32) {
 
 #[test]
 fn demo_report_renders_with_table_2_recounted_independently() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_table_2_matches_recount(&site, 2016);

@@ -614,7 +614,7 @@ fn unchanged_files_are_not_rewritten_and_removed_documents_disappear() {
 
 #[test]
 fn builds_are_deterministic_across_thread_counts() {
-    let demo = TestSite::copy_of(&repo_root());
+    let demo = TestSite::demo();
     let outs = tempfile::tempdir().unwrap();
     let mut trees = Vec::new();
     for threads in ["1", "2"] {

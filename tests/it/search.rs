@@ -226,7 +226,7 @@ fn the_same_markers_in_public_documents_are_found_in_the_index() {
 
 #[test]
 fn demo_index_holds_every_published_document_page_and_list_item_once() {
-    let site = TestSite::copy_of(&repo_root());
+    let site = TestSite::demo();
     let r = site.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!site.exists_out("pagefind"), "no Pagefind files any more");

@@ -136,13 +136,9 @@ fn rebuilds(server: &Server) -> u64 {
 const JILIN: &str = "content/policies/2016/jilin-2016.md";
 const JILIN_URL: &str = "/policies/2016/jilin-2016/";
 
-fn demo() -> TestSite {
-    TestSite::copy_of(&repo_root())
-}
-
+/// Appends a paragraph.
 fn append(site: &TestSite, rel: &str, text: &str) {
-    let old = std::fs::read_to_string(site.path().join(rel)).unwrap();
-    site.write(rel, &format!("{old}\n{text}\n"));
+    site.append(rel, &format!("\n{text}\n"));
 }
 
 /// Saves like an editor does: a temporary file renamed over the original (one event).
@@ -164,7 +160,7 @@ fn replace(site: &TestSite, rel: &str, from: &str, to: &str) {
 
 #[test]
 fn an_edit_appears_in_the_served_page_and_only_that_page_is_rebuilt() {
-    let site = demo();
+    let site = TestSite::demo();
     let server = Server::start(site.path());
     let page = server.get(JILIN_URL);
     assert_eq!(page.status, 200);
@@ -244,7 +240,7 @@ fn an_edit_appears_in_the_served_page_and_only_that_page_is_rebuilt() {
 
 #[test]
 fn a_broken_edit_shows_the_diagnostic_keeps_the_last_good_page_and_the_fix_restores_it() {
-    let site = demo();
+    let site = TestSite::demo();
     let server = Server::start(site.path());
     let good = server.get(JILIN_URL).text();
 
@@ -340,7 +336,7 @@ fn a_broken_edit_shows_the_diagnostic_keeps_the_last_good_page_and_the_fix_resto
 /// source lines of files that are not public) cannot be read that way.
 #[test]
 fn only_requests_to_local_addresses_are_answered() {
-    let site = demo();
+    let site = TestSite::demo();
     let server = Server::start(site.path());
     let port = server.port;
     for host in [
@@ -379,7 +375,7 @@ fn only_requests_to_local_addresses_are_answered() {
 
 #[test]
 fn requests_cannot_leave_the_site() {
-    let site = demo();
+    let site = TestSite::demo();
     #[cfg(unix)]
     std::os::unix::fs::symlink(
         site.path().join("site-config.toml"),
@@ -442,7 +438,7 @@ fn requests_cannot_leave_the_site() {
 
 #[test]
 fn incremental_output_equals_a_full_build() {
-    let site = demo();
+    let site = TestSite::demo();
     let server = Server::start(site.path());
     assert_equals_build(&server, &site, "start");
 
@@ -545,12 +541,10 @@ fn incremental_output_equals_a_full_build() {
 /// an edit other documents can see (发布日期) is not previewed.
 #[test]
 fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
-    use gongkai::serve::engine::{Changes, Engine};
-    let site = demo();
+    use crate::support::api::{self, Changes, Engine};
+    let site = TestSite::demo();
     let root = site.path().canonicalize().unwrap();
-    let opts = gongkai::validate::Options {
-        build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
-    };
+    let opts = api::validate_options();
     let mut engine = Engine::new(root.clone(), opts);
     engine.rebuild(&mut |_| false).unwrap().unwrap();
     let changed = |rel: &str| {
@@ -560,7 +554,7 @@ fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
         ch.paths.insert(abs);
         ch
     };
-    let page_of = |u: &gongkai::serve::engine::Update, path: &str| {
+    let page_of = |u: &api::Update, path: &str| {
         u.put
             .iter()
             .find(|(p, _)| p == path)
@@ -611,7 +605,7 @@ fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
 /// diagnostic named) and another when the fix lands (ok, the page listed as changed).
 #[test]
 fn live_reload_events_report_a_broken_save_and_its_fix() {
-    let site = demo();
+    let site = TestSite::demo();
     let server = Server::start(site.path());
     let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     s.set_read_timeout(Some(DEADLINE)).unwrap();

@@ -76,18 +76,16 @@ pub fn built_case(name: &str) -> Option<TestSite> {
         "config-unknown-key" => config(Config::new().rename("address", "adress")),
         "config-base-url" => config(Config::new().set("base_url", "\"test.gov.cn\"")),
         "config-missing-theme" => config(Config::new().table("build", "theme", "\"fancy\"")),
-        "personal-data-config" => config(Config::new().set(
-            "phone",
-            "\"0000-1234567 138&nbsp;1234&nbsp;5678\"",
-        )),
+        "personal-data-config" => {
+            config(Config::new().set("phone", "\"0000-1234567 138&nbsp;1234&nbsp;5678\""))
+        }
         // A department with a 2015 policy and no 2015 report.
         "report-missing" => TestSite::base()
             .config(Config::new().set("kind", "\"department\""))
             .policy(Policy::new(1, "测试市2015年政务公开工作要点").year(2015)),
         // References between documents.
-        "duplicate-index-no" => TestSite::base().policy(
-            Policy::new(2, "测试市另一个文件").set_str("index_no", "TESTORG/2016-00001"),
-        ),
+        "duplicate-index-no" => TestSite::base()
+            .policy(Policy::new(2, "测试市另一个文件").set_str("index_no", "TESTORG/2016-00001")),
         // Full-width digits and a Unicode hyphen: the same 索引号 to a reader.
         "duplicate-index-no-folded" => TestSite::base().policy(
             Policy::new(2, BASE_POLICY_TITLE).set_str("index_no", "TESTORG/２０１６‐０００01"),
@@ -100,18 +98,14 @@ pub fn built_case(name: &str) -> Option<TestSite> {
         "interprets-non-public" => TestSite::base()
             .policy(Policy::new(2, "测试市依申请公开文件").disclosure("依申请公开"))
             .interpretation(
-                Interpretation::new(
-                    &format!("{BASE_POLICY_TITLE}解读"),
-                    "TESTORG/2016-00002",
-                )
-                .at("content/interpretations/b-jiedu.md"),
+                Interpretation::new(&format!("{BASE_POLICY_TITLE}解读"), "TESTORG/2016-00002")
+                    .at("content/interpretations/b-jiedu.md"),
             ),
         "validity-without-date" => key("validity", "\"已废止\""),
         "replaced-by-self" => key("replaced_by", "\"TESTORG/2016-00001\""),
         "replaced-by-unknown" => key("replaced_by", "\"TESTORG/2017-00001\""),
-        "replaced-by-cycle" => key("replaced_by", "\"TESTORG/2016-00002\"").policy(
-            Policy::new(2, BASE_POLICY_TITLE).set_str("replaced_by", "TESTORG/2016-00001"),
-        ),
+        "replaced-by-cycle" => key("replaced_by", "\"TESTORG/2016-00002\"")
+            .policy(Policy::new(2, BASE_POLICY_TITLE).set_str("replaced_by", "TESTORG/2016-00001")),
         "attachment-missing" => key(
             "attachments",
             "[{ title = \"附件1\", file = \"fujian1.pdf\" }]",

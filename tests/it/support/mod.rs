@@ -4,6 +4,7 @@
 //! ([`content`] fills every other field with a valid value).
 #![allow(dead_code)]
 
+pub mod api;
 pub mod cases;
 pub mod content;
 pub mod http;
@@ -83,6 +84,42 @@ impl Run {
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
             .collect()
+    }
+
+    /// (code, line) of every JSON diagnostic, in the order printed.
+    pub fn code_lines(&self) -> Vec<(String, u64)> {
+        self.json_diags()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// (written, unchanged, removed) from the "生成完成：…" line of a build.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.contains("生成完成"))
+            .unwrap_or_else(|| panic!("no summary in:\n{}", self.stderr));
+        let num = |label: &str| -> usize {
+            let end = line
+                .find(label)
+                .unwrap_or_else(|| panic!("no {label} in {line}"));
+            let start = line[..end]
+                .rfind(['（', '，'])
+                .map(|i| i + line[i..].chars().next().unwrap().len_utf8())
+                .unwrap_or(0);
+            line[start..end]
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("bad number before {label} in {line}"))
+        };
+        (num(" 个已更新"), num(" 个未变"), num(" 个已删除"))
     }
 
     /// (code, path) of every JSON diagnostic.
@@ -165,6 +202,19 @@ impl TestSite {
         self
     }
 
+    /// A copy of the demo portal at the repository root.
+    pub fn demo() -> TestSite {
+        TestSite::copy_of(&repo_root())
+    }
+
+    /// The demo portal, built.
+    pub fn built_demo() -> TestSite {
+        let site = TestSite::demo();
+        let r = site.build();
+        assert_eq!(r.code, 0, "demo build failed:\n{}", r.stderr);
+        site
+    }
+
     /// A copy of a directory (a fixture or the demo): site-config.toml, content/, static/, templates/, themes/.
     pub fn copy_of(src: &Path) -> TestSite {
         let t = TestSite {
@@ -223,8 +273,43 @@ impl TestSite {
         self
     }
 
+    /// Appends `text` to a file of the site.
+    pub fn append(&self, rel: &str, text: &str) -> &TestSite {
+        let old = std::fs::read_to_string(self.path().join(rel)).unwrap();
+        self.write(rel, &format!("{old}{text}"))
+    }
+
     pub fn build(&self) -> Run {
         gongkai(&["build"], self.path())
+    }
+
+    /// `gongkai build --no-search` with more arguments, which must succeed.
+    pub fn build_ok(&self, args: &[&str]) -> Run {
+        let mut a = vec!["build", "--no-search"];
+        a.extend_from_slice(args);
+        let r = gongkai(&a, self.path());
+        assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+        r
+    }
+
+    /// Builds afresh into `fresh/` (deleted after): it reuses nothing and has the same files
+    /// and bytes as the site's output.
+    pub fn assert_same_as_fresh_build(&self) {
+        let fresh = self.path().join("fresh");
+        let _ = std::fs::remove_dir_all(&fresh);
+        let r = gongkai(&["build", "--no-search", "--output", "fresh"], self.path());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.counts().1, 0, "a fresh build reuses nothing");
+        let (a, b) = (tree(&self.out()), tree(&fresh));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "same files"
+        );
+        for (k, v) in &a {
+            assert!(v == &b[k], "{k} differs from a fresh build");
+        }
+        std::fs::remove_dir_all(&fresh).unwrap();
     }
 
     pub fn check_json(&self) -> Run {
@@ -251,6 +336,17 @@ impl TestSite {
     pub fn exists_out(&self, rel: &str) -> bool {
         self.out().join(rel).exists()
     }
+}
+
+/// Every file under `dir` and its bytes, by relative path.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    output_files(dir)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(dir.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect()
 }
 
 /// Every file under `dir`, relative, sorted.
