@@ -529,8 +529,7 @@ fn interpretation_on_the_third_working_day_is_on_time() {
 /// the test creates them): each is an error naming the file.
 #[test]
 fn unsafe_file_names_are_errors() {
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, BASE_POLICY_TITLE));
+    let site = TestSite::base();
     let clean = site.check_json();
     assert_eq!(
         clean.code, 0,
@@ -610,23 +609,20 @@ fn human_format_is_rustc_like() {
 /// Masked personal data, 统一社会信用代码, 索引号 and office phone numbers are not personal data.
 #[test]
 fn masked_forms_and_codes_pass() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "测试文件").replace(
-            "测试文件的正文。",
-            "联系人身份证号4115**********1234，手机138****1234，１３８＊＊＊＊１２３４。\n\n\
+    let site = TestSite::new().policy(Policy::new(1, "测试文件").body(
+        "联系人身份证号4115**********1234，手机138****1234，１３８＊＊＊＊１２３４。\n\n\
              统一社会信用代码11411500005397436X、91410000MA44XXXX0B、12410000MB1234567X；\
              索引号11411500005397436X/2016-00998、11220000013544357T/2016-00998。\n\n\
              电话0376-6201234，传真0376-6201235，邮编464000，文号豫政〔2016〕13号，\
              ICP备案豫ICP备05017362号，公安备案豫公网安备41150202000001号，\
              编号20160426123456789012（20位）。",
-        ),
-    );
-    site.write(
-        "content/lists/services.toml",
-        "[list]\ntitle = \"公共服务事项\"\nkind = \"services\"\nupdated = 2016-07-01\n\n[[items]]\nname = \"事项\"\nbasis = \"依据\"\nunit = \"市政务服务中心\"\nphone = \"0376-6201234 / 138****1234\"\n",
-    );
+    ));
+    let site = site.list(List::new("services", "services", "公共服务事项").item(&[
+        ("name", "\"事项\""),
+        ("basis", "\"依据\""),
+        ("unit", "\"市政务服务中心\""),
+        ("phone", "\"0376-6201234 / 138****1234\""),
+    ]));
     let run = site.check_json();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
@@ -635,30 +631,14 @@ fn masked_forms_and_codes_pass() {
 /// Personal data in several forms and places of one site, all found in one run.
 #[test]
 fn personal_data_in_every_form_and_place() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "测试文件").replace(
-            "测试文件的正文。",
+    let site = TestSite::new()
+        .policy(Policy::new(1, "测试文件").body(
             "甲 11010519491231002X\n\n乙 138-1234-5678\n\n丙 139 1234 5678\n\n丁 １３６１２３４５６７８\n\n戊 +8615012345678\n\n己 11010519491231002x",
-        ),
-    );
-    site.write(
-        "content/pages/guide.md",
-        "+++\ntitle = \"指南\"\n+++\n\n联系人 13712345678\n",
-    );
+        ))
+        .page(Page::new("guide", "指南").body("联系人 13712345678"));
     let run = site.check_json();
     assert_eq!(run.code, 1);
-    let lines: Vec<(String, u64)> = run
-        .json_diags()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let lines = run.code_lines();
     let id = "E-PERSONAL-ID".to_string();
     let mobile = "E-MOBILE-NUMBER".to_string();
     assert_eq!(
@@ -674,23 +654,17 @@ fn personal_data_in_every_form_and_place() {
         ]
     );
     // site-config.toml may allow it (a site that must publish such numbers).
-    site.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nallow_personal_info = true\n"),
-    );
+    site.write_config(Config::new().table("check", "allow_personal_info", "true"));
     assert_eq!(site.check_json().code, 0);
 }
 
 /// Personal data in a document that is not published is not an error: nothing of it is output.
 #[test]
 fn personal_data_in_unpublished_documents_is_not_reported() {
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
-    site.write(
-        "content/policies/2016/b.md",
-        &policy(2, "内部文件")
-            .replace("主动公开", "不予公开")
-            .replace("内部文件的正文。", "联系人 13712345678"),
+    let site = TestSite::new().policy(Policy::new(1, "测试文件")).policy(
+        Policy::new(2, "内部文件")
+            .disclosure("不予公开")
+            .body("联系人 13712345678"),
     );
     let run = site.check_json();
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -811,10 +785,7 @@ fn site_config_adds_holidays_and_working_days() {
     let late = invalid_case("late-interpretation");
     assert_eq!(late.check_json().codes().len(), 1);
     // … but on time when the site declares Mon 2016-10-10 a local holiday.
-    late.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nextra_holidays = [2016-10-10]\n"),
-    );
+    late.write_config(Config::new().table("check", "extra_holidays", "[2016-10-10]"));
     let run = late.check_json();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
@@ -825,10 +796,7 @@ fn site_config_adds_holidays_and_working_days() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.json_diags().is_empty(), "{}", run.stdout);
     // … but late when the site works on Fri 2016-10-07, an official holiday.
-    on_time.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nextra_workdays = [2016-10-07]\n"),
-    );
+    on_time.write_config(Config::new().table("check", "extra_workdays", "[2016-10-07]"));
     let run = on_time.check_json();
     assert_eq!(
         run.codes(),
@@ -846,11 +814,8 @@ fn site_config_adds_holidays_and_working_days() {
 /// A 规章 published as a 政府令 is numbered 第×号: not a malformed 发文字号.
 #[test]
 fn decree_numbers_are_well_formed() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "测试市政府信息公开规定")
-            .replace("测政办发〔2016〕1号", "测试市人民政府令第12号"),
+    let site = TestSite::new().policy(
+        Policy::new(1, "测试市政府信息公开规定").set_str("doc_no", "测试市人民政府令第12号"),
     );
     let run = site.check_json();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);

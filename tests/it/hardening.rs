@@ -124,7 +124,7 @@ fn many_identical_headings_get_distinct_ids() {
     let body = "## 标题\n\n".repeat(20_000);
     site.write(
         "content/policies/2016/a.md",
-        &policy(1, "测试文件").replace("测试文件的正文。", &body),
+        &Policy::new(1, "测试文件").body(&body).render(),
     );
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -146,7 +146,7 @@ fn absurdly_nested_html_is_refused_with_a_diagnostic() {
     );
     site.write(
         "content/policies/2016/a.md",
-        &policy(1, "测试文件").replace("测试文件的正文。", &body),
+        &Policy::new(1, "测试文件").body(&body).render(),
     );
     let run = site.check_json();
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -169,17 +169,11 @@ fn media_hosts_allowlist_holds_for_markdown_images_and_odd_urls() {
     // No raw HTML at all: only a Markdown image from another host.
     site.write(
         "content/policies/2016/a.md",
-        &policy(1, "测试文件").replace(
-            "测试文件的正文。",
-            "![示意图](https://evil.example/track.png)\n\n![视频截图](https://video.test.gov.cn/a.png)",
-        ),
+        &Policy::new(1, "测试文件").body("![示意图](https://evil.example/track.png)\n\n![视频截图](https://video.test.gov.cn/a.png)").render(),
     );
     site.write(
         "content/policies/2016/b.md",
-        &policy(2, "第二个文件").replace(
-            "第二个文件的正文。",
-            "<img alt=\"一\" src=\"https:\\\\evil.example/1.png\">\n<img alt=\"二\" src=\" https://evil.example/2.png\">\n<video src=\"//evil.example/3.mp4\"></video>",
-        ),
+        &Policy::new(2, "第二个文件").body("<img alt=\"一\" src=\"https:\\\\evil.example/1.png\">\n<img alt=\"二\" src=\" https://evil.example/2.png\">\n<video src=\"//evil.example/3.mp4\"></video>").render(),
     );
     let run = site.check_json();
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -243,10 +237,9 @@ fn static_attachments_of_unpublished_documents_are_not_published() {
     // A published document names one of them in raw HTML: that one stays published.
     site.write(
         "content/policies/2016/d.md",
-        &policy(4, "另一公开文件").replace(
-            "另一公开文件的正文。",
-            "<p><a href=\"/attachments/html-shared.pdf\">共用附件</a></p>",
-        ),
+        &Policy::new(4, "另一公开文件")
+            .body("<p><a href=\"/attachments/html-shared.pdf\">共用附件</a></p>")
+            .render(),
     );
     for f in [
         "shared.pdf",

@@ -548,7 +548,9 @@ fn unchanged_files_are_not_rewritten_and_removed_documents_disappear() {
     // Fix-and-rebuild: c changes, b is removed, a is untouched.
     site.write(
         "content/policies/2016/c.md",
-        &policy(3, "丙文件").replace("丙文件的正文。", "丙文件修订后的正文。"),
+        &Policy::new(3, "丙文件")
+            .body("丙文件修订后的正文。")
+            .render(),
     );
     site.remove("content/policies/2016/b.md");
     // Its URL was published: the removal is declared (else the build fails, E-URL-REMOVED).

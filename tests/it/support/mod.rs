@@ -175,28 +175,39 @@ impl TestSite {
     }
 
     /// Replaces `site-config.toml`.
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn config(self, config: Config) -> TestSite {
         self.file("site-config.toml", &config.render())
     }
 
+    /// Rewrites `site-config.toml` of a site in use.
+    pub fn write_config(&self, config: Config) -> &TestSite {
+        self.write("site-config.toml", &config.render())
+    }
+
     /// Adds (or replaces) a policy at its path.
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn policy(self, policy: Policy) -> TestSite {
         self.file(&policy.rel().to_string(), &policy.render())
     }
 
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn interpretation(self, doc: Interpretation) -> TestSite {
         self.file(&doc.rel().to_string(), &doc.render())
     }
 
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn page(self, page: Page) -> TestSite {
         self.file(&page.rel().to_string(), &page.render())
     }
 
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn list(self, list: List) -> TestSite {
         self.file(&list.rel().to_string(), &list.render())
     }
 
     /// Adds (or replaces) any file: the builder form of [`TestSite::write`].
+    #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn file(self, rel: &str, text: &str) -> TestSite {
         self.write(rel, text);
         self
