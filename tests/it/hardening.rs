@@ -23,12 +23,9 @@ fn javascript_and_other_non_web_base_urls_are_refused() {
         "data:text/html,x",
         "https://a.gov.cn\\nSitemap: https://evil.example",
     ] {
-        let site = TestSite::new();
-        site.write(
-            "site-config.toml",
-            &CONFIG.replace("https://test.gov.cn", bad),
-        );
-        site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+        let site = TestSite::new()
+            .config(Config::new().set("base_url", &format!("\"{bad}\"")))
+            .policy(Policy::new(1, "测试文件"));
         let run = site.check_json();
         assert_eq!(run.code, 1, "{bad}: {}{}", run.stdout, run.stderr);
         assert_eq!(
@@ -50,12 +47,9 @@ fn javascript_and_other_non_web_base_urls_are_refused() {
 
 #[test]
 fn base_url_is_normalised_and_escaped_in_feeds_and_robots() {
-    let site = TestSite::new();
-    site.write(
-        "site-config.toml",
-        &CONFIG.replace("https://test.gov.cn", "https://Test.GOV.cn/a&b\\\"<c>/"),
-    );
-    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    let site = TestSite::new()
+        .config(Config::new().set("base_url", "\"https://Test.GOV.cn/a&b\\\"<c>/\""))
+        .policy(Policy::new(1, "测试文件"));
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let atom = xml_ok(&site, "policies/atom.xml");
@@ -162,10 +156,7 @@ fn absurdly_nested_html_is_refused_with_a_diagnostic() {
 #[test]
 fn media_hosts_allowlist_holds_for_markdown_images_and_odd_urls() {
     let site = TestSite::new();
-    site.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nmedia_hosts = [\"video.test.gov.cn\"]\n"),
-    );
+    site.write_config(Config::new().table("check", "media_hosts", "[\"video.test.gov.cn\"]"));
     // No raw HTML at all: only a Markdown image from another host.
     site.write(
         "content/policies/2016/a.md",

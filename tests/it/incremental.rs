@@ -150,7 +150,7 @@ fn a_failed_build_leaves_output_and_cache_usable() {
 // the site, both fail and the incremental output is left as it was.
 
 mod sequences {
-    use crate::support::{tree, Policy, CONFIG};
+    use crate::support::{tree, Config, Policy};
     use proptest::prelude::*;
     use std::path::Path;
 
@@ -226,7 +226,7 @@ mod sequences {
             let dir = tempfile::tempdir().unwrap();
             let root = dir.path();
             let out = root.join("public");
-            write(root, "site-config.toml", CONFIG);
+            write(root, "site-config.toml", &Config::new().render());
             write(root, "content/pages/guide.md", "+++\ntitle = \"信息公开指南\"\n+++\n\n指南。\n");
             write(root, "content/interpretations/j1.md", INTERPRETATION);
             let mut docs: Vec<Doc> = (1..=4)
@@ -290,7 +290,7 @@ mod sequences {
                     Edit::Config(k) => write(
                         root,
                         "site-config.toml",
-                        &CONFIG.replace("0000-1234567", &format!("0000-123456{k}")),
+                        &Config::new().set("phone", &format!("\"0000-123456{k}\"")).render(),
                     ),
                     _ => {}
                 }

@@ -166,10 +166,7 @@ fn footer_marks_are_plain_links_baked_per_page() {
     );
     // No conac_id: no 党政机关网站标识; no site_code: no 找错 link.
     assert!(!html.contains("conac"));
-    t.write(
-        "site-config.toml",
-        &CONFIG.replace("site_code = \"0000000001\"\n", ""),
-    );
+    t.write_config(Config::new().without("site_code"));
     assert_eq!(t.build().code, 0);
     assert!(!t
         .read_out("policies/2016/吉林/index.html")
@@ -422,8 +419,7 @@ fn stale_columns_warn_and_a_stale_home_page_vetoes() {
 /// Five stale columns veto the site (栏目不更新).
 #[test]
 fn five_stale_columns_veto() {
-    let t = TestSite::new();
-    t.write("site-config.toml", &format!("{CONFIG}[inspection]\n"));
+    let t = TestSite::new().config(Config::new().empty_table("inspection"));
     let cats = [
         "通知公告",
         "政策文件",
@@ -434,10 +430,11 @@ fn five_stale_columns_veto() {
     for (i, c) in cats.iter().enumerate() {
         t.write(
             &format!("content/policies/p{i}.md"),
-            &policy(i as u32 + 1, "测试文件")
-                .replace("category = \"政策文件\"", &format!("category = \"{c}\""))
-                .replace("published = 2016-04-26", "published = 2015-01-05")
-                .replace("written = 2016-04-20", "written = 2015-01-05"),
+            &Policy::new(i as u32 + 1, "测试文件")
+                .set_str("category", c)
+                .set("published", "2015-01-05")
+                .set("written", "2015-01-05")
+                .render(),
         );
     }
     let d = diags_at(t.path(), &[], DEC_1_2016);
@@ -464,7 +461,7 @@ fn five_stale_columns_veto() {
 #[test]
 fn site_rules_need_inspection_in_config_or_the_flag() {
     let t = TestSite::copy_of(&fixture("inspection/columns"));
-    t.write("site-config.toml", CONFIG);
+    t.write_config(Config::new());
     assert!(diags_at(t.path(), &[], DEC_21_2016).is_empty());
     let d = diags_at(t.path(), &["--inspection"], DEC_21_2016);
     let codes: Vec<&str> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();

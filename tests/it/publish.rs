@@ -511,10 +511,7 @@ fn deploy_nginx_prints_a_server_block_for_the_site() {
     let r = gongkai(&["deploy", "nginx"], site.path());
     assert_eq!(r.code, 2, "no output yet: {}", r.stderr);
     assert!(r.stderr.contains("gongkai build"));
-    site.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nmedia_hosts = [\"video.test.gov.cn\"]\n"),
-    );
+    site.write_config(Config::new().table("check", "media_hosts", "[\"video.test.gov.cn\"]"));
     site.build_ok(&[]);
     let r = gongkai(&["deploy", "nginx"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -554,7 +551,7 @@ fn deploy_nginx_prints_a_server_block_for_the_site() {
     // No search index here: no WebAssembly allowed.
     assert!(!c.contains("wasm-unsafe-eval"));
     // Given listen addresses replace the defaults; http sites get no HSTS.
-    site.write("site-config.toml", &CONFIG.replace("https://", "http://"));
+    site.write_config(Config::new().set("base_url", "\"http://test.gov.cn\""));
     site.build_ok(&[]);
     let r = gongkai(
         &[

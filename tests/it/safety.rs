@@ -332,10 +332,7 @@ fn body_of(html: &str) -> &str {
 #[test]
 fn raw_html_is_sanitized() {
     let site = TestSite::new();
-    site.write(
-        "site-config.toml",
-        &format!("{CONFIG}\n[check]\nmedia_hosts = [\"video.test.gov.cn\"]\n"),
-    );
+    site.write_config(Config::new().table("check", "media_hosts", "[\"video.test.gov.cn\"]"));
     site.write(
         "content/policies/2016/a.md",
         &doc(

@@ -122,42 +122,29 @@ fn documents(out: &Path) -> Vec<Vec<String>> {
     docs
 }
 
-fn with_disclosure(serial: u32, title: &str, body_marker: &str, disclosure: &str) -> String {
-    policy(serial, title)
-        .replace(
-            "disclosure = \"主动公开\"",
-            &format!("disclosure = \"{disclosure}\""),
-        )
-        .replace("的正文。", &format!("的正文，含有{body_marker}字样。"))
+fn with_disclosure(serial: u32, title: &str, body_marker: &str, disclosure: &str) -> Policy {
+    Policy::new(serial, title)
+        .disclosure(disclosure)
+        .body(&format!("{title}的正文，含有{body_marker}字样。"))
 }
-
-const INTERPRETATION: &str = "+++\ntitle = \"解读：MARKER_TITLE\"\ninterprets = [\"TESTORG/2016-00001\"]\npublished = 2016-04-27\ndisclosure = \"DISCLOSURE\"\n+++\n\n解读正文MARKER_BODY。\n";
 
 /// A site with one ordinary policy, plus a policy and a 解读 with the given disclosure whose
 /// titles and bodies carry markers (ASCII ones, which stay one word in the index, and a
 /// Chinese one).
 fn site_with_markers(disclosure: &str) -> TestSite {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "关于做好政务公开工作的通知"),
-    );
-    site.write(
-        "content/policies/2016/b.md",
-        &with_disclosure(
+    let site = TestSite::new()
+        .policy(Policy::new(1, "关于做好政务公开工作的通知"))
+        .policy(with_disclosure(
             2,
             "关于QZXTITLEMARKER事项的通知",
             "QZXBODYMARKER和机密甲乙丙丁戊",
             disclosure,
-        ),
-    );
-    site.write(
-        "content/interpretations/a-jiedu.md",
-        &INTERPRETATION
-            .replace("MARKER_TITLE", "QZXJIEDUTITLE")
-            .replace("MARKER_BODY", "QZXJIEDUBODY")
-            .replace("DISCLOSURE", disclosure),
-    );
+        ))
+        .interpretation(
+            Interpretation::new("解读：QZXJIEDUTITLE", "TESTORG/2016-00001")
+                .set_str("disclosure", disclosure)
+                .body("解读正文QZXJIEDUBODY。"),
+        );
     let r = site.build();
     assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
     site

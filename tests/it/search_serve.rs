@@ -85,19 +85,10 @@ fn wait(what: &str, mut f: impl FnMut() -> bool) -> Duration {
 
 #[test]
 fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "关于做好政务公开工作的通知"),
-    );
-    site.write(
-        "content/policies/2016/b.md",
-        &policy(2, "关于QZXWITHDRAWN事项的通知"),
-    );
-    site.write(
-        "content/policies/2016/c.md",
-        &policy(3, "关于开展统计检查的通知"),
-    );
+    let site = TestSite::new()
+        .policy(Policy::new(1, "关于做好政务公开工作的通知"))
+        .policy(Policy::new(2, "关于QZXWITHDRAWN事项的通知"))
+        .policy(Policy::new(3, "关于开展统计检查的通知"));
     let server = Server::start(site.path());
     wait("the first index", || {
         indexed_text(&server).contains("QZXWITHDRAWN")
