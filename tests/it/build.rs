@@ -386,7 +386,7 @@ fn base_url_flag_overrides_the_config() {
 
 #[test]
 fn fixture_site_with_theme_overrides_static_files_and_links() {
-    let site = TestSite::copy_of(&fixture("basic"));
+    let site = TestSite::copy_of(&fixture("basic")).config(Config::short());
     let r = site.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
     // A template in the site's templates/ overrides the theme's, file by file.

@@ -1,6 +1,7 @@
 //! The national website inspection (检查指标) before publishing: 网页标签 and footer marks on
 //! every page, validity from dates, the indicator rules of `check`, the 自查表 and the
-//! 政府网站工作年度报表. Fixtures are under `tests/fixtures/inspection/`.
+//! 政府网站工作年度报表. Fixtures (content only; configs in [`inspection_site`]) are under
+//! `tests/fixtures/inspection/`.
 
 use crate::support::*;
 use std::collections::BTreeMap;
@@ -216,7 +217,8 @@ fn build_at(site: &TestSite, epoch: &str) {
 
 #[test]
 fn policy_expiring_within_30_days_is_a_warning() {
-    let dir = fixture("inspection/validity-dates");
+    let fixture = inspection_site("validity-dates");
+    let dir = fixture.path();
     // 2016-12-20 is 19 days after 2016-12-01; 2017-06-30 is far off.
     assert_eq!(
         codes_at(&dir, DEC_1_2016),
@@ -239,7 +241,7 @@ fn policy_expiring_within_30_days_is_a_warning() {
 
 #[test]
 fn effective_and_expires_set_what_every_page_says() {
-    let site = TestSite::copy_of(&fixture("inspection/validity-dates"));
+    let site = inspection_site("validity-dates");
     build_at(&site, DEC_1_2016);
     // Before 施行日期: 尚未生效 on the page, in lists and in the facets.
     let html = site.read_out("policies/pending/index.html");
@@ -383,7 +385,8 @@ fn owned(v: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
 /// `[inspection] limits`. On 2016-11-10 every column is within its limit.
 #[test]
 fn columns_within_their_limits_pass() {
-    let dir = fixture("inspection/columns");
+    let fixture = inspection_site("columns");
+    let dir = fixture.path();
     assert!(diags_at(&dir, &[], NOV_10_2016).is_empty());
 }
 
@@ -391,7 +394,8 @@ fn columns_within_their_limits_pass() {
 /// config); the home page has nothing from the last 2 weeks and the site has a 动态 column.
 #[test]
 fn stale_columns_warn_and_a_stale_home_page_vetoes() {
-    let dir = fixture("inspection/columns");
+    let fixture = inspection_site("columns");
+    let dir = fixture.path();
     let d = diags_at(&dir, &[], DEC_21_2016);
     assert_eq!(
         code_list(&d),
@@ -460,7 +464,7 @@ fn five_stale_columns_veto() {
 /// is not inspected); `check --inspection` runs them anyway.
 #[test]
 fn site_rules_need_inspection_in_config_or_the_flag() {
-    let t = TestSite::copy_of(&fixture("inspection/columns"));
+    let t = inspection_site("columns");
     t.write_config(Config::new());
     assert!(diags_at(t.path(), &[], DEC_21_2016).is_empty());
     let d = diags_at(t.path(), &["--inspection"], DEC_21_2016);
@@ -494,7 +498,8 @@ fn declared_column_without_items_is_empty() {
 /// five such items veto (服务不实用).
 #[test]
 fn incomplete_guides_warn_and_five_poor_ones_veto() {
-    let dir = fixture("inspection/guide");
+    let fixture = inspection_site("guide");
+    let dir = fixture.path();
     let d = diags_at(&dir, &[], DEC_1_2016);
     assert_eq!(
         code_list(&d),
@@ -534,7 +539,8 @@ fn incomplete_guides_warn_and_five_poor_ones_veto() {
 /// any other.
 #[test]
 fn late_replies_warn_and_responses_render_like_other_ledgers() {
-    let dir = fixture("inspection/responses");
+    let fixture = inspection_site("responses");
+    let dir = fixture.path();
     let d = diags_at(&dir, &[], DEC_1_2016);
     assert_eq!(
         code_list(&d),
@@ -624,7 +630,7 @@ fn rows(run: &Run) -> Vec<serde_json::Value> {
 fn self_check_json_has_one_row_per_indicator_then_the_diagnostics() {
     let run = gongkai_env(
         &["check", "--inspection", "--format", "json"],
-        &fixture("inspection/guide"),
+        inspection_site("guide").path(),
         &[("SOURCE_DATE_EPOCH", DEC_1_2016)],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -659,14 +665,14 @@ fn self_check_json_has_one_row_per_indicator_then_the_diagnostics() {
     // --strict fails on the warnings, as plain check does.
     let strict = gongkai(
         &["check", "--inspection", "--strict"],
-        &fixture("inspection/guide"),
+        inspection_site("guide").path(),
     );
     assert_eq!(strict.code, 1);
 }
 
 #[test]
 fn self_check_table_for_people_and_a_printable_page() {
-    let site = TestSite::copy_of(&fixture("inspection/columns"));
+    let site = inspection_site("columns");
     let run = gongkai_env(
         &["check", "--inspection", "--html", "selfcheck.html"],
         site.path(),
@@ -736,7 +742,7 @@ const COUNTED: &str = " <span class=\"muted\">（据网站内容统计）</span>
 
 #[test]
 fn website_report_counts_what_content_tells_and_reads_the_rest() {
-    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    let site = inspection_site("website-report");
     build_at(&site, JAN_2_2017);
     let html = site.read_out("reports/2016/website/index.html");
     assert!(html.contains("<h1>测试市人民政府2016年政府网站工作年度报表</h1>"));
@@ -799,7 +805,7 @@ fn website_report_counts_what_content_tells_and_reads_the_rest() {
 
 #[test]
 fn website_report_inputs_are_checked() {
-    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    let site = inspection_site("website-report");
     site.write(
         "content/reports/2016.toml",
         "year = 2016\n\n[website]\nvisitors = -1\ncases = 31\ncases_person = 20\ncases_legal = 10\nvisiters = 3\n",
@@ -833,7 +839,7 @@ fn website_report_inputs_are_checked() {
 /// Due 31 January: a site with content in 2016 and no 2016 table is warned from 1 February.
 #[test]
 fn missing_website_report_after_31_january() {
-    let site = TestSite::copy_of(&fixture("inspection/website-report"));
+    let site = inspection_site("website-report");
     site.write("content/reports/2016.toml", "year = 2016\n");
     let missing = |epoch: &str, args: &[&str]| -> usize {
         diags_at(site.path(), args, epoch)

@@ -44,6 +44,27 @@ fn policy_at(rel: &str) -> TestSite {
     )
 }
 
+/// A site of `tests/fixtures/inspection/<name>/` (content only) with its config.
+pub fn inspection_site(name: &str) -> TestSite {
+    let config = match name {
+        "columns" => Config::short()
+            .comment(
+                "inspection",
+                "财政信息 has no default limit: the site sets one.",
+            )
+            .table("inspection", "limits", "{ \"财政信息\" = 200 }"),
+        "guide" => Config::short().empty_table("inspection"),
+        "responses" | "validity-dates" => Config::short(),
+        "website-report" => Config::short()
+            .set_after("site_code", "icp", "\"测ICP备00000001号\"")
+            .empty_table("inspection"),
+        _ => panic!("no inspection fixture {name}"),
+    };
+    let dir = fixture(&format!("inspection/{name}"));
+    assert!(dir.is_dir(), "fixture inspection/{name} is missing");
+    TestSite::copy_of(&dir).config(config)
+}
+
 /// The check cases made with builders; `None` for those kept as fixture folders.
 pub fn built_case(name: &str) -> Option<TestSite> {
     let site = match name {

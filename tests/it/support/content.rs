@@ -43,6 +43,14 @@ impl Keys {
         }
     }
 
+    /// Sets `key` on the line after `after` (moving nothing else but the lines below).
+    fn insert_after(&mut self, after: &str, key: &str, raw: &str) {
+        self.0.retain(|(k, _)| k != key);
+        let i = self.0.iter().position(|(k, _)| k == after);
+        let i = i.unwrap_or_else(|| panic!("no key `{after}`")) + 1;
+        self.0.insert(i, (key.to_string(), raw.to_string()));
+    }
+
     fn remove(&mut self, key: &str) {
         let before = self.0.len();
         self.0.retain(|(k, _)| k != key);
@@ -70,11 +78,18 @@ impl Keys {
 }
 
 /// `site-config.toml`: [`CONFIG`](super::CONFIG) (`[site]` with org_code `TESTORG`), then any
-/// other table a test adds, each after a blank line.
+/// other table a test adds, each after a blank line (and its comment, if any).
 #[derive(Clone, Debug)]
 pub struct Config {
     site: Keys,
-    tables: Vec<(String, Keys)>,
+    tables: Vec<Table>,
+}
+
+#[derive(Clone, Debug)]
+struct Table {
+    name: String,
+    comment: Option<String>,
+    keys: Keys,
 }
 
 impl Default for Config {
@@ -101,6 +116,22 @@ impl Config {
         }
     }
 
+    /// `[site]` without the footer's keys (icp, police_record, phone, address): the five keys
+    /// a site needs.
+    pub fn short() -> Config {
+        Config::new()
+            .without("icp")
+            .without("police_record")
+            .without("phone")
+            .without("address")
+    }
+
+    /// Sets a `[site]` key on the line after `after`.
+    pub fn set_after(mut self, after: &str, key: &str, raw: &str) -> Config {
+        self.site.insert_after(after, key, raw);
+        self
+    }
+
     /// Sets a `[site]` key to a raw TOML value (in place, or appended).
     pub fn set(mut self, key: &str, raw: &str) -> Config {
         self.site.set(key, raw);
@@ -121,31 +152,47 @@ impl Config {
     /// Sets `key` of another table (`check`, `build`, `inspection` …), creating the table
     /// at the end of the file.
     pub fn table(mut self, table: &str, key: &str, raw: &str) -> Config {
-        match self.tables.iter_mut().find(|(t, _)| t == table) {
-            Some((_, keys)) => keys.set(key, raw),
-            None => {
-                let mut keys = Keys::default();
-                keys.set(key, raw);
-                self.tables.push((table.to_string(), keys));
-            }
-        }
+        self.table_mut(table).keys.set(key, raw);
         self
     }
 
     /// An empty table (e.g. `[inspection]`, which turns the site rules on).
     pub fn empty_table(mut self, table: &str) -> Config {
-        if !self.tables.iter().any(|(t, _)| t == table) {
-            self.tables.push((table.to_string(), Keys::default()));
-        }
+        self.table_mut(table);
         self
+    }
+
+    /// A comment line (`# …`) above a table's header.
+    pub fn comment(mut self, table: &str, text: &str) -> Config {
+        self.table_mut(table).comment = Some(text.to_string());
+        self
+    }
+
+    fn table_mut(&mut self, table: &str) -> &mut Table {
+        let i = match self.tables.iter().position(|t| t.name == table) {
+            Some(i) => i,
+            None => {
+                self.tables.push(Table {
+                    name: table.to_string(),
+                    comment: None,
+                    keys: Keys::default(),
+                });
+                self.tables.len() - 1
+            }
+        };
+        &mut self.tables[i]
     }
 
     pub fn render(&self) -> String {
         let mut out = String::from("[site]\n");
         self.site.render(&mut out);
-        for (name, keys) in &self.tables {
-            out.push_str(&format!("\n[{name}]\n"));
-            keys.render(&mut out);
+        for t in &self.tables {
+            out.push('\n');
+            if let Some(c) = &t.comment {
+                out.push_str(&format!("# {c}\n"));
+            }
+            out.push_str(&format!("[{}]\n", t.name));
+            t.keys.render(&mut out);
         }
         out
     }

@@ -9,7 +9,9 @@ pub mod cases;
 pub mod content;
 pub mod http;
 
-pub use cases::{built_case, interpretation_on_the_third_working_day, invalid_case};
+pub use cases::{
+    built_case, inspection_site, interpretation_on_the_third_working_day, invalid_case,
+};
 pub use content::{Config, Interpretation, List, Page, Policy};
 
 use std::path::{Path, PathBuf};
