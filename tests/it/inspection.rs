@@ -221,13 +221,13 @@ fn policy_expiring_within_30_days_is_a_warning() {
     let dir = fixture.path();
     // 2016-12-20 is 19 days after 2016-12-01; 2017-06-30 is far off.
     assert_eq!(
-        codes_at(&dir, DEC_1_2016),
+        codes_at(dir, DEC_1_2016),
         vec![(
             "W-POLICY-EXPIRING".to_string(),
             "content/policies/expiring.md".to_string()
         )]
     );
-    let run = gongkai(&["check", "--format", "json"], &dir);
+    let run = gongkai(&["check", "--format", "json"], dir);
     let d = &run.json_diags()[0];
     assert!(
         d["message"].as_str().unwrap().contains("2016年12月20日"),
@@ -235,8 +235,8 @@ fn policy_expiring_within_30_days_is_a_warning() {
     );
     assert_eq!(d["source_line"], "expires = 2016-12-20");
     // 49 days ahead: quiet; once past, the document is 已失效, nothing to warn about.
-    assert!(codes_at(&dir, NOV_1_2016).is_empty());
-    assert!(codes_at(&dir, DEC_21_2016).is_empty());
+    assert!(codes_at(dir, NOV_1_2016).is_empty());
+    assert!(codes_at(dir, DEC_21_2016).is_empty());
 }
 
 #[test]
@@ -387,7 +387,7 @@ fn owned(v: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
 fn columns_within_their_limits_pass() {
     let fixture = inspection_site("columns");
     let dir = fixture.path();
-    assert!(diags_at(&dir, &[], NOV_10_2016).is_empty());
+    assert!(diags_at(dir, &[], NOV_10_2016).is_empty());
 }
 
 /// On 2016-12-21: 工作动态 is 50 days old (limit 14), 财政信息 203 (limit 200 from the
@@ -396,7 +396,7 @@ fn columns_within_their_limits_pass() {
 fn stale_columns_warn_and_a_stale_home_page_vetoes() {
     let fixture = inspection_site("columns");
     let dir = fixture.path();
-    let d = diags_at(&dir, &[], DEC_21_2016);
+    let d = diags_at(dir, &[], DEC_21_2016);
     assert_eq!(
         code_list(&d),
         owned(&[
@@ -500,7 +500,7 @@ fn declared_column_without_items_is_empty() {
 fn incomplete_guides_warn_and_five_poor_ones_veto() {
     let fixture = inspection_site("guide");
     let dir = fixture.path();
-    let d = diags_at(&dir, &[], DEC_1_2016);
+    let d = diags_at(dir, &[], DEC_1_2016);
     assert_eq!(
         code_list(&d),
         owned(&[
@@ -517,7 +517,7 @@ fn incomplete_guides_warn_and_five_poor_ones_veto() {
         "办事指南第 2 项“事项2”缺少 6 项要素：申请条件、办理材料、办理地点、收费标准、办理时间、办理流程"
     );
     // Only the complete item left: clean. Four poor items: warnings, no veto.
-    let t = TestSite::copy_of(&dir);
+    let t = TestSite::copy_of(dir);
     let text = std::fs::read_to_string(dir.join("content/lists/services.toml")).unwrap();
     // The header, then items 1–6.
     let parts: Vec<&str> = text.split("\n[[items]]").collect();
@@ -541,7 +541,7 @@ fn incomplete_guides_warn_and_five_poor_ones_veto() {
 fn late_replies_warn_and_responses_render_like_other_ledgers() {
     let fixture = inspection_site("responses");
     let dir = fixture.path();
-    let d = diags_at(&dir, &[], DEC_1_2016);
+    let d = diags_at(dir, &[], DEC_1_2016);
     assert_eq!(
         code_list(&d),
         owned(&[
@@ -559,10 +559,10 @@ fn late_replies_warn_and_responses_render_like_other_ledgers() {
         .contains("超过 3 个月未答复"));
     // Three months after 2016-11-01 have not passed on 2016-12-01: item 4 is not late yet …
     // … but is on 2017-02-02.
-    let d = diags_at(&dir, &[], "1485993600");
+    let d = diags_at(dir, &[], "1485993600");
     assert_eq!(d.len(), 3, "{d:?}");
 
-    let site = TestSite::copy_of(&dir);
+    let site = TestSite::copy_of(dir);
     assert_eq!(site.build().code, 0);
     let html = site.read_out("lists/messages/index.html");
     for s in [
@@ -580,7 +580,7 @@ fn late_replies_warn_and_responses_render_like_other_ledgers() {
     assert!(site.read_out("lists/messages.csv").contains("答复内容"));
 
     // Replied in time, or not yet due: clean.
-    let ok = TestSite::copy_of(&dir);
+    let ok = TestSite::copy_of(dir);
     let text = std::fs::read_to_string(dir.join("content/lists/messages.toml")).unwrap();
     let parts: Vec<&str> = text.split("\n[[items]]").collect();
     ok.write(
@@ -816,16 +816,7 @@ fn website_report_inputs_are_checked() {
         &[("SOURCE_DATE_EPOCH", JAN_2_2017)],
     );
     assert_eq!(run.code, 1);
-    let got: Vec<(String, u64)> = run
-        .json_diags()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let got = run.code_lines();
     assert_eq!(
         got,
         [

@@ -552,16 +552,7 @@ fn schema_errors_name_the_key_and_line() {
         "year = 2016\n\n[text]\noverveiw = \"x\"\n\n[active]\nlicensing = \"18653\"\npunishment = -3\n\n[review]\nreconsideration = [1, 0, 0]\nlitigation_direct = [0, 0, 0, 0, 0]\n",
     );
     let run = site.check_json();
-    let mut got: Vec<(String, u64)> = run
-        .json_diags()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let mut got = run.code_lines();
     got.sort();
     let want: Vec<(String, u64)> = [
         ("E-INVALID-VALUE", 8),  // negative count

@@ -190,22 +190,22 @@ impl TestSite {
     /// Adds (or replaces) a policy at its path.
     #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn policy(self, policy: Policy) -> TestSite {
-        self.file(&policy.rel().to_string(), &policy.render())
+        self.file(policy.rel(), &policy.render())
     }
 
     #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn interpretation(self, doc: Interpretation) -> TestSite {
-        self.file(&doc.rel().to_string(), &doc.render())
+        self.file(doc.rel(), &doc.render())
     }
 
     #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn page(self, page: Page) -> TestSite {
-        self.file(&page.rel().to_string(), &page.render())
+        self.file(page.rel(), &page.render())
     }
 
     #[must_use = "the site is returned: keep it (its directory goes with it)"]
     pub fn list(self, list: List) -> TestSite {
-        self.file(&list.rel().to_string(), &list.render())
+        self.file(list.rel(), &list.render())
     }
 
     /// Adds (or replaces) any file: the builder form of [`TestSite::write`].
