@@ -37,8 +37,7 @@ fn javascript_and_other_non_web_base_urls_are_refused() {
         assert!(!site.out().exists());
     }
     // --base-url is held to the same rule.
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    let site = TestSite::new().policy(Policy::new(1, "测试文件"));
     let run = gongkai(&["build", "--base-url", "javascript:alert(1)"], site.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--base-url"), "{}", run.stderr);
@@ -305,8 +304,7 @@ fn check_and_build_agree_on_output_path_collisions() {
 #[cfg(unix)]
 #[test]
 fn skipped_symlinks_are_named() {
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, "测试文件"));
+    let site = TestSite::new().policy(Policy::new(1, "测试文件"));
     std::os::unix::fs::symlink(
         site.path().join("site-config.toml"),
         site.path().join("content/policies/2016/b.md"),

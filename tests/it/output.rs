@@ -45,9 +45,9 @@ fn no_leftovers(dir: &Path) {
 }
 
 fn small_site() -> TestSite {
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, "甲文件"));
-    site.write("content/policies/2016/b.md", &policy(2, "乙文件"));
+    let site = TestSite::new()
+        .policy(Policy::new(1, "甲文件"))
+        .policy(Policy::new(2, "乙文件"));
     site.write("static/logo.txt", "logo");
     site
 }

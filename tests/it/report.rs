@@ -632,11 +632,7 @@ fn applications(carried_over: u64, carried_forward: u64) -> String {
 
 #[test]
 fn carried_over_is_compared_with_last_years_carried_forward() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "测试市政务公开办法"),
-    );
+    let site = TestSite::new().policy(Policy::new(1, "测试市政务公开办法"));
     site.write(
         "content/reports/2015.toml",
         &format!("year = 2015\n\n{}", applications(0, 3)),

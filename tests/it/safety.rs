@@ -478,10 +478,10 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Stamp> {
 }
 
 fn atomic_site() -> TestSite {
-    let site = TestSite::new();
-    site.write("content/policies/2016/a.md", &policy(1, "甲文件"));
-    site.write("content/policies/2016/b.md", &policy(2, "乙文件"));
-    site.write("content/policies/2016/c.md", &policy(3, "丙文件"));
+    let site = TestSite::new()
+        .policy(Policy::new(1, "甲文件"))
+        .policy(Policy::new(2, "乙文件"))
+        .policy(Policy::new(3, "丙文件"));
     site.write(
         "content/pages/guide.md",
         "+++\ntitle = \"信息公开指南\"\n+++\n\n指南正文。\n",

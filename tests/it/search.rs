@@ -379,11 +379,7 @@ fn rebuild_rewrites_only_the_index_files_that_changed() {
 
 #[test]
 fn no_search_flag_builds_without_the_index() {
-    let site = TestSite::new();
-    site.write(
-        "content/policies/2016/a.md",
-        &policy(1, "关于做好政务公开工作的通知"),
-    );
+    let site = TestSite::new().policy(Policy::new(1, "关于做好政务公开工作的通知"));
     let r = gongkai(&["build", "--no-search"], site.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(site.exists_out("search/index.html"));
