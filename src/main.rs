@@ -97,6 +97,11 @@ enum Command {
         #[command(subcommand)]
         what: New,
     },
+    /// 输出文件格式的 JSON Schema (for editors: taplo, Even Better TOML, forms)
+    Schema {
+        #[arg(value_parser = ["site-config", "policy", "interpretation", "page", "list", "report"])]
+        kind: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -475,6 +480,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Schema { kind } => match gongkai::schema::Kind::parse(&kind) {
+            Some(k) => {
+                let schema = gongkai::schema::json_schema(k);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&schema).unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::from(2),
+        },
     }
 }
 
