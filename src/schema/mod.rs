@@ -4,6 +4,7 @@
 //! A low module: it imports only std, serde and serde_json, so that every stage may use it.
 
 mod decl;
+mod docs;
 mod json;
 
 pub use decl::{
@@ -12,6 +13,7 @@ pub use decl::{
     REPORT_OVERRIDE, REPORT_REVIEW, REPORT_TEXT, REPORT_WEBSITE, SITE_BUILD, SITE_CHECK,
     SITE_CONFIG, SITE_INSPECTION, SITE_SITE, STATUSES, VALIDITIES,
 };
+pub use docs::content_format_zh;
 pub use json::json_schema;
 
 /// A kind of file a site is written in.

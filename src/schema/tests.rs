@@ -244,3 +244,14 @@ fn broken_files_do_not_validate() {
         );
     }
 }
+
+/// `docs/zh/内容格式.md` is generated: it cannot drift from the declarations.
+#[test]
+fn content_format_doc_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/zh/内容格式.md");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == content_format_zh(),
+        "docs/zh/内容格式.md is out of date: run `cargo run -- docs` and commit it"
+    );
+}
