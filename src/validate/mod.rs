@@ -7,11 +7,14 @@
 mod memo;
 pub mod privacy;
 mod rules;
+#[cfg(test)]
+mod schema_sync;
 
 use crate::calendar::Calendar;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::markdown::{self, Links};
-use crate::model::{Attachment, Body, Interpretation, Page, Policy, Site, Validity, FORMS};
+use crate::model::{Attachment, Body, Interpretation, Page, Policy, Site, Validity};
+use crate::schema;
 use crate::source::fields::Fields;
 use crate::source::{CopyFile, Loaded, RawDoc, Section};
 use chrono::NaiveDate;
@@ -43,43 +46,8 @@ impl Options {
     }
 }
 
-pub const POLICY_KEYS: &[&str] = &[
-    "title",
-    "index_no",
-    "doc_no",
-    "issuer",
-    "written",
-    "published",
-    "topic",
-    "genre",
-    "category",
-    "disclosure",
-    "validity",
-    "doc_type",
-    "validity_changed",
-    "replaced_by",
-    "summary",
-    "attachments",
-    "effective",
-    "expires",
-    "reg_no",
-    "aliases",
-];
-pub const INTERPRETATION_KEYS: &[&str] = &[
-    "title",
-    "interprets",
-    "published",
-    "form",
-    "interpreter",
-    "disclosure",
-    "summary",
-    "aliases",
-];
-pub const PAGE_KEYS: &[&str] = &["title", "slug", "disclosure", "summary", "aliases"];
 /// `W-POLICY-EXPIRING` this many days before a policy's `expires`.
 pub const EXPIRING_DAYS: i64 = 30;
-pub const DISCLOSURES: &[&str] = &["主动公开", "依申请公开", "不予公开"];
-pub const DOC_TYPES: &[&str] = &["规章", "行政规范性文件", "其他文件"];
 
 /// A 发布日期 more than this many days (a year) after the build date is warned about
 /// (W-FUTURE-DATE): a typing error of the year, not a document announced in advance.
@@ -178,7 +146,7 @@ pub fn encode_path(p: &str) -> String {
 }
 
 fn disclosure(f: &mut Fields, required: bool) -> bool {
-    f.one_of("disclosure", required, DISCLOSURES)
+    f.one_of("disclosure", required, schema::DISCLOSURES)
         .map(|d| d == "主动公开")
         // A missing or invalid value is never published.
         .unwrap_or(!required && !f.has("disclosure"))
@@ -198,15 +166,11 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     let category = f.string("category", true);
     let public = disclosure(&mut f, true);
     let validity = f
-        .one_of(
-            "validity",
-            false,
-            &["现行有效", "已修改", "已废止", "已失效"],
-        )
+        .one_of("validity", false, schema::VALIDITIES)
         .and_then(|v| Validity::parse(&v))
         .unwrap_or(Validity::InForce);
     let doc_type = f
-        .one_of("doc_type", false, DOC_TYPES)
+        .one_of("doc_type", false, schema::DOC_TYPES)
         .unwrap_or_else(|| "其他文件".into());
     let validity_changed = f.date("validity_changed", false);
     let replaced_by = f.string("replaced_by", false);
@@ -219,7 +183,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     if let (Some(e), Some(x)) = (effective, expires) {
         if x < e {
             f.error(
-                "E-DATE-ORDER",
+                Code::DateOrder,
                 "expires",
                 format!("有效期至 {x} 早于施行日期 {e}"),
                 Some("有效期截止日期不能早于施行日期".into()),
@@ -227,8 +191,8 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
         }
     }
     if doc_type == "行政规范性文件" && reg_no.is_none() {
-        let d = Diagnostic::warning(
-            "W-REG-NO-MISSING",
+        let d = Diagnostic::new(
+            Code::RegNoMissing,
             "行政规范性文件缺少统一登记号 reg_no",
         )
         .at(&raw.file.path, &raw.file.text, f.pos("doc_type"))
@@ -241,14 +205,14 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
         let prefix = format!("{org_code}/");
         if !ix.starts_with(&prefix) {
             f.error(
-                "E-INDEX-NO-PREFIX",
+                Code::IndexNoPrefix,
                 "index_no",
                 format!("索引号 {ix} 不以本站机构代码 {org_code}/ 开头"),
                 Some(format!("索引号写作 {org_code}/2016-00001")),
             );
         } else if !rules::index_serial_well_formed(&ix[prefix.len()..]) {
             f.error(
-                "E-INDEX-NO-FORMAT",
+                Code::IndexNoFormat,
                 "index_no",
                 format!("索引号 {ix} 的年份和流水号格式不对"),
                 Some(format!(
@@ -260,7 +224,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     if let (Some(w), Some(p)) = (written, published) {
         if p < w {
             f.error(
-                "E-DATE-ORDER",
+                Code::DateOrder,
                 "published",
                 format!("发布日期 {p} 早于成文日期 {w}"),
                 Some("发布日期不能早于成文日期".into()),
@@ -269,7 +233,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     }
     if validity != Validity::InForce && validity_changed.is_none() {
         f.error(
-            "E-VALIDITY-DATE",
+            Code::ValidityDate,
             "validity",
             format!(
                 "有效性为“{}”，但缺少有效性变更日期 validity_changed",
@@ -281,7 +245,7 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     if let (Some(c), Some(p)) = (validity_changed, published) {
         if c < p {
             f.error(
-                "E-DATE-ORDER",
+                Code::DateOrder,
                 "validity_changed",
                 format!("有效性变更日期 {c} 早于发布日期 {p}"),
                 None,
@@ -290,13 +254,13 @@ fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
     }
     if let Some(d) = &doc_no {
         if !rules::doc_no_well_formed(d) {
-            let d = Diagnostic::warning("W-DOC-NO-FORMAT", format!("发文字号不符合 GB/T 9704 格式：{d}"))
+            let d = Diagnostic::new(Code::DocNoFormat, format!("发文字号不符合 GB/T 9704 格式：{d}"))
                 .at(&raw.file.path, &raw.file.text, f.pos("doc_no"))
                 .with_hint("发文字号写作 机关代字〔年份〕序号号，例如 吉政办发〔2016〕24号（六角括号，序号不编虚位）");
             f.diags.push(d);
         }
     }
-    let diags = f.finish(POLICY_KEYS);
+    let diags = f.finish_keys(schema::POLICY);
     let draft = match (title, index_no, issuer, published, category) {
         (Some(title), Some(index_no), Some(issuer), Some(published), Some(category)) => {
             Some(Arc::new(PolicyDraft {
@@ -352,7 +316,7 @@ fn attachments(f: &mut Fields) -> Vec<(String, String)> {
     };
     if !ok {
         f.error(
-            "E-WRONG-TYPE",
+            Code::WrongType,
             "attachments",
             "附件应写作 attachments = [{ title = \"…\", file = \"…\" }]".into(),
             None,
@@ -371,15 +335,14 @@ fn interp_draft(raw: &RawDoc) -> Front<InterpDraft> {
     let title = f.string("title", true);
     let interprets = f.string_list("interprets", true);
     let published = f.date("published", true);
-    let forms: Vec<&str> = FORMS.iter().map(|f| f.0).collect();
     let form = f
-        .one_of("form", false, &forms)
+        .one_of("form", false, schema::FORMS)
         .unwrap_or_else(|| "文字".into());
     let interpreter = f.string("interpreter", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
     let aliases = crate::continuity::read_aliases(&mut f);
-    let diags = f.finish(INTERPRETATION_KEYS);
+    let diags = f.finish_keys(schema::INTERPRETATION);
     let draft = match (title, interprets, published) {
         (Some(title), Some(interprets), Some(published)) => Some(Arc::new(InterpDraft {
             link: format!("interpretations/{}.md", raw.stem),
@@ -413,7 +376,7 @@ fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
     let slug = match slug {
         Some(s) if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.is_empty() => {
             f.error(
-                "E-UNSAFE-SLUG",
+                Code::UnsafeSlug,
                 "slug",
                 format!("slug 只能包含英文字母、数字和 -：{}", s.escape_debug()),
                 Some("例如 slug = \"guide\"".into()),
@@ -423,7 +386,7 @@ fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
         Some(s) => Some(s),
         None => Some(raw.stem.clone()),
     };
-    let diags = f.finish(PAGE_KEYS);
+    let diags = f.finish_keys(schema::PAGE);
     let draft = match (title, slug) {
         (Some(title), Some(slug)) => Some(Arc::new(PageDraft {
             public,
@@ -443,8 +406,8 @@ fn key_offset(raw: &RawDoc, key: &str) -> usize {
         .unwrap_or(raw.front_matter.start)
 }
 
-fn key_diag(raw: &RawDoc, code: &'static str, key: &str, msg: String) -> Diagnostic {
-    Diagnostic::error(code, msg).at(&raw.file.path, &raw.file.text, key_offset(raw, key))
+fn key_diag(raw: &RawDoc, code: Code, key: &str, msg: String) -> Diagnostic {
+    Diagnostic::new(code, msg).at(&raw.file.path, &raw.file.text, key_offset(raw, key))
 }
 
 fn summary_of(given: Option<String>, body: &Body) -> String {
@@ -502,17 +465,10 @@ pub fn preview_policy(
     old: &Policy,
 ) -> Option<Policy> {
     let (new, diags) = policy_draft(raw, org_code);
-    let (prev, _) = policy_draft(old_raw, org_code);
-    let (d, o) = (new?, prev?);
+    let d = new?;
     let same = d.public
-        && d.index_no == o.index_no
-        && d.replaced_by == o.replaced_by
-        && d.published == o.published
-        && d.written == o.written
-        && d.effective == o.effective
         && d.expires.is_none()
-        && o.expires.is_none()
-        && d.attachments == o.attachments;
+        && only_previewable_changed(raw, old_raw, schema::POLICY, POLICY_PREVIEW);
     if !diags.is_empty() || !same {
         return None;
     }
@@ -532,6 +488,39 @@ pub fn preview_policy(
     })
 }
 
+/// The policy keys an edit may change and still be previewed: what only the document's own
+/// page shows (no link, date rule, URL or other document reads them).
+const POLICY_PREVIEW: &[&str] = &[
+    "title",
+    "doc_no",
+    "issuer",
+    "topic",
+    "genre",
+    "category",
+    "validity",
+    "doc_type",
+    "validity_changed",
+    "reg_no",
+    "summary",
+];
+/// [`POLICY_PREVIEW`] for a 解读.
+const INTERPRETATION_PREVIEW: &[&str] = &["title", "form", "interpreter", "summary"];
+/// [`POLICY_PREVIEW`] for a free page.
+const PAGE_PREVIEW: &[&str] = &["title", "summary"];
+
+/// Whether every key of `keys` not in `previewable` is written the same in the edited
+/// file `raw` as in `old_raw`.
+fn only_previewable_changed(
+    raw: &RawDoc,
+    old_raw: &RawDoc,
+    keys: &[schema::Key],
+    previewable: &[&str],
+) -> bool {
+    keys.iter()
+        .filter(|k| !previewable.contains(&k.key))
+        .all(|k| raw.table.get(k.key) == old_raw.table.get(k.key))
+}
+
 /// [`preview_policy`] for a 解读.
 pub fn preview_interpretation(
     raw: &RawDoc,
@@ -539,9 +528,9 @@ pub fn preview_interpretation(
     old: &Interpretation,
 ) -> Option<Interpretation> {
     let (new, diags) = interp_draft(raw);
-    let (prev, _) = interp_draft(old_raw);
-    let (d, o) = (new?, prev?);
-    let same = d.public && d.interprets == o.interprets && d.published == o.published;
+    let d = new?;
+    let same = d.public
+        && only_previewable_changed(raw, old_raw, schema::INTERPRETATION, INTERPRETATION_PREVIEW);
     if !diags.is_empty() || !same {
         return None;
     }
@@ -557,9 +546,9 @@ pub fn preview_interpretation(
 /// [`preview_policy`] for a free page.
 pub fn preview_page(raw: &RawDoc, old_raw: &RawDoc, old: &Page) -> Option<Page> {
     let (new, diags) = page_draft(raw);
-    let (prev, _) = page_draft(old_raw);
-    let (d, o) = (new?, prev?);
-    if !diags.is_empty() || !d.public || d.slug != o.slug {
+    let d = new?;
+    let same = d.public && only_previewable_changed(raw, old_raw, schema::PAGE, PAGE_PREVIEW);
+    if !diags.is_empty() || !same {
         return None;
     }
     Some(Page {
@@ -609,7 +598,7 @@ fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) ->
             .absolute_links
             .iter()
             .map(|(l, off)| {
-                let d = Diagnostic::error("E-BROKEN-LINK", format!("站内链接目标不存在：{l}"))
+                let d = Diagnostic::new(Code::BrokenLink, format!("站内链接目标不存在：{l}"))
                     .at(&raw.file.path, &raw.file.text, *off)
                     .with_hint("链接到其他内容文件时，请写相对路径，例如 [见](../pages/guide.md)");
                 (l.clone(), d)
@@ -709,7 +698,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             diags.push(
                 key_diag(
                     p.raw,
-                    "E-DUPLICATE-INDEX-NO",
+                    Code::DuplicateIndexNo,
                     "index_no",
                     format!("索引号 {} 重复", p.index_no),
                 )
@@ -753,7 +742,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             diags.push(
                 key_diag(
                     p.raw,
-                    "E-SLUG-CONFLICT",
+                    Code::SlugConflict,
                     "slug",
                     format!("slug `{}` 与网站栏目冲突", p.slug),
                 )
@@ -764,7 +753,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             diags.push(
                 key_diag(
                     p.raw,
-                    "E-SLUG-CONFLICT",
+                    Code::SlugConflict,
                     "slug",
                     format!("slug `{}` 重复", p.slug),
                 )
@@ -843,7 +832,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                         diags.push(
                             key_diag(
                                 p.raw,
-                                "E-REPLACED-BY-UNKNOWN",
+                                Code::ReplacedByUnknown,
                                 "replaced_by",
                                 format!("替代文件 {r} 不存在或未主动公开"),
                             )
@@ -885,7 +874,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     None => part.diags.push(
                         key_diag(
                             p.raw,
-                            "E-BROKEN-LINK",
+                            Code::BrokenLink,
                             "attachments",
                             format!("附件文件不存在：{file}"),
                         )
@@ -897,8 +886,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 let days = calendar.workdays_after(w, p.published);
                 if days > 20 {
                     part.diags.push(
-                        Diagnostic::warning(
-                            "W-LATE-PUBLICATION",
+                        Diagnostic::new(
+                            Code::LatePublication,
                             format!("发布日期晚于成文日期 {days} 个工作日（应在 20 个工作日内公开）"),
                         )
                         .at(
@@ -922,8 +911,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     } else if (x - opts.build_date).num_days() <= EXPIRING_DAYS {
                         let days = (x - opts.build_date).num_days();
                         part.diags.push(
-                            Diagnostic::warning(
-                                "W-POLICY-EXPIRING",
+                            Diagnostic::new(
+                                Code::PolicyExpiring,
                                 format!(
                                     "文件有效期至{}，{}后失效",
                                     crate::render::cn_date(x),
@@ -988,7 +977,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 diags.push(
                     key_diag(
                         policy_drafts[start].raw,
-                        "E-REPLACED-BY-CYCLE",
+                        Code::ReplacedByCycle,
                         "replaced_by",
                         if ring.len() == 1 {
                             format!("文件 {} 的替代文件是它自己", ring[0])
@@ -1017,8 +1006,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     {
         if d > horizon {
             diags.push(
-                Diagnostic::warning(
-                    "W-FUTURE-DATE",
+                Diagnostic::new(
+                    Code::FutureDate,
                     format!(
                         "发布日期 {d} 比生成日期 {} 晚 {FUTURE_DAYS} 天以上",
                         opts.build_date
@@ -1047,7 +1036,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                 Some(i) if targets.contains(i) => diags.push(
                     key_diag(
                         d.raw,
-                        "E-INTERPRETS-DUPLICATE",
+                        Code::InterpretsDuplicate,
                         "interprets",
                         format!("解读的文件 {ix} 重复列出"),
                     )
@@ -1063,7 +1052,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
                     diags.push(
                         key_diag(
                             d.raw,
-                            "E-INTERPRETS-UNKNOWN",
+                            Code::InterpretsUnknown,
                             "interprets",
                             format!("解读的文件 {ix} {why}"),
                         )
@@ -1077,8 +1066,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         if let (Some(days), Some(p)) = (workdays_after, latest) {
             if days > 3 {
                 diags.push(
-                    Diagnostic::warning(
-                        "W-LATE-INTERPRETATION",
+                    Diagnostic::new(
+                        Code::LateInterpretation,
                         format!(
                             "解读发布于政策文件发布（{p}）后第 {days} 个工作日，超过 3 个工作日"
                         ),
@@ -1097,8 +1086,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             .find(|t| policies[**t].published > d.published)
         {
             diags.push(
-                Diagnostic::warning(
-                    "W-INTERPRETATION-EARLY",
+                Diagnostic::new(
+                    Code::InterpretationEarly,
                     format!(
                         "解读发布于 {}，早于所解读文件 {} 的发布日期 {}",
                         d.published, policies[*t].index_no, policies[*t].published
@@ -1283,8 +1272,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
             };
             if let Some(other) = taken.get(&path) {
                 diags.push(
-                    Diagnostic::error(
-                        "E-URL-CONFLICT",
+                    Diagnostic::new(
+                        Code::UrlConflict,
                         format!("旧网址 {a} 与 {other} 是同一个地址"),
                     )
                     .at(file, text, offset)
@@ -1352,8 +1341,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         for r in entries {
             if let Some(other) = taken.get(&r.path) {
                 diags.push(
-                    Diagnostic::error(
-                        "E-URL-CONFLICT",
+                    Diagnostic::new(
+                        Code::UrlConflict,
                         format!("停止公开的网址 {} 与 {other} 是同一个地址", r.url),
                     )
                     .at(&raw.file.path, &raw.file.text, r.offset)
@@ -1422,8 +1411,8 @@ fn private_use(path: &str, text: &str) -> Vec<Diagnostic> {
     let mut last_line = 0;
     for (off, c) in text.char_indices() {
         if ('\u{E000}'..='\u{F8FF}').contains(&c) {
-            let d = Diagnostic::warning(
-                "W-PRIVATE-USE-CHAR",
+            let d = Diagnostic::new(
+                Code::PrivateUseChar,
                 format!("含有私用区字符 U+{:04X}，读者会看到方框或乱码", c as u32),
             )
             .at(path, text, off)
@@ -1468,8 +1457,8 @@ fn active_content(
         .unwrap_or_default();
     if beside_documents && ACTIVE_EXTENSIONS.contains(&ext.as_str()) {
         return Some(
-            Diagnostic::error(
-                "E-ACTIVE-CONTENT",
+            Diagnostic::new(
+                Code::ActiveContent,
                 format!("文件旁的 .{ext} 文件会在门户网站的域名下运行，不予发布"),
             )
             .in_file(&path)
@@ -1487,8 +1476,8 @@ fn active_content(
             .map(|m| format!("含有 {}", String::from_utf8_lossy(m.as_bytes()).trim())),
     };
     found.map(|why| {
-        Diagnostic::error(
-            "E-ACTIVE-CONTENT",
+        Diagnostic::new(
+            Code::ActiveContent,
             format!("SVG 图片{why}，会在门户网站的域名下运行脚本，不予发布"),
         )
         .in_file(&path)
@@ -1590,12 +1579,12 @@ fn personal_data_in_name(path: &str) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(_, kind)| {
             let d = match kind {
-                privacy::Found::IdCard => Diagnostic::error(
-                    "E-PERSONAL-ID",
+                privacy::Found::IdCard => Diagnostic::new(
+                    Code::PersonalId,
                     "文件名中含有居民身份证号（文件名会出现在网址和网站地图中）",
                 ),
-                privacy::Found::Mobile => Diagnostic::error(
-                    "E-MOBILE-NUMBER",
+                privacy::Found::Mobile => Diagnostic::new(
+                    Code::MobileNumber,
                     "文件名中含有手机号码（文件名会出现在网址和网站地图中）",
                 ),
             };
@@ -1611,11 +1600,11 @@ pub(crate) fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
         .map(|(off, kind)| {
             let d = match kind {
                 privacy::Found::IdCard => {
-                    Diagnostic::error("E-PERSONAL-ID", "公开内容中含有居民身份证号")
+                    Diagnostic::new(Code::PersonalId, "公开内容中含有居民身份证号")
                         .with_hint("请遮盖中间位数，例如 4115**********1234")
                 }
                 privacy::Found::Mobile => {
-                    Diagnostic::error("E-MOBILE-NUMBER", "公开内容中含有手机号码")
+                    Diagnostic::new(Code::MobileNumber, "公开内容中含有手机号码")
                         .with_hint("请遮盖中间四位，例如 138****1234，或改用办公电话")
                 }
             };
