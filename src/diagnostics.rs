@@ -39,8 +39,14 @@ impl Diagnostic {
     /// A diagnostic with `code`, whose severity the code gives.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
+            code: code.as_str(),
             severity: code.severity(),
-            ..Diagnostic::error(code.as_str(), message)
+            message: message.into(),
+            path: String::new(),
+            line: 0,
+            col: 0,
+            source_line: None,
+            hint: None,
         }
     }
 
@@ -54,20 +60,16 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
-            message: message.into(),
-            path: String::new(),
-            line: 0,
-            col: 0,
-            source_line: None,
-            hint: None,
+            ..Diagnostic::new(Code::Internal, message)
         }
     }
 
     /// Transitional: a warning with a code string (use [`Diagnostic::new`]).
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
+            code,
             severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
+            ..Diagnostic::new(Code::Internal, message)
         }
     }
 
