@@ -108,8 +108,11 @@ for path in sys.argv[2:]:
 
 /// Runs [`VALIDATE_PY`] with Python's `jsonschema` (scripts/test installs it).
 fn validate_with_python(kind: Kind, files: &[PathBuf]) -> Vec<String> {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // One folder per call: tests run in parallel.
     let dir = std::env::temp_dir().join(format!(
-        "gongkai-schema-{}-{}",
+        "gongkai-schema-{}-{}-{n}",
         std::process::id(),
         kind.name()
     ));
@@ -128,6 +131,7 @@ fn validate_with_python(kind: Kind, files: &[PathBuf]) -> Vec<String> {
         "python3 jsonschema failed (pip install jsonschema): {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let _ = std::fs::remove_dir_all(&dir);
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -176,6 +180,7 @@ fn the_demo_validates_against_every_schema() {
 #[test]
 fn broken_files_do_not_validate() {
     let dir = std::env::temp_dir().join(format!("gongkai-schema-broken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, text: &str| -> PathBuf {
         let p = dir.join(name);
