@@ -2,7 +2,7 @@
 //! on their text (personal data, private-use characters) and what each body contributes to
 //! the site (assets, site-absolute links to check at the end).
 
-use super::{drafts::Drafts, Env, Memo};
+use super::{drafts::Drafts, Env, Found, Memo};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::{self, Links};
 use crate::model::Body;
@@ -121,16 +121,6 @@ pub(super) struct Bodies<'a> {
     /// The published documents, then those whose front matter has errors.
     pub public_raws: Vec<&'a RawDoc>,
     pub rendered: HashMap<&'a str, Arc<markdown::Rendered>>,
-}
-
-/// What the bodies of published documents bring to the site, gathered as they are built.
-#[derive(Default)]
-pub(super) struct Found {
-    pub used_assets: BTreeSet<String>,
-    /// Site-absolute links, each with the diagnostic to report if it turns out broken.
-    pub absolute_links: Vec<(String, Diagnostic)>,
-    /// Site static files published documents name.
-    pub public_static_refs: BTreeSet<String>,
 }
 
 impl Bodies<'_> {

@@ -2,9 +2,9 @@
 //! documents and dates: 替代文件 and 所解读文件 resolved, attachments found, 有效期, publication
 //! and interpretation deadlines in working days, dates far in the future.
 
-use super::bodies::{Bodies, BodyPart, Found};
+use super::bodies::{Bodies, BodyPart};
 use super::drafts::{key_diag, key_offset, summary_of, Drafts};
-use super::{encode_path, Options, EXPIRING_DAYS, FUTURE_DAYS};
+use super::{encode_path, Found, Options, EXPIRING_DAYS, FUTURE_DAYS};
 use crate::calendar::Calendar;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown;

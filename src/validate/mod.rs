@@ -30,12 +30,23 @@ use crate::markdown::{self, Links};
 use crate::model::{Interpretation, Policy, Site};
 use crate::source::Loaded;
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub use bodies::body_of;
 pub use memo::{Env, Memo};
 pub use preview::{preview_interpretation, preview_page, preview_policy};
 pub use privacy::personal_data;
+
+/// What the bodies of published documents bring to the site, gathered as they are built.
+#[derive(Default)]
+struct Found {
+    pub used_assets: BTreeSet<String>,
+    /// Site-absolute links, each with the diagnostic to report if it turns out broken.
+    pub absolute_links: Vec<(String, Diagnostic)>,
+    /// Site static files published documents name.
+    pub public_static_refs: BTreeSet<String>,
+}
 
 /// Settings that do not come from the content.
 #[derive(Debug, Clone)]
@@ -95,7 +106,7 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         media_hosts: &config.check.media_hosts,
     };
     let bodies = bodies::render_all(&drafts, &links, allow_personal, memo);
-    let mut found = bodies::Found::default();
+    let mut found = Found::default();
     let d = &mut diags;
     let mut policies =
         documents::policies(&drafts, &bodies, loaded, &calendar, opts, d, &mut found);

@@ -1,7 +1,7 @@
 //! Stage 2e: the files copied as they are (site static files, content assets): which are
 //! published, and that none would run script on the portal's origin (E-ACTIVE-CONTENT).
 
-use super::bodies::Found;
+use super::Found;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{CopyFile, Loaded};
 use foldhash::HashSet;

@@ -2,9 +2,9 @@
 //! a page's address, and site-absolute links in bodies that must point at something the site
 //! has (E-BROKEN-LINK, E-URL-CONFLICT).
 
-use super::bodies::Found;
 use super::drafts::{key_offset, Drafts};
 use super::encode_path;
+use super::Found;
 use crate::continuity::{Alias, Removed};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ledger::Ledger;
