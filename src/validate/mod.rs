@@ -4,9 +4,14 @@
 //! (so references to them can be diagnosed) and then dropped: nothing after this stage can
 //! leak them.
 
+pub mod continuity;
+pub mod deadline;
+pub mod ledger;
 mod memo;
 pub mod privacy;
+pub mod report;
 mod rules;
+pub mod website;
 
 use crate::calendar::Calendar;
 use crate::diagnostics::{self, Diagnostic};
