@@ -308,7 +308,7 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
     for l in site.lists.iter().filter(|l| l.kind == LedgerKind::Services) {
         let raw = loaded.lists.iter().find(|r| r.file.path == l.source);
         let regions = raw
-            .map(|r| crate::validate::ledger::item_regions(&r.file.text))
+            .map(|r| crate::tomlpos::array_regions(&r.file.text, "items"))
             .unwrap_or_default();
         for (i, it) in l.items.iter().enumerate() {
             let missing: Vec<&str> = GUIDE_ELEMENTS

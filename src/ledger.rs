@@ -3,4 +3,4 @@
 //! The values live in [`crate::model::ledger`], the builder in `validate::ledger`.
 
 pub use crate::model::ledger::*;
-pub use crate::validate::ledger::{build, item_regions, reply_late, REPLY_MONTHS};
+pub use crate::validate::ledger::{build, reply_late, REPLY_MONTHS};

@@ -7,6 +7,7 @@ use crate::paths::is_safe_segment;
 use crate::render::url_to_path;
 use crate::source::fields::{find_key, Fields};
 use crate::source::RawData;
+use crate::tomlpos::array_regions;
 use std::collections::BTreeMap;
 
 /// Checks an old URL (of `aliases` or `removed.toml`) and gives its output path.
@@ -54,21 +55,6 @@ pub fn read_aliases(f: &mut Fields) -> Vec<String> {
     out
 }
 
-/// Byte ranges of each `[[removed]]` block of the file.
-fn entry_regions(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut starts = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim() == "[[removed]]" {
-            starts.push(pos + line.len() - line.trim_start().len());
-        }
-        pos += line.len();
-    }
-    (0..starts.len())
-        .map(|i| starts[i]..starts.get(i + 1).copied().unwrap_or(text.len()))
-        .collect()
-}
-
 /// Reads `content/removed.toml`: every entry, and every problem with `path:line:col`.
 pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
     let path = raw.file.path.as_str();
@@ -98,7 +84,7 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
             Vec::new()
         }
     };
-    let regions = entry_regions(text);
+    let regions = array_regions(text, "removed");
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, t) in entries.iter().enumerate() {
         let region = regions.get(i).cloned().unwrap_or(0..text.len());

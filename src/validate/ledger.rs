@@ -9,6 +9,7 @@ use crate::model::ledger::{ColType::*, Column, Item, Ledger, LedgerKind, TaskSum
 use crate::paths::is_safe_segment;
 use crate::source::fields::{find_key, Fields};
 use crate::source::RawData;
+use crate::tomlpos::array_regions;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -22,36 +23,6 @@ const LIST_KEYS: &[&str] = &[
     "columns",
     "aliases",
 ];
-
-/// Byte ranges of each `[[items]]` block in the file.
-pub fn item_regions(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut starts = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim() == "[[items]]" {
-            // The offset of the `[` itself: `line` may start with multi-byte white space
-            // (U+3000 inside a multi-line string), so `pos + 1` need not be a char boundary.
-            starts.push(pos + line.len() - line.trim_start().len());
-        }
-        pos += line.len();
-    }
-    let mut regions = Vec::new();
-    for (i, s) in starts.iter().enumerate() {
-        let mut end = starts.get(i + 1).copied().unwrap_or(text.len());
-        // A later [table] header ends the block too.
-        let mut p = *s + 1;
-        for line in text[*s + 1..end].split_inclusive('\n') {
-            let t = line.trim();
-            if p > *s + 1 && t.starts_with('[') && !t.starts_with("[[items]]") && !t.contains('=') {
-                end = p;
-                break;
-            }
-            p += line.len();
-        }
-        regions.push(*s..end);
-    }
-    regions
-}
 
 /// Validates one ledger file into a [`Ledger`], with every problem found.
 pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagnostic>) {
@@ -135,7 +106,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     let ledger_year = year
         .map(|y| y as i32)
         .unwrap_or_else(|| chrono::Datelike::year(&updated));
-    let regions = item_regions(text);
+    let regions = array_regions(text, "items");
     let allowed: Vec<&str> = columns.iter().map(|c| c.key.as_str()).collect();
     let mut items = Vec::new();
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();

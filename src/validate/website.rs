@@ -12,6 +12,7 @@ use crate::model::website::{ColumnCount, Row, RowGroup, WebsiteReport};
 use crate::model::{Form, Interpretation, Policy};
 use crate::source::fields::Fields;
 use crate::source::RawData;
+use crate::tomlpos::headers;
 use chrono::{Datelike, NaiveDate};
 use std::sync::Arc;
 
@@ -266,18 +267,6 @@ fn by_column(year: i32, c: &Content) -> Vec<ColumnCount> {
     out
 }
 
-/// Byte range of the `[website]` table in a report file.
-fn region(text: &str) -> std::ops::Range<usize> {
-    let Some(start) = text.find("[website]") else {
-        return 0..0;
-    };
-    let end = text[start + 1..]
-        .find("\n[")
-        .map(|i| start + 1 + i)
-        .unwrap_or(text.len());
-    start..end
-}
-
 /// The 年度报表 of every report file with a `[website]` table.
 pub fn build_all(
     raws: &[RawData],
@@ -311,7 +300,11 @@ pub fn build_all(
         else {
             continue;
         };
-        let mut f = Fields::new(path, text, region(text), t).with_label("[website]".into());
+        let region = headers(text)
+            .into_iter()
+            .find(|h| !h.array && h.name == "website")
+            .map_or(0..0, |h| h.range);
+        let mut f = Fields::new(path, text, region, t).with_label("[website]".into());
         let mut groups = Vec::new();
         let mut ints: std::collections::BTreeMap<&str, i64> = Default::default();
         for (name, rows) in GROUPS {

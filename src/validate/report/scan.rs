@@ -2,58 +2,20 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::source::fields::{type_name, Fields};
+use crate::tomlpos::{headers, Header};
 use std::ops::Range;
 
-/// A `[table]` header block of a TOML file: its dotted name and byte range (header line to the
-/// next header).
-pub(super) struct Block {
-    pub(super) name: String,
-    pub(super) range: Range<usize>,
-}
-
-/// The table name of a `[a.b]` header line, normalized (`[ a . "b" ]` → `a.b`).
-pub(super) fn header_name(line: &str) -> Option<String> {
-    let t = line.trim();
-    let t = t.split_once('#').map(|(a, _)| a.trim_end()).unwrap_or(t);
-    if t.starts_with("[[") {
-        return None;
-    }
-    let inner = t.strip_prefix('[')?.strip_suffix(']')?;
-    let parts: Vec<&str> = inner
-        .split('.')
-        .map(|p| p.trim().trim_matches('"'))
-        .collect();
-    let ok = parts.iter().all(|p| {
-        !p.is_empty()
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    });
-    ok.then(|| parts.join("."))
-}
-
-pub(super) fn blocks(text: &str) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(name) = header_name(line) {
-            if let Some(last) = out.last_mut() {
-                last.range.end = pos;
-            }
-            out.push(Block {
-                name,
-                range: pos..text.len(),
-            });
-        }
-        pos += line.len();
-    }
-    out
+/// The `[table]` header blocks of a report file, by dotted name, each from its header to the
+/// next one (the TOML parser's spans: see [`crate::tomlpos::headers`]).
+pub(super) fn blocks(text: &str) -> Vec<Header> {
+    headers(text).into_iter().filter(|h| !h.array).collect()
 }
 
 /// Reads one TOML file's tables with positions.
 pub(super) struct Reader<'a> {
     pub(super) path: &'a str,
     pub(super) text: &'a str,
-    pub(super) blocks: Vec<Block>,
+    pub(super) blocks: Vec<Header>,
     pub(super) diags: Vec<Diagnostic>,
 }
 
@@ -143,11 +105,8 @@ mod tests {
 
     #[test]
     fn header_names_are_normalized() {
-        assert_eq!(
-            header_name("[ applications . \"other\" ]  # x\n").as_deref(),
-            Some("applications.other")
-        );
-        assert_eq!(header_name("[见附件](a.pdf)\n"), None);
-        assert_eq!(header_name("[[items]]\n"), None);
+        let text = "[ applications . \"other\" ]  # x\nq = 1\ns = \"\"\"\n[见附件](a.pdf)\n\"\"\"\n[[items]]\n";
+        let names: Vec<String> = blocks(text).into_iter().map(|b| b.name).collect();
+        assert_eq!(names, ["applications.other"]);
     }
 }
