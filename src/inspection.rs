@@ -285,7 +285,7 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
             .iter()
             .any(|i| i.published.year() == due)
         || site.lists.iter().any(|l| l.updated.year() == due);
-    if let Some(dl) = crate::validate::website::deadline(due) {
+    if let Some(dl) = crate::model::website::deadline(due) {
         if today > dl && active && !site.website_reports.iter().any(|r| r.year == due) {
             out.push(
                 Diagnostic::warning(

@@ -3,4 +3,4 @@
 //! The figures live in [`crate::model::report`], the builder in `validate::report`.
 
 pub use crate::model::report::*;
-pub use crate::validate::report::{build_all, count, deadline, MAX_COUNT};
+pub use crate::validate::report::{build_all, count, MAX_COUNT};

@@ -3,4 +3,4 @@
 //! The table lives in [`crate::model::website`], the builder in `validate::website`.
 
 pub use crate::model::website::*;
-pub use crate::validate::website::{build_all, deadline, keys, Content};
+pub use crate::validate::website::{build_all, keys, Content};

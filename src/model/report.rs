@@ -1,5 +1,7 @@
 //! Figures of the 政府信息公开工作年度报告 (国办公开办函〔2021〕30号), as validated and laid out.
 
+use crate::config::SiteKind;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Table 三 columns (申请人情况), in input order; the last is 总计.
@@ -100,4 +102,12 @@ pub struct Report {
     pub applications_given: bool,
     /// Table 四.
     pub review: Option<Review>,
+}
+
+/// The date by which the report on `year` must be published (条例 第五十条).
+pub fn deadline(kind: SiteKind, year: i32) -> Option<NaiveDate> {
+    match kind {
+        SiteKind::Department => NaiveDate::from_ymd_opt(year + 1, 1, 31),
+        SiteKind::Government => NaiveDate::from_ymd_opt(year + 1, 3, 31),
+    }
 }

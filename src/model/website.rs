@@ -1,5 +1,6 @@
 //! The 政府网站工作年度报表 of one year: its rows, as shown, and the counts by column.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,4 +37,9 @@ pub struct WebsiteReport {
     pub groups: Vec<RowGroup>,
     /// 信息发布 by column (公开目录 categories, 政策解读 by form, 清单 updated that year).
     pub by_column: Vec<ColumnCount>,
+}
+
+/// 年度报表 due date of `year`'s table: 31 January of the next year.
+pub fn deadline(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year + 1, 1, 31)
 }

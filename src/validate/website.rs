@@ -412,8 +412,3 @@ pub fn build_all(
     out.dedup_by_key(|r| r.year);
     (out, diags)
 }
-
-/// 年度报表 due date of `year`'s table: 31 January of the next year.
-pub fn deadline(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year + 1, 1, 31)
-}

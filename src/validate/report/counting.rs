@@ -1,6 +1,5 @@
 //! What Table 二 counts from the policies themselves, and when a report is due.
 
-use crate::config::SiteKind;
 use crate::model::report::{DocCounts, DocRow};
 use crate::model::{DocType, Policy};
 use chrono::{Datelike, NaiveDate};
@@ -24,14 +23,6 @@ pub fn count(policies: &[Policy], doc_type: DocType, year: i32) -> DocCounts {
         }
     }
     c
-}
-
-/// The date by which the report on `year` must be published (条例 第五十条).
-pub fn deadline(kind: SiteKind, year: i32) -> Option<NaiveDate> {
-    match kind {
-        SiteKind::Department => NaiveDate::from_ymd_opt(year + 1, 1, 31),
-        SiteKind::Government => NaiveDate::from_ymd_opt(year + 1, 3, 31),
-    }
 }
 
 pub(super) fn shown(c: DocCounts) -> DocRow {

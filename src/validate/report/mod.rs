@@ -13,13 +13,13 @@ mod parse;
 mod scan;
 mod schema;
 
-pub use counting::{count, deadline};
+pub use counting::count;
 pub use parse::MAX_COUNT;
 
 use crate::config::{Config, SiteKind};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Links};
-use crate::model::report::{Report, APPLICANT_COLUMNS};
+use crate::model::report::{deadline, Report, APPLICANT_COLUMNS};
 use crate::model::Policy;
 use crate::source::RawData;
 use chrono::{Datelike, NaiveDate};
