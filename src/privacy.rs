@@ -253,6 +253,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn personal_data_is_reported_where_it_stands() {
+        let text = "title = \"x\"\nphone = \"13812345678\"\n";
+        let d = personal_data("site-config.toml", text);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].code, d[0].line, d[0].col), ("E-MOBILE-NUMBER", 2, 10));
+        assert!(personal_data("a.md", "138****1234").is_empty());
+    }
+
+    #[test]
     fn valid_id_card_is_found_masked_is_not() {
         // 11010519491231002X is the standard's published example.
         assert_eq!(

@@ -346,4 +346,40 @@ mod tests {
         let j = serde_json::to_string(&LedgerKind::Responses).unwrap();
         assert_eq!(j, "\"responses\"");
     }
+
+    #[test]
+    fn item_count_sums_the_ledgers_of_one_kind() {
+        let ledger = |kind: LedgerKind, n: usize| {
+            std::sync::Arc::new(Ledger {
+                source: String::new(),
+                stem: String::new(),
+                url: String::new(),
+                title: String::new(),
+                kind,
+                kind_label: kind.label().into(),
+                department: None,
+                updated: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
+                description: None,
+                columns: Vec::new(),
+                items: (1..=n)
+                    .map(|i| Item {
+                        position: i,
+                        slug: i.to_string(),
+                        values: BTreeMap::new(),
+                        due: None,
+                        overdue: false,
+                    })
+                    .collect(),
+                summary: None,
+                aliases: Vec::new(),
+            })
+        };
+        let lists = [
+            ledger(LedgerKind::Services, 2),
+            ledger(LedgerKind::Power, 5),
+            ledger(LedgerKind::Services, 3),
+        ];
+        assert_eq!(item_count(&lists, LedgerKind::Services), 5);
+        assert_eq!(item_count(&lists, LedgerKind::Responses), 0);
+    }
 }

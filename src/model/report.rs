@@ -111,3 +111,15 @@ pub fn deadline(kind: SiteKind, year: i32) -> Option<NaiveDate> {
         SiteKind::Government => NaiveDate::from_ymd_opt(year + 1, 3, 31),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn governments_publish_by_31_march_departments_by_31_january() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(deadline(SiteKind::Government, 2016), d(2017, 3, 31));
+        assert_eq!(deadline(SiteKind::Department, 2016), d(2017, 1, 31));
+    }
+}

@@ -43,3 +43,13 @@ pub struct WebsiteReport {
 pub fn deadline(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year + 1, 1, 31)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_due_on_31_january() {
+        assert_eq!(deadline(2016), NaiveDate::from_ymd_opt(2017, 1, 31));
+    }
+}
