@@ -11,7 +11,7 @@ pub mod ledger;
 pub mod report;
 pub mod website;
 
-pub use continuity::{Alias, Removed};
+pub use continuity::{Alias, Removed, RemovedStatus};
 pub use copies::CopyFile;
 pub use documents::{
     Attachment, Body, DocType, Form, Interpretation, Page, Policy, Section, TocEntry, Validity,

@@ -2,7 +2,7 @@
 //! URLs of `content/removed.toml`, each checked into an output path.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::continuity::{Removed, PAGE_EXT, STATUSES};
+use crate::model::continuity::{Removed, RemovedStatus, PAGE_EXT, STATUSES};
 use crate::paths::is_safe_segment;
 use crate::render::url_to_path;
 use crate::source::fields::{find_key, Fields};
@@ -95,7 +95,8 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
         let date = f.date("date", true);
         let status = f
             .one_of("status", false, STATUSES)
-            .unwrap_or_else(|| STATUSES[0].to_string());
+            .and_then(|s| RemovedStatus::parse(&s))
+            .unwrap_or_default();
         let checked = url.as_ref().and_then(|u| match old_url_path(u) {
             Ok(p) => Some(p),
             Err(msg) => {
