@@ -97,7 +97,7 @@ const INSPECTION_KEYS: &[&str] = &["limits", "columns"];
 pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
-        Err(e) => return (None, vec![crate::source::toml_error(path, text, 0, &e)]),
+        Err(e) => return (None, vec![crate::tomlpos::toml_error(path, text, 0, &e)]),
     };
     let mut diags = Vec::new();
     let empty = toml::Table::new();
@@ -202,7 +202,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let mut f = Fields::new(path, text, region("build"), &build_t).with_label("[build]".into());
     let theme = f.string("theme", false).unwrap_or_else(|| "default".into());
     let output = f.string("output", false).unwrap_or_else(|| "public".into());
-    if !crate::source::is_safe_segment(&theme) {
+    if !crate::paths::is_safe_segment(&theme) {
         f.error(
             "E-UNSAFE-PATH",
             "theme",
@@ -241,7 +241,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     diags.extend(f.finish(CHECK_KEYS));
     // [site] values (电话, 地址 …) are shown on every page.
     if !allow_personal_info {
-        diags.extend(crate::validate::personal_data(path, text));
+        diags.extend(crate::privacy::personal_data(path, text));
     }
 
     let inspection = inspection_t.map(|t| {

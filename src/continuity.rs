@@ -13,51 +13,14 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::manifest::Manifest;
+use crate::model::continuity::PAGE_EXT;
 use crate::model::Site;
 use crate::render::{url_to_path, Prepared};
-use crate::source::fields::Fields;
-use crate::source::RawData;
-use chrono::NaiveDate;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Output path of the file that lists withdrawn URLs, relative to the site root.
-pub const REMOVED_FILE: &str = "content/removed.toml";
-
-/// An old URL of a document that redirects to its current one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Alias {
-    /// The old URL as written (site-absolute).
-    pub url: String,
-    /// Its output path, e.g. `policies/2016/old/index.html`.
-    pub path: String,
-    /// The document's current URL and title.
-    pub target: String,
-    pub title: String,
-    /// The source file that declared it.
-    pub source: String,
-}
-
-/// A URL withdrawn on purpose (`content/removed.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Removed {
-    pub url: String,
-    pub path: String,
-    pub reason: String,
-    pub date: NaiveDate,
-    /// `已停止公开` (default) or `已撤销`.
-    pub status: String,
-    /// Byte offset of the entry in `content/removed.toml`, for diagnostics.
-    #[serde(skip)]
-    pub offset: usize,
-}
-
-/// Statuses a withdrawn URL can have.
-pub const STATUSES: &[&str] = &["已停止公开", "已撤销"];
-
-/// File extensions of pages (what is compared between builds).
-const PAGE_EXT: &[&str] = &[".html", ".htm", ".shtml"];
+pub use crate::model::continuity::{Alias, Removed, REMOVED_FILE, STATUSES};
+pub use crate::validate::continuity::{old_url_path, parse_removed, read_aliases};
 
 /// Whether an output path is a page whose URL is compared between builds.
 pub fn is_page(path: &str) -> bool {
@@ -86,151 +49,6 @@ pub fn path_to_url(path: &str) -> String {
         .strip_suffix("index.html")
         .filter(|d| d.is_empty() || d.ends_with('/'));
     format!("/{}", crate::validate::encode_path(dir.unwrap_or(path)))
-}
-
-/// Checks an old URL (of `aliases` or `removed.toml`) and gives its output path.
-pub fn old_url_path(url: &str) -> Result<String, String> {
-    if !url.starts_with('/') || url.starts_with("//") {
-        return Err(format!("旧网址应以 / 开头，写作站内路径：{url}"));
-    }
-    if url.contains(['?', '#', '\\']) || url.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(format!("旧网址不能包含 ?、#、\\、空格或控制字符：{url}"));
-    }
-    let decoded = percent_encoding::percent_decode_str(url)
-        .decode_utf8()
-        .map_err(|_| format!("旧网址的 % 编码不是 UTF-8：{url}"))?;
-    let inner = decoded.trim_start_matches('/');
-    if inner.is_empty() {
-        return Err("首页 / 不能作为旧网址".into());
-    }
-    let segs: Vec<&str> = inner.trim_end_matches('/').split('/').collect();
-    if segs
-        .iter()
-        .any(|s| !crate::source::is_safe_segment(s) || s.contains('%'))
-    {
-        return Err(format!("旧网址的路径不安全：{url}"));
-    }
-    if !(url.ends_with('/') || PAGE_EXT.iter().any(|e| url.ends_with(e))) {
-        return Err(format!("旧网址应以 / 或 .html、.htm、.shtml 结尾：{url}"));
-    }
-    let path = url_to_path(url);
-    crate::output::check_rel(&path).map_err(|_| format!("旧网址的路径不安全：{url}"))?;
-    Ok(path)
-}
-
-/// Reads the `aliases` key of a front matter or `[list]` table: the valid old URLs (each
-/// problem is reported at the key).
-pub fn read_aliases(f: &mut Fields) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in f.string_list("aliases", false).unwrap_or_default() {
-        match old_url_path(&a) {
-            Ok(_) => out.push(a),
-            Err(msg) => f.error(
-                "E-ALIAS-INVALID",
-                "aliases",
-                msg,
-                Some("写作 aliases = [\"/policies/2016/old-slug/\"]（站内旧网址，以 / 或 .html 结尾）".into()),
-            ),
-        }
-    }
-    out
-}
-
-/// Byte ranges of each `[[removed]]` block of the file.
-fn entry_regions(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut starts = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim() == "[[removed]]" {
-            starts.push(pos + line.len() - line.trim_start().len());
-        }
-        pos += line.len();
-    }
-    (0..starts.len())
-        .map(|i| starts[i]..starts.get(i + 1).copied().unwrap_or(text.len()))
-        .collect()
-}
-
-/// Reads `content/removed.toml`: every entry, and every problem with `path:line:col`.
-pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
-    let path = raw.file.path.as_str();
-    let text: &str = &raw.file.text;
-    let mut diags = Vec::new();
-    let mut out: Vec<Removed> = Vec::new();
-    for key in raw.table.keys() {
-        if key != "removed" {
-            diags.push(
-                Diagnostic::error("E-UNKNOWN-KEY", format!("未知字段 `{key}`"))
-                    .at(
-                        path,
-                        text,
-                        crate::source::fields::find_key(text, 0..text.len(), key).unwrap_or(0),
-                    )
-                    .with_hint("removed.toml 只有 [[removed]] 表，每项写 url、reason、date"),
-            );
-        }
-    }
-    let entries: Vec<&toml::Table> = match raw.table.get("removed") {
-        None => Vec::new(),
-        Some(toml::Value::Array(a)) if a.iter().all(|v| v.is_table()) => {
-            a.iter().filter_map(|v| v.as_table()).collect()
-        }
-        Some(_) => {
-            diags.push(
-                Diagnostic::error("E-WRONG-TYPE", "removed 应为 [[removed]] 表数组")
-                    .at(path, text, 0)
-                    .with_hint("每个停止公开的网址写一个 [[removed]] 表"),
-            );
-            Vec::new()
-        }
-    };
-    let regions = entry_regions(text);
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, t) in entries.iter().enumerate() {
-        let region = regions.get(i).cloned().unwrap_or(0..text.len());
-        let start = region.start;
-        let mut f = Fields::new(path, text, region, t).with_label(format!("第 {} 项", i + 1));
-        let url = f.string("url", true);
-        let reason = f.string("reason", true);
-        let date = f.date("date", true);
-        let status = f
-            .one_of("status", false, STATUSES)
-            .unwrap_or_else(|| STATUSES[0].to_string());
-        let checked = url.as_ref().and_then(|u| match old_url_path(u) {
-            Ok(p) => Some(p),
-            Err(msg) => {
-                f.error(
-                    "E-REMOVED-INVALID",
-                    "url",
-                    msg,
-                    Some("写作 url = \"/policies/2016/old-slug/\"".into()),
-                );
-                None
-            }
-        });
-        if let Some(p) = &checked {
-            if let Some(first) = seen.insert(p.clone(), i + 1) {
-                f.error(
-                    "E-REMOVED-INVALID",
-                    "url",
-                    format!("网址与第 {first} 项重复：{}", url.as_deref().unwrap_or("")),
-                    None,
-                );
-            }
-        }
-        diags.extend(f.finish(&["url", "reason", "date", "status"]));
-        if let (Some(url), Some(path), Some(reason), Some(date)) = (url, checked, reason, date) {
-            out.push(Removed {
-                url,
-                path,
-                reason,
-                date,
-                status,
-                offset: start,
-            });
-        }
-    }
-    (out, diags)
 }
 
 /// Output paths of every page the site produces (documents, listings, redirect and
@@ -333,31 +151,6 @@ pub fn check(site: &Site, previous: &Manifest, old_out: Option<&Path>) -> Vec<Di
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn old_urls() {
-        assert_eq!(
-            old_url_path("/policies/2016/old/").unwrap(),
-            "policies/2016/old/index.html"
-        );
-        assert_eq!(
-            old_url_path("/art/2016/5/art_12.html").unwrap(),
-            "art/2016/5/art_12.html"
-        );
-        assert_eq!(old_url_path("/%E5%90%89/").unwrap(), "吉/index.html");
-        for bad in [
-            "policies/x/",
-            "//evil.com/x/",
-            "/a/../../etc/",
-            "/a/b",
-            "/a/?id=1",
-            "/",
-            "/a/%2e%2e/b/",
-            "/a/%2F/b/",
-        ] {
-            assert!(old_url_path(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn pages_and_urls() {

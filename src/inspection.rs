@@ -3,11 +3,11 @@
 //! the indicators that veto the whole site (单项否决), and the 自查表 that sums every
 //! indicator up (`gongkai check --inspection`). Thresholds and their sources: docs/inspection.md.
 
+use crate::calendar::cn_date;
 use crate::config::InspectionConfig;
 use crate::diagnostics::Diagnostic;
-use crate::ledger::Value;
+use crate::model::ledger::{item_count, LedgerKind, Value};
 use crate::model::Site;
-use crate::render::cn_date;
 use crate::source::Loaded;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
@@ -285,7 +285,7 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
             .iter()
             .any(|i| i.published.year() == due)
         || site.lists.iter().any(|l| l.updated.year() == due);
-    if let Some(dl) = crate::website::deadline(due) {
+    if let Some(dl) = crate::model::website::deadline(due) {
         if today > dl && active && !site.website_reports.iter().any(|r| r.year == due) {
             out.push(
                 Diagnostic::warning(
@@ -305,10 +305,10 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
 
     // 办事指南要素.
     let mut poor = 0;
-    for l in site.lists.iter().filter(|l| l.kind == "services") {
+    for l in site.lists.iter().filter(|l| l.kind == LedgerKind::Services) {
         let raw = loaded.lists.iter().find(|r| r.file.path == l.source);
         let regions = raw
-            .map(|r| crate::ledger::item_regions(&r.file.text))
+            .map(|r| crate::tomlpos::array_regions(&r.file.text, "items"))
             .unwrap_or_default();
         for (i, it) in l.items.iter().enumerate() {
             let missing: Vec<&str> = GUIDE_ELEMENTS
@@ -461,12 +461,7 @@ pub fn self_check(site: &Site, diags: &[Diagnostic]) -> Vec<Row> {
                     };
                 }
                 "办事指南要素" if found.is_empty() => {
-                    let n: usize = site
-                        .lists
-                        .iter()
-                        .filter(|l| l.kind == "services")
-                        .map(|l| l.items.len())
-                        .sum();
+                    let n = item_count(&site.lists, LedgerKind::Services);
                     if n == 0 {
                         "没有公共服务事项清单（services）".into()
                     } else {
@@ -474,12 +469,7 @@ pub fn self_check(site: &Site, diags: &[Diagnostic]) -> Vec<Row> {
                     }
                 }
                 "互动回应" if found.is_empty() => {
-                    let n: usize = site
-                        .lists
-                        .iter()
-                        .filter(|l| l.kind == "responses")
-                        .map(|l| l.items.len())
-                        .sum();
+                    let n = item_count(&site.lists, LedgerKind::Responses);
                     if n == 0 {
                         "没有互动回应清单（responses）".into()
                     } else {

@@ -26,7 +26,9 @@ pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod precompress;
+pub mod privacy;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -35,6 +37,7 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod theme;
+pub mod tomlpos;
 pub mod validate;
 pub mod website;
 

@@ -21,10 +21,7 @@ use tera::Tera;
 
 pub use views::Prepared;
 
-/// 2016年04月26日.
-pub fn cn_date(d: NaiveDate) -> String {
-    d.format("%Y年%m月%d日").to_string()
-}
+pub use crate::calendar::cn_date;
 
 /// Documents per page in the policy library and its facets.
 pub const POLICIES_PER_PAGE: usize = 20;

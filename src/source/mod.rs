@@ -8,29 +8,14 @@ pub mod frontmatter;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{rel_path, Diagnostic};
+pub use crate::model::{CopyFile, Section};
+pub use crate::paths::is_safe_segment;
+pub use crate::tomlpos::toml_error;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
-
-/// Which part of `content/` a Markdown file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Section {
-    Policy,
-    Interpretation,
-    Page,
-}
-
-impl Section {
-    pub fn dir(self) -> &'static str {
-        match self {
-            Section::Policy => "policies",
-            Section::Interpretation => "interpretations",
-            Section::Page => "pages",
-        }
-    }
-}
 
 /// A file's path (relative to the site root, `/`-separated) and its UTF-8 text.
 #[derive(Debug, Clone)]
@@ -64,13 +49,6 @@ pub struct RawData {
     /// File name without `.toml`, e.g. `power-2016`.
     pub stem: String,
     pub table: toml::Table,
-}
-
-/// A file copied to the output as is: `rel` is its output path.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CopyFile {
-    pub rel: String,
-    pub abs: PathBuf,
 }
 
 /// Everything read from a site folder.
@@ -117,35 +95,6 @@ impl std::fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
-
-/// A TOML syntax error as a diagnostic; `base` is where the TOML starts in `text`.
-pub fn toml_error(path: &str, text: &str, base: usize, e: &toml::de::Error) -> Diagnostic {
-    let offset = base + e.span().map(|s| s.start).unwrap_or(0);
-    let msg = e.message().lines().next().unwrap_or("").to_string();
-    // The TOML parser checks dates itself (2016-02-30, 2016-13-01): report those as dates.
-    if msg.starts_with("invalid date") || msg.starts_with("invalid time") {
-        let literal = e
-            .span()
-            .and_then(|s| text.get(base + s.start..base + s.end))
-            .unwrap_or("")
-            .trim();
-        return Diagnostic::error("E-INVALID-DATE", format!("日期无效：{literal}（{msg}）"))
-            .at(path, text, offset)
-            .with_hint("日期写作 2016-04-26，且须是日历上存在的日期（例如 2 月没有 30 日）");
-    }
-    Diagnostic::error("E-TOML-SYNTAX", format!("TOML 语法错误：{msg}"))
-        .at(path, text, offset)
-        .with_hint("检查引号、等号和日期格式，例如 published = 2016-04-26")
-}
-
-/// A path segment that is safe to use in an output path.
-pub fn is_safe_segment(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && !s.contains(['/', '\\'])
-        && !s.chars().any(|c| c.is_control())
-}
 
 /// Reads a file as UTF-8; a file in another encoding becomes a diagnostic that says how to
 /// convert it.

@@ -12,16 +12,21 @@
 //! preview of an edit; `memo` keeps per-file work between rebuilds.
 
 mod bodies;
+pub mod continuity;
+pub mod deadline;
 mod documents;
 mod drafts;
+pub mod ledger;
 mod memo;
 mod preview;
 pub mod privacy;
+pub mod report;
 mod rules;
 #[cfg(test)]
 mod schema_sync;
 mod statics;
 mod urls;
+pub mod website;
 
 use crate::calendar::Calendar;
 use crate::diagnostics::{self, Diagnostic};

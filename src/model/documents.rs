@@ -1,12 +1,27 @@
-//! The site model: only valid, only publishable content. Produced by `validate`, read by
-//! `render`. Documents that are not 主动公开 never become model values.
+//! Documents of the portal: policies (政策文件), their interpretations (政策解读) and pages,
+//! with the closed sets that describe them (有效性, 解读形式, 文件类型).
 
-use crate::config::Config;
-use crate::source::{CopyFile, Section};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// Which part of `content/` a Markdown file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Policy,
+    Interpretation,
+    Page,
+}
+
+impl Section {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Section::Policy => "policies",
+            Section::Interpretation => "interpretations",
+            Section::Page => "pages",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Validity {
@@ -156,7 +171,7 @@ pub struct Page {
     pub body: Arc<Body>,
 }
 
-/// The interpretation forms, in display order, with URL slugs.
+/// The interpretation forms, in display order, with URL slugs (the table behind [`Form`]).
 pub const FORMS: &[(&str, &str)] = &[
     ("文字", "text"),
     ("图解", "graphic"),
@@ -165,30 +180,106 @@ pub const FORMS: &[(&str, &str)] = &[
     ("访谈", "interview"),
 ];
 
-/// Everything `render` needs. Vectors are sorted (newest first for documents) so output is
-/// deterministic.
-#[derive(Debug)]
-pub struct Site {
-    pub config: Config,
-    pub build_date: NaiveDate,
-    pub policies: Vec<Policy>,
-    pub interpretations: Vec<Interpretation>,
-    pub pages: Vec<Page>,
-    pub lists: Vec<Arc<crate::ledger::Ledger>>,
-    pub reports: Vec<crate::report::Report>,
-    /// 政府网站工作年度报表, by year.
-    pub website_reports: Vec<crate::website::WebsiteReport>,
-    /// Files copied verbatim: theme/site static files and content assets, by output path.
-    pub copies: Vec<CopyFile>,
-    pub templates: BTreeMap<String, String>,
-    /// Old URLs of documents and ledgers (`aliases`), each a redirect page.
-    pub aliases: Vec<crate::continuity::Alias>,
-    /// URLs withdrawn on purpose (`content/removed.toml`), each a page saying so.
-    pub removed: Vec<crate::continuity::Removed>,
+/// 解读形式: how a policy is interpreted. Serialized as its Chinese label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Form {
+    Text,
+    Graphic,
+    Video,
+    Audio,
+    Interview,
 }
 
-impl Site {
-    pub fn section_url(section: Section, stem: &str) -> String {
-        format!("/{}/{}/", section.dir(), stem)
+impl Form {
+    /// In display order (the order of [`FORMS`]).
+    pub const ALL: [Form; 5] = [
+        Form::Text,
+        Form::Graphic,
+        Form::Video,
+        Form::Audio,
+        Form::Interview,
+    ];
+    pub fn label(self) -> &'static str {
+        FORMS[self as usize].0
+    }
+    /// The URL segment of its list, `/interpretations/by-form/<slug>/`.
+    pub fn slug(self) -> &'static str {
+        FORMS[self as usize].1
+    }
+    pub fn parse(s: &str) -> Option<Form> {
+        Form::ALL.into_iter().find(|f| f.label() == s)
+    }
+}
+
+impl Serialize for Form {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+/// 文件类型 of a policy: what Table 二 of the annual report counts. Serialized as its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocType {
+    /// 规章.
+    Rule,
+    /// 行政规范性文件.
+    Normative,
+    /// 其他文件 (the default).
+    Other,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 3] = [DocType::Rule, DocType::Normative, DocType::Other];
+    pub fn label(self) -> &'static str {
+        match self {
+            DocType::Rule => "规章",
+            DocType::Normative => "行政规范性文件",
+            DocType::Other => "其他文件",
+        }
+    }
+    /// The report input key of its Table 二 row (`rules`, `normative`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            DocType::Rule => "rules",
+            DocType::Normative => "normative",
+            DocType::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DocType> {
+        DocType::ALL.into_iter().find(|d| d.label() == s)
+    }
+}
+
+impl Serialize for DocType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_their_labels() {
+        for f in Form::ALL {
+            assert_eq!(Form::parse(f.label()), Some(f));
+        }
+        assert_eq!(Form::Graphic.label(), "图解");
+        assert_eq!(Form::Graphic.slug(), "graphic");
+        assert_eq!(Form::parse("漫画"), None);
+        for d in DocType::ALL {
+            assert_eq!(DocType::parse(d.label()), Some(d));
+        }
+        assert_eq!(DocType::parse("其他"), None);
+        for v in Validity::ALL {
+            assert_eq!(Validity::parse(v.label()), Some(v));
+        }
+    }
+
+    #[test]
+    fn enums_serialize_as_their_chinese_label() {
+        let j = serde_json::to_string(&(Form::Video, DocType::Normative, Validity::Amended));
+        assert_eq!(j.unwrap(), r#"["视频","行政规范性文件","已修改"]"#);
     }
 }
