@@ -143,7 +143,7 @@ struct Sigs {
     catalog_nav: u64,
 }
 
-fn nav_sig(p: &Prepared, which: &[usize]) -> u64 {
+fn nav_sig(p: &Prepared, which: &[crate::routes::FacetKind]) -> u64 {
     let mut h = DefaultHasher::new();
     for f in which {
         let facet = &p.facets[*f];
