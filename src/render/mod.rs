@@ -14,64 +14,15 @@ use crate::model::Site;
 use crate::output::Sink;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use tera::Tera;
 
+pub use crate::format::{cn_date, escape_html};
+pub use crate::routes::url_to_path;
+pub use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
 pub use views::Prepared;
-
-pub use crate::calendar::cn_date;
-
-/// Documents per page in the policy library and its facets.
-pub const POLICIES_PER_PAGE: usize = 20;
-/// Rows per page in the catalog.
-pub const CATALOG_PER_PAGE: usize = 50;
-/// Rows per page of a ledger table.
-pub const ROWS_PER_PAGE: usize = 100;
-
-/// One unit of rendering work.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Job {
-    Home,
-    Policy(usize),
-    Interpretation(usize),
-    Page(usize),
-    /// The policy library, or one facet value of it (facet index, group index), one page.
-    PolicyList {
-        facet: Option<(usize, usize)>,
-        page: usize,
-    },
-    Catalog {
-        facet: Option<(usize, usize)>,
-        page: usize,
-    },
-    InterpretationList {
-        form: Option<usize>,
-        page: usize,
-    },
-    ListIndex,
-    List {
-        list: usize,
-        page: usize,
-    },
-    ListItem {
-        list: usize,
-        item: usize,
-    },
-    ListDownloads(usize),
-    ReportIndex,
-    Report(usize),
-    /// 政府网站工作年度报表 of `Site::website_reports[i]`.
-    WebsiteReport(usize),
-    Disclosure,
-    Search,
-    Sitemap,
-    NotFound,
-    Feeds,
-    SitemapXml,
-    Robots,
-}
 
 /// Builds the template engine: the built-in theme, overridden by the site's files.
 pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
@@ -149,29 +100,6 @@ fn register_assets(tera: &mut Tera, names: BTreeMap<String, String>) {
     );
 }
 
-/// HTML escaping for template variables: `& < > " '` (Tera's default also escapes `/`, which
-/// bloats every URL for no safety gain inside quoted attributes).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    // Copy runs of safe bytes at once (the special characters are all ASCII).
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(rep);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out
-}
-
 fn cndate_filter(v: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
     let s = v.as_str().unwrap_or("");
     Ok(match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -194,108 +122,14 @@ fn template_error(e: &tera::Error) -> Diagnostic {
         .with_hint("检查 templates/ 或 themes/ 下的模板文件")
 }
 
-/// Output path of a site-absolute URL: `/a/b/` → `a/b/index.html`, percent-decoded.
-pub fn url_to_path(url: &str) -> String {
-    let decoded =
-        percent_encoding::percent_decode_str(url.trim_start_matches('/')).decode_utf8_lossy();
-    if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
-    } else {
-        decoded.into_owned()
-    }
-}
-
-/// Every job of a site, in a fixed order.
+/// Every job of a site, in a fixed order (see [`crate::routes::Routes::plan`]).
 pub fn plan(p: &Prepared) -> Vec<Job> {
-    let site = p.site;
-    let mut jobs = vec![Job::Home];
-    jobs.extend((0..site.policies.len()).map(Job::Policy));
-    jobs.extend((0..site.interpretations.len()).map(Job::Interpretation));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    let pages = |n: usize, per: usize| n.div_ceil(per).max(1);
-    for page in 1..=pages(site.policies.len(), POLICIES_PER_PAGE) {
-        jobs.push(Job::PolicyList { facet: None, page });
-    }
-    for (fi, f) in p.library_facets.iter().enumerate() {
-        for (gi, g) in p.facets[*f].groups.iter().enumerate() {
-            for page in 1..=pages(g.items.len(), POLICIES_PER_PAGE) {
-                jobs.push(Job::PolicyList {
-                    facet: Some((fi, gi)),
-                    page,
-                });
-            }
-        }
-    }
-    for page in 1..=pages(site.policies.len(), CATALOG_PER_PAGE) {
-        jobs.push(Job::Catalog { facet: None, page });
-    }
-    for (fi, f) in p.catalog_facets.iter().enumerate() {
-        for (gi, g) in p.facets[*f].groups.iter().enumerate() {
-            for page in 1..=pages(g.items.len(), CATALOG_PER_PAGE) {
-                jobs.push(Job::Catalog {
-                    facet: Some((fi, gi)),
-                    page,
-                });
-            }
-        }
-    }
-    // The 政策解读 index shows every form's latest items; each form has its own paginated list.
-    jobs.push(Job::InterpretationList {
-        form: None,
-        page: 1,
-    });
-    for (fi, items) in p.forms.iter().enumerate() {
-        if !items.is_empty() {
-            for page in 1..=pages(items.len(), POLICIES_PER_PAGE) {
-                jobs.push(Job::InterpretationList {
-                    form: Some(fi),
-                    page,
-                });
-            }
-        }
-    }
-    jobs.push(Job::ListIndex);
-    for (li, l) in site.lists.iter().enumerate() {
-        for page in 1..=pages(l.items.len(), ROWS_PER_PAGE) {
-            jobs.push(Job::List { list: li, page });
-        }
-        jobs.extend((0..l.items.len()).map(|item| Job::ListItem { list: li, item }));
-        jobs.push(Job::ListDownloads(li));
-    }
-    jobs.push(Job::ReportIndex);
-    jobs.extend((0..site.reports.len()).map(Job::Report));
-    jobs.extend((0..site.website_reports.len()).map(Job::WebsiteReport));
-    jobs.extend([
-        Job::Disclosure,
-        Job::Search,
-        Job::Sitemap,
-        Job::NotFound,
-        Job::Feeds,
-        Job::SitemapXml,
-        Job::Robots,
-    ]);
-    jobs
+    p.plan()
 }
 
 /// The output paths a job writes, known without rendering it.
 pub fn job_paths(p: &Prepared, job: &Job) -> Vec<String> {
-    match job {
-        Job::Feeds => vec![
-            "policies/atom.xml".into(),
-            "interpretations/atom.xml".into(),
-        ],
-        Job::SitemapXml => vec!["sitemap.xml".into()],
-        Job::Robots => vec!["robots.txt".into()],
-        Job::ListDownloads(i) => {
-            let stem = &p.site.lists[*i].stem;
-            vec![format!("lists/{stem}.csv"), format!("lists/{stem}.json")]
-        }
-        other => p
-            .page_url(other)
-            .map(|u| url_to_path(&u))
-            .into_iter()
-            .collect(),
-    }
+    p.paths(job)
 }
 
 /// Who writes an output path, in words for a diagnostic: the source file, or the page
@@ -579,54 +413,6 @@ pub fn render_with_progress(
     }
 }
 
-/// The base of every page's context.
-fn base_context(site: &Site) -> Map<String, Value> {
-    let c = &site.config;
-    let mut m = Map::new();
-    m.insert(
-        "site".into(),
-        json!({
-            "title": c.title,
-            "base_url": c.base_url,
-            "domain": c.domain(),
-            "host": c.host_or_title(),
-            "site_code": c.site_code,
-            "icp": c.icp,
-            "police_record": c.police_record,
-            "phone": c.phone,
-            "address": c.address,
-            "email": c.email,
-            "description": c.description,
-            "language": c.language,
-            "conac_url": if c.conac_id.is_empty() {
-                Value::Null
-            } else {
-                Value::String(format!(
-                    "https://bszs.conac.cn/sitename?method=show&id={}",
-                    c.conac_id
-                ))
-            },
-        }),
-    );
-    m.insert(
-        "nav".into(),
-        json!([
-            {"key": "home", "title": "首页", "url": "/"},
-            {"key": "disclosure", "title": "政府信息公开", "url": "/disclosure/"},
-            {"key": "policies", "title": "政策文件", "url": "/policies/"},
-            {"key": "interpretations", "title": "政策解读", "url": "/interpretations/"},
-            {"key": "catalog", "title": "信息公开目录", "url": "/catalog/"},
-            {"key": "lists", "title": "清单公开", "url": "/lists/"},
-            {"key": "reports", "title": "信息公开年报", "url": "/reports/"},
-        ]),
-    );
-    m.insert(
-        "build_date".into(),
-        Value::String(site.build_date.to_string()),
-    );
-    m
-}
-
 /// What every page of a build depends on besides its own context: the gongkai version, the
 /// templates and the shared context (site settings, navigation, build date).
 fn cache_salt(site: &Site, p: &Prepared) -> u64 {
@@ -750,25 +536,5 @@ impl Prepared<'_> {
                 .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
                 .collect::<Vec<_>>()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn url_paths() {
-        assert_eq!(url_to_path("/"), "index.html");
-        assert_eq!(
-            url_to_path("/policies/2016/jilin/"),
-            "policies/2016/jilin/index.html"
-        );
-        assert_eq!(url_to_path("/%E5%90%89/"), "吉/index.html");
-        assert_eq!(url_to_path("/lists/a.csv"), "lists/a.csv");
-        assert_eq!(
-            cn_date(NaiveDate::from_ymd_opt(2016, 4, 6).unwrap()),
-            "2016年04月06日"
-        );
     }
 }

@@ -143,7 +143,7 @@ struct Sigs {
     catalog_nav: u64,
 }
 
-fn nav_sig(p: &Prepared, which: &[usize]) -> u64 {
+fn nav_sig(p: &Prepared, which: &[crate::routes::FacetKind]) -> u64 {
     let mut h = DefaultHasher::new();
     for f in which {
         let facet = &p.facets[*f];
@@ -175,8 +175,8 @@ pub fn keys(p: &Prepared, memo: &Memo, jobs: &[Job]) -> Vec<u64> {
         .map(|l| hash_of(&(memo.version_of(&l.source), &l.source, &l.stem, &l.url)))
         .collect();
     let sigs = Sigs {
-        library_nav: nav_sig(p, &p.library_facets),
-        catalog_nav: nav_sig(p, &p.catalog_facets),
+        library_nav: nav_sig(p, p.library_facets),
+        catalog_nav: nav_sig(p, p.catalog_facets),
         policy,
         interp,
         ledger,

@@ -14,22 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Sections and files the site itself writes; a page slug must not take them.
-const RESERVED: &[&str] = &[
-    "policies",
-    "interpretations",
-    "lists",
-    "catalog",
-    "reports",
-    "search",
-    "sitemap",
-    "disclosure",
-    "assets",
-    "search-index",
-    "404.html",
-    "index.html",
-    "sitemap.xml",
-    "robots.txt",
-];
+const RESERVED: &[&str] = crate::routes::RESERVED;
 
 /// A document's front matter read into typed fields (memoized per file, see [`Memo::front`]),
 /// with the document it came from.

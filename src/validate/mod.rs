@@ -31,7 +31,7 @@ pub mod website;
 use crate::calendar::Calendar;
 use crate::diagnostics::{self, Diagnostic};
 use crate::ledger::Ledger;
-use crate::markdown::{self, Links};
+use crate::markdown::Links;
 use crate::model::{Interpretation, Policy, Site};
 use crate::source::Loaded;
 use chrono::NaiveDate;
@@ -81,13 +81,7 @@ pub const EXPIRING_DAYS: i64 = 30;
 /// (W-FUTURE-DATE): a typing error of the year, not a document announced in advance.
 pub const FUTURE_DAYS: u64 = 366;
 
-/// Encodes each segment of a path for use in a URL.
-pub fn encode_path(p: &str) -> String {
-    p.split('/')
-        .map(|s| percent_encoding::utf8_percent_encode(s, markdown::SEGMENT).to_string())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+pub use crate::routes::encode_path;
 
 /// Validates everything loaded into the site model.
 pub fn validate(loaded: Loaded, opts: &Options) -> (Site, Vec<Diagnostic>) {
