@@ -145,7 +145,8 @@ fn field(f: &(&str, &str, W, bool, &str)) -> Value {
                 {"name": "file", "label": "文件", "widget": "file"},
             ],
         }),
-        W::Markdown => json!({"widget": "markdown"}),
+        // Raw first: the rich-text mode rewrites Markdown it did not need to touch.
+        W::Markdown => json!({"widget": "markdown", "modes": ["raw", "rich_text"]}),
     };
     v["name"] = json!(key);
     v["label"] = json!(label);
@@ -354,6 +355,12 @@ pub fn generate(root: &Path) -> Value {
         .and_then(|fs| fs.iter_mut().find(|f| f["name"] == "disclosure"))
     {
         d["default"] = json!("主动公开");
+    }
+    if let Some(c) = policies["fields"]
+        .as_array_mut()
+        .and_then(|fs| fs.iter_mut().find(|f| f["name"] == "category"))
+    {
+        c["default"] = json!("政策文件");
     }
     let mut collections = vec![
         policies,

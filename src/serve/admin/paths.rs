@@ -28,7 +28,7 @@ impl std::fmt::Display for Refusal {
             Refusal::Unsafe(p) => write!(f, "路径不合法：{p}（只能使用相对路径和普通文件名）"),
             Refusal::Outside(p) => write!(
                 f,
-                "不允许写入 {p}：内容只能保存在 content/ 下，附件只能保存在 {MEDIA_DIR}/ 下"
+                "不允许访问 {p}：编辑界面只读写 content/ 下的内容文件和 {MEDIA_DIR}/ 下的附件"
             ),
             Refusal::Symlink(p) => write!(f, "路径 {p} 经过符号链接，已拒绝"),
         }

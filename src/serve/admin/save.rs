@@ -211,12 +211,132 @@ fn normalize_table(t: &mut Table) {
 pub fn prepare(rel: &str, raw: &str, existing: Option<&str>) -> Result<Option<String>, SaveError> {
     let kind = FileKind::of(rel).ok_or_else(|| SaveError::Kind(rel.to_string()))?;
     let new = parse(kind, raw)?;
-    if let Some(old) = existing.and_then(|t| parse(kind, t).ok()) {
-        if old == new {
-            return Ok(None);
+    if let Some(text) = existing {
+        if let Ok(old) = parse(kind, text) {
+            if old == new {
+                return Ok(None);
+            }
+            if let Some(patched) = patch(kind, text, &old, &new) {
+                return Ok(Some(patched));
+            }
         }
     }
     Ok(Some(render(kind, &new, existing)))
+}
+
+/// The old text with only the changed values rewritten, when the change keeps the file's
+/// shape (the same keys in every table, the same number of `[[items]]`): comments, blank
+/// lines, quoting and order stay as the author left them. `None` when the shape changed.
+pub fn patch(kind: FileKind, text: &str, old: &Parsed, new: &Parsed) -> Option<String> {
+    let (toml_text, base, body_range) = if kind.is_doc() {
+        let split = crate::source::frontmatter::split(text).ok()?;
+        (&text[split.front_matter.clone()], split.front_matter.start, Some(split.body))
+    } else {
+        (text, 0, None)
+    };
+    let spanned = toml::de::DeTable::parse(toml_text).ok()?;
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    diff_tables(toml_text, spanned.get_ref(), &old.table, &new.table, &mut edits)?;
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    edits.sort_by_key(|e| e.0.start);
+    for (span, replacement) in edits {
+        out.push_str(&text[at..base + span.start]);
+        out.push_str(&replacement);
+        at = base + span.end;
+    }
+    match body_range {
+        Some(body) if old.body != new.body => {
+            out.push_str(&text[at..body.start]);
+            if !new.body.is_empty() {
+                out.push('\n');
+                out.push_str(&new.body);
+                out.push('\n');
+            }
+        }
+        _ => out.push_str(&text[at..]),
+    }
+    Some(out)
+}
+
+fn de_get<'a, 'i>(t: &'a toml::de::DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<toml::de::DeValue<'i>>> {
+    t.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
+}
+
+/// Collects the edits turning `old` into `new` (both normalized) in the text of `spanned`.
+fn diff_tables(
+    text: &str,
+    spanned: &toml::de::DeTable,
+    old: &Table,
+    new: &Table,
+    edits: &mut Vec<(std::ops::Range<usize>, String)>,
+) -> Option<()> {
+    if old.len() != new.len() || old.keys().any(|k| !new.contains_key(k)) {
+        return None;
+    }
+    for (k, nv) in new {
+        let ov = &old[k];
+        if ov == nv {
+            continue;
+        }
+        let sv = de_get(spanned, k)?;
+        let span = sv.span();
+        let written = text.get(span.clone())?;
+        // `[[items]]` sections (not an inline `[{ … }]`).
+        let sections = written.starts_with("[[") && !written[2..].trim_start().starts_with('{');
+        match (ov, nv, sv.get_ref()) {
+            (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st)) if !written.starts_with('{') => {
+                diff_tables(text, st, ot, nt, edits)?;
+            }
+            (Value::Array(oa), Value::Array(na), toml::de::DeValue::Array(sa))
+                if is_table_array(ov) && is_table_array(nv) && sections =>
+            {
+                if oa.len() != na.len() || sa.len() != oa.len() {
+                    return None;
+                }
+                for ((o, n), s) in oa.iter().zip(na).zip(sa.iter()) {
+                    if o == n {
+                        continue;
+                    }
+                    let (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st)) = (o, n, s.get_ref()) else {
+                        return None;
+                    };
+                    diff_tables(text, st, ot, nt, edits)?;
+                }
+            }
+            _ => {
+                edits.push((span, inline_value(nv, written)));
+            }
+        }
+    }
+    Some(())
+}
+
+/// `v` written inline, in the style of `was` (the old value's text) for strings.
+fn inline_value(v: &Value, was: &str) -> String {
+    match v {
+        Value::String(s) if !was.starts_with("\"\"\"") && !was.starts_with("'''") => basic_string(s),
+        other => other.to_string(),
+    }
+}
+
+/// A one-line TOML basic string.
+fn basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The content-format text of `parsed`; `existing` gives the opening comment lines and the
@@ -406,6 +526,24 @@ mod tests {
                 .unwrap()
                 .unwrap(),
             old.replace("\"甲\"", "\"乙\"")
+        );
+    }
+
+    #[test]
+    fn a_changed_value_is_rewritten_in_place() {
+        let old = "# 台账\n\n[list]\ntitle = \"台账\"\nkind = \"tasks\"\nupdated = 2016-08-31\n\n[[items]]\n# 第一项\ntask  =  \"甲\"\nrequirement = \"一\\n二\"\nlead = [\"市编办\"]\n\n[[items]]\ntask = \"乙\"\nrequirement = \"r\"\nlead = \"市政府办\"\n";
+        let cms = "[list]\ntitle = \"台账\"\nkind = \"tasks\"\nupdated = \"2016-09-01\"\n\n[[items]]\ntask = \"甲\"\nrequirement = \"一\\n二\\n三\"\nlead = [\"市编办\"]\n\n[[items]]\ntask = \"乙\"\nrequirement = \"r\"\nlead = \"市政府办\"\n";
+        let out = prepare("content/lists/t.toml", cms, Some(old)).unwrap().unwrap();
+        assert_eq!(
+            out,
+            old.replace("2016-08-31", "2016-09-01")
+                .replace("\\n二\"", "\\n二\\n三\"")
+        );
+        let doc = "+++\ntitle = \"页面\"  # 标题\nslug = \"about\"\n+++\n\n正文。\n";
+        let cms = "+++\nslug = \"about\"\ntitle = \"新页面\"\n+++\n新正文。";
+        assert_eq!(
+            prepare("content/pages/about.md", cms, Some(doc)).unwrap().unwrap(),
+            "+++\ntitle = \"新页面\"  # 标题\nslug = \"about\"\n+++\n\n新正文。\n"
         );
     }
 
