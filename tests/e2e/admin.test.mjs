@@ -139,6 +139,8 @@ test('a policy created through the form is written, built and checks clean', asy
   const answer = await publish(page);
   const created = files(join(site, 'content', 'policies')).filter((f) => !before.includes(f));
   assert.equal(created.length, 1, `one new file: ${created}`);
+  // In the folder of the year it was created in, named after its 发布日期.
+  assert.match(created[0], /^content\/policies\/\d{4}\/20161120-\d{6}\.md$/, created[0]);
   const text = readFileSync(join(site, created[0]), 'utf8');
   assert.ok(text.startsWith(`+++\ntitle = "${title}"\nindex_no = "${index}"\n`), text);
   assert.match(text, /\nissuer = "信阳市人民政府办公室"\nwritten = 2016-11-18\npublished = 2016-11-20\n/);

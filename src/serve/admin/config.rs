@@ -235,11 +235,18 @@ fn doc_collection(name: &str, label: &str, folder: &str, fields: &[F], nested: b
         "extension": "md",
         "identifier_field": "title",
         "summary": "{{title}}",
-        "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
+        // File names from the 发布日期 (titles are Chinese: an ASCII slug of one is empty).
+        "slug": "{{fields.published | date('YYYYMMDD')}}-{{hour}}{{minute}}{{second}}",
         "fields": fs,
     });
     if nested {
+        // Policies live in a folder per year: content/policies/2016/…. The CMS fills a path
+        // template without filters and only from a field it calls a date (not 发布日期), so
+        // the folder is the year the entry is created in; the file name has the 发布日期.
         c["path"] = json!("{{year}}/{{slug}}");
+    }
+    if name == "pages" {
+        c["slug"] = json!("{{fields.slug}}");
     }
     c
 }
