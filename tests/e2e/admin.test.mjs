@@ -199,3 +199,24 @@ test('a required field left empty is refused by the form', async () => {
   assert.deepEqual(files(join(site, 'content')), before, 'no file was written');
   await page.close();
 });
+
+test('a save that check finds wrong shows the diagnostics, in Chinese, with the field', async () => {
+  const page = await editor('#/collections/policies/new');
+  await page.locator('[id^="title-field"]').fill('信阳市人民政府关于日期写反了的通知');
+  await page.locator('[id^="issuer-field"]').fill('信阳市人民政府');
+  await page.locator('[id^="written-field"]').fill('2016-11-25');
+  await page.locator('[id^="published-field"]').fill('2016-11-21');
+  const answer = await publish(page);
+  const order = answer.diagnostics.find((d) => d.code === 'E-DATE-ORDER');
+  assert.ok(order, JSON.stringify(answer.diagnostics));
+  assert.equal(order.field, 'published');
+  const box = page.locator('#gongkai-check');
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /检查发现 1 个问题/);
+  assert.match(text, /字段“发布日期” published/);
+  assert.match(text, /发布日期 2016-11-21 早于成文日期 2016-11-25/);
+  assert.equal(await page.locator('[id^="published-field-"]').getAttribute('data-gongkai-problem'), 'E-DATE-ORDER');
+  await page.screenshot({ path: artifact('admin-diagnostics.png') });
+  await page.close();
+});
