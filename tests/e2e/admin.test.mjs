@@ -216,7 +216,11 @@ test('a save that check finds wrong shows the diagnostics, in Chinese, with the 
   assert.match(text, /检查发现 1 个问题/);
   assert.match(text, /字段“发布日期” published/);
   assert.match(text, /发布日期 2016-11-21 早于成文日期 2016-11-25/);
-  assert.equal(await page.locator('[id^="published-field-"]').getAttribute('data-gongkai-problem'), 'E-DATE-ORDER');
+  await page.waitForFunction(
+    () => document.querySelector('[id^="published-field-"]')?.getAttribute('data-gongkai-problem') === 'E-DATE-ORDER',
+    null,
+    { timeout: 10000 },
+  );
   await page.screenshot({ path: artifact('admin-diagnostics.png') });
   await page.close();
 });
