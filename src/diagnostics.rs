@@ -1,8 +1,12 @@
 //! Typed diagnostics: a code, a severity, a position and a hint.
 //!
 //! Every stage reports problems as [`Diagnostic`] values; nothing is a bare string, so
-//! tests assert codes and the CLI prints them like rustc (or as JSON lines).
+//! tests assert codes and the CLI prints them like rustc (or as JSON lines). The codes are
+//! declared once, with their severity and docs, in [`Code`].
 
+mod code;
+
+pub use code::{codes_md, rules_zh, Code, Doc};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -32,10 +36,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A diagnostic with `code`, whose severity the code gives.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity: Severity::Error,
+            code: code.as_str(),
+            severity: code.severity(),
             message: message.into(),
             path: String::new(),
             line: 0,
@@ -45,10 +50,26 @@ impl Diagnostic {
         }
     }
 
+    /// The declared code of this diagnostic (`None` only for a string no [`Code`] declares).
+    pub fn kind(&self) -> Option<Code> {
+        Code::parse(self.code)
+    }
+
+    /// Transitional: an error with a code string (use [`Diagnostic::new`]).
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            ..Diagnostic::new(Code::Internal, message)
+        }
+    }
+
+    /// Transitional: a warning with a code string (use [`Diagnostic::new`]).
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
+            code,
             severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
+            ..Diagnostic::new(Code::Internal, message)
         }
     }
 
@@ -222,15 +243,93 @@ mod tests {
     #[test]
     fn human_rendering_has_code_position_and_marker() {
         let text = "a\nxx 错误 here\n";
-        let d = Diagnostic::error("E-TEST", "坏了")
+        let d = Diagnostic::new(Code::BrokenLink, "坏了")
             .at("content/a.md", text, text.find("here").unwrap())
             .with_hint("修好它");
         let s = d.render_human(false);
-        assert!(s.contains("error[E-TEST]: 坏了"));
+        assert!(s.contains("error[E-BROKEN-LINK]: 坏了"));
         assert!(s.contains("content/a.md:2:7"));
         assert!(s.contains("2 | xx 错误 here"));
         // marker under "here": "xx " (3) + "错误" (4 columns) + " " (1) = 8 spaces
         assert!(s.contains(&format!("  | {}^", " ".repeat(8))));
         assert!(s.contains("提示: 修好它"));
+    }
+
+    #[test]
+    fn new_takes_the_severity_from_the_code() {
+        let d = Diagnostic::new(Code::LateInterpretation, "晚了");
+        assert_eq!(
+            (d.code, d.severity),
+            ("W-LATE-INTERPRETATION", Severity::Warning)
+        );
+        assert_eq!(d.kind(), Some(Code::LateInterpretation));
+        assert!(Diagnostic::new(Code::BrokenLink, "x").is_error());
+    }
+
+    /// Every code string written in `src/` is a declared [`Code`] with the severity it is
+    /// used with, so the transitional string constructors cannot invent a code.
+    #[test]
+    fn every_code_literal_in_src_is_declared() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![src];
+        let mut found = 0;
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, _) in text.match_indices("\"E-").chain(text.match_indices("\"W-")) {
+                    let rest = &text[i + 1..];
+                    let end = rest
+                        .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'))
+                        .unwrap_or(rest.len());
+                    if !rest[end..].starts_with('"') || end < 3 {
+                        continue;
+                    }
+                    let lit = &rest[..end];
+                    let code = Code::parse(lit);
+                    assert!(
+                        code.is_some(),
+                        "{}: {lit} is not declared in src/diagnostics/code.rs",
+                        p.display()
+                    );
+                    let before = text[..i].trim_end();
+                    let used_as = if before.ends_with("warning(") {
+                        Some(Severity::Warning)
+                    } else if before.ends_with("error(") {
+                        Some(Severity::Error)
+                    } else {
+                        None
+                    };
+                    if let (Some(sev), Some(c)) = (used_as, code) {
+                        assert_eq!(sev, c.severity(), "{}: {lit}", p.display());
+                    }
+                    found += 1;
+                }
+            }
+        }
+        assert!(found > 50);
+    }
+
+    /// The docs' code lists are generated: they cannot drift from the codes.
+    #[test]
+    fn docs_code_lists_are_up_to_date() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (path, text) in [
+            ("docs/codes.md", codes_md()),
+            ("docs/zh/检查规则.md", rules_zh()),
+        ] {
+            let committed = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+            assert!(
+                committed == text,
+                "{path} is out of date: run `cargo run -- docs` and commit it"
+            );
+        }
     }
 }

@@ -30,6 +30,7 @@ pub mod precompress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod source;

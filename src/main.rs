@@ -97,6 +97,18 @@ enum Command {
         #[command(subcommand)]
         what: New,
     },
+    /// Regenerates docs/codes.md, docs/zh/检查规则.md and docs/zh/内容格式.md from the code
+    /// and schema declarations (for maintainers)
+    #[command(hide = true)]
+    Docs {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// 输出文件格式的 JSON Schema (for editors: taplo, Even Better TOML, forms)
+    Schema {
+        #[arg(value_parser = ["site-config", "policy", "interpretation", "page", "list", "report"])]
+        kind: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -475,6 +487,37 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Docs { root } => {
+            let files = [
+                ("docs/codes.md", gongkai::diagnostics::codes_md()),
+                ("docs/zh/检查规则.md", gongkai::diagnostics::rules_zh()),
+                ("docs/zh/内容格式.md", gongkai::schema::content_format_zh()),
+            ];
+            for (path, text) in files {
+                let p = root.join(path);
+                let written = p
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|_| std::fs::write(&p, text));
+                if let Err(e) = written {
+                    eprintln!("错误：写入 {} 失败：{e}", p.display());
+                    return ExitCode::from(2);
+                }
+                eprintln!("已生成 {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Schema { kind } => match gongkai::schema::Kind::parse(&kind) {
+            Some(k) => {
+                let schema = gongkai::schema::json_schema(k);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&schema).unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::from(2),
+        },
     }
 }
 

@@ -1,7 +1,8 @@
 //! Typed extraction of keys from a parsed TOML table, reporting every problem with its
 //! position instead of stopping at the first one (serde's `deny_unknown_fields` would).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::schema;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -93,8 +94,14 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn error(&mut self, code: &'static str, key: &str, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(code, format!("{}{}", self.prefix(), message)).at(
+    pub fn error(
+        &mut self,
+        code: impl Into<Code>,
+        key: &str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(code.into(), format!("{}{}", self.prefix(), message)).at(
             self.path,
             self.text,
             self.pos(key),
@@ -106,8 +113,8 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
-        let d = Diagnostic::error(
-            "E-MISSING-KEY",
+        let d = Diagnostic::new(
+            Code::MissingKey,
             format!("{}缺少必填字段 `{key}`", self.prefix()),
         )
         .at(self.path, self.text, self.region.start)
@@ -117,7 +124,7 @@ impl<'a> Fields<'a> {
 
     fn wrong_type(&mut self, key: &str, expected: &str, v: &toml::Value) {
         self.error(
-            "E-WRONG-TYPE",
+            Code::WrongType,
             key,
             format!("字段 `{key}` 应为{expected}，实际为{}", type_name(v)),
             None,
@@ -143,7 +150,12 @@ impl<'a> Fields<'a> {
                     s.trim()
                 };
                 if s.is_empty() && required {
-                    self.error("E-EMPTY-VALUE", key, format!("字段 `{key}` 不能为空"), None);
+                    self.error(
+                        Code::EmptyValue,
+                        key,
+                        format!("字段 `{key}` 不能为空"),
+                        None,
+                    );
                     None
                 } else if s.is_empty() {
                     None
@@ -181,7 +193,12 @@ impl<'a> Fields<'a> {
                     }
                 }
                 if out.is_empty() && required {
-                    self.error("E-EMPTY-VALUE", key, format!("字段 `{key}` 不能为空"), None);
+                    self.error(
+                        Code::EmptyValue,
+                        key,
+                        format!("字段 `{key}` 不能为空"),
+                        None,
+                    );
                     return None;
                 }
                 Some(out)
@@ -206,7 +223,7 @@ impl<'a> Fields<'a> {
                     let nd = NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32);
                     if nd.is_none() {
                         self.error(
-                            "E-INVALID-DATE",
+                            Code::InvalidDate,
                             key,
                             format!("字段 `{key}` 不是有效日期：{dt}"),
                             Some("日期写作 2016-04-26".into()),
@@ -216,7 +233,7 @@ impl<'a> Fields<'a> {
                 }
                 _ => {
                     self.error(
-                        "E-INVALID-DATE",
+                        Code::InvalidDate,
                         key,
                         format!("字段 `{key}` 应为日期（不含时间）：{dt}"),
                         Some("日期写作 2016-04-26".into()),
@@ -227,7 +244,7 @@ impl<'a> Fields<'a> {
             Some(toml::Value::String(s)) => {
                 let s = s.clone();
                 self.error(
-                    "E-INVALID-DATE",
+                    Code::InvalidDate,
                     key,
                     format!("字段 `{key}` 应为 TOML 日期，而不是字符串 \"{s}\""),
                     Some(format!("去掉引号：{key} = 2016-04-26")),
@@ -290,13 +307,18 @@ impl<'a> Fields<'a> {
             Some(s)
         } else {
             self.error(
-                "E-INVALID-VALUE",
+                Code::InvalidValue,
                 key,
                 format!("字段 `{key}` 的值 \"{s}\" 不在允许范围内"),
                 Some(format!("可选值：{}", allowed.join("、"))),
             );
             None
         }
+    }
+
+    /// Reports every key that `keys` does not declare and returns the diagnostics gathered.
+    pub fn finish_keys(self, keys: &[schema::Key]) -> Vec<Diagnostic> {
+        self.finish(&schema::names(keys))
     }
 
     /// Reports every key not in `allowed` and returns the diagnostics gathered.
@@ -313,7 +335,7 @@ impl<'a> Fields<'a> {
                 None => format!("可用字段：{}", allowed.join(", ")),
             };
             self.error(
-                "E-UNKNOWN-KEY",
+                Code::UnknownKey,
                 &key,
                 format!("未知字段 `{key}`"),
                 Some(hint),

@@ -3,6 +3,8 @@
 //! any blank, dash or dot, full-width, as HTML entities). Masked forms (`4115**********1234`,
 //! `138****1234`) pass; 统一社会信用代码, 索引号, 发文字号 and long serials do not trip it.
 
+use crate::diagnostics::{Code, Diagnostic};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     IdCard,
@@ -228,6 +230,44 @@ pub fn is_id_card(run: &[u8]) -> bool {
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
     C[(sum % 11) as usize] == last
+}
+
+/// E-PERSONAL-ID / E-MOBILE-NUMBER for a file name that becomes part of a URL (pages,
+/// sitemap.xml, feeds) or an output file's name.
+pub(super) fn personal_data_in_name(path: &str) -> Vec<Diagnostic> {
+    scan(path)
+        .into_iter()
+        .map(|(_, kind)| {
+            let d = match kind {
+                Found::IdCard => Diagnostic::new(
+                    Code::PersonalId,
+                    "文件名中含有居民身份证号（文件名会出现在网址和网站地图中）",
+                ),
+                Found::Mobile => Diagnostic::new(
+                    Code::MobileNumber,
+                    "文件名中含有手机号码（文件名会出现在网址和网站地图中）",
+                ),
+            };
+            d.in_file(path)
+                .with_hint("重命名文件，文件名中不要出现身份证号或手机号码")
+        })
+        .collect()
+}
+
+/// E-PERSONAL-ID / E-MOBILE-NUMBER for personal data in a published file.
+pub fn personal_data(path: &str, text: &str) -> Vec<Diagnostic> {
+    scan(text)
+        .into_iter()
+        .map(|(off, kind)| {
+            let d = match kind {
+                Found::IdCard => Diagnostic::new(Code::PersonalId, "公开内容中含有居民身份证号")
+                    .with_hint("请遮盖中间位数，例如 4115**********1234"),
+                Found::Mobile => Diagnostic::new(Code::MobileNumber, "公开内容中含有手机号码")
+                    .with_hint("请遮盖中间四位，例如 138****1234，或改用办公电话"),
+            };
+            d.at(path, text, off)
+        })
+        .collect()
 }
 
 #[cfg(test)]
