@@ -1,101 +1,32 @@
 //! The CMS configuration (`/admin/config.yml`): one collection per kind of content file,
-//! its fields from gongkai's schemas, with Chinese labels and hints and the widgets that fit.
+//! its fields derived from the schema declaration ([`crate::schema`]) — the same keys,
+//! 中文名, descriptions (as hints), required keys and enums that `check` and
+//! `gongkai schema` use — with the widgets that fit (dates, selects, a relation listing
+//! policies by title that stores the 索引号, uploads into `static/attachments/`).
 //!
-//! Each field is declared once here with its key, label, widget and whether it is required
-//! (the contract `check` enforces); [`apply_schema`] then takes titles, descriptions,
-//! `required` and `enum` from the JSON Schema of the kind when one is given, so the form
-//! says what the schema says. The new policy's 索引号 is proposed from `[site] org_code`
-//! and the next free serial of the year.
+//! The new policy's 索引号 is proposed from `[site] org_code` and the next free serial of
+//! the year.
 
-use crate::validate::{DISCLOSURES, DOC_TYPES};
+use crate::schema::{self, Key, Kind, Type};
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// What a field holds, and so which widget edits it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum W {
-    Line,
-    Text,
-    Date,
-    Int,
-    Float,
-    Select(&'static [&'static str]),
-    Strings,
-    /// 索引号 of policies (`multiple`).
-    Policies(bool),
-    Attachments,
-    Markdown,
-}
-
-/// (key, 中文名, widget, required, hint).
-type F = (&'static str, &'static str, W, bool, &'static str);
-
-const VALIDITIES: &[&str] = &["现行有效", "已修改", "已废止", "已失效"];
-
-const POLICY: &[F] = &[
-    ("title", "标题", W::Line, true, "文件的完整标题"),
-    ("index_no", "索引号", W::Line, true, "机构代码/年份-流水号，新建时已按下一个空闲流水号填好"),
-    ("doc_no", "文号", W::Line, false, "例如 吉政办发〔2016〕24号"),
-    ("issuer", "发文机关", W::Line, true, ""),
-    ("written", "成文日期", W::Date, false, "不能晚于发布日期"),
-    ("published", "发布日期", W::Date, true, ""),
-    ("topic", "主题分类", W::Line, false, "例如 综合政务\\政务公开"),
-    ("genre", "体裁", W::Line, false, "例如 通知、意见、办法"),
-    ("category", "类别", W::Line, true, "例如 政策文件"),
-    ("disclosure", "公开方式", W::Select(DISCLOSURES), true, "只有“主动公开”的文件会发布到网站"),
-    ("validity", "有效性", W::Select(VALIDITIES), false, "不填即现行有效；改为其他值时须填有效性变更日期"),
-    ("doc_type", "文件类型", W::Select(DOC_TYPES), false, ""),
-    ("validity_changed", "有效性变更日期", W::Date, false, "文件修改、废止或失效的日期"),
-    ("replaced_by", "替代文件", W::Policies(false), false, "选择替代本文件的政策文件（保存其索引号）"),
-    ("summary", "摘要", W::Text, false, ""),
-    ("attachments", "附件", W::Attachments, false, "上传的附件保存在 static/attachments/"),
-    ("effective", "施行日期", W::Date, false, ""),
-    ("expires", "有效期至", W::Date, false, ""),
-    ("reg_no", "登记号", W::Line, false, "行政规范性文件的统一登记号"),
-    ("aliases", "旧网址", W::Strings, false, "文件在旧网站上的地址，生成跳转页"),
-];
-
-const INTERPRETATION: &[F] = &[
-    ("title", "标题", W::Line, true, ""),
-    ("interprets", "解读的文件", W::Policies(true), true, "选择被解读的政策文件（保存其索引号）"),
-    ("published", "发布日期", W::Date, true, "不能早于被解读文件的发布日期"),
-    ("form", "解读形式", W::Select(&["文字", "图解", "视频", "音频", "访谈"]), true, ""),
-    ("interpreter", "解读机关", W::Line, false, ""),
-    ("disclosure", "公开方式", W::Select(DISCLOSURES), false, "不填即主动公开"),
-    ("summary", "摘要", W::Text, false, ""),
-    ("aliases", "旧网址", W::Strings, false, ""),
-];
-
-const PAGE: &[F] = &[
-    ("title", "标题", W::Line, true, ""),
-    ("slug", "网址名", W::Line, true, "页面地址中的名称，只用小写字母、数字和连字符，例如 about"),
-    ("disclosure", "公开方式", W::Select(DISCLOSURES), false, "不填即主动公开"),
-    ("summary", "摘要", W::Text, false, ""),
-    ("aliases", "旧网址", W::Strings, false, ""),
-];
-
-const LIST: &[F] = &[
-    ("title", "清单名称", W::Line, true, ""),
-    ("department", "编制部门", W::Line, false, ""),
-    ("updated", "更新日期", W::Date, true, ""),
-    ("description", "说明", W::Text, false, ""),
-];
-
-const BODY: F = ("body", "正文", W::Markdown, false, "Markdown 格式");
-
 /// The 中文名 of a key, for diagnostics shown in the form.
 pub fn label(key: &str) -> Option<&'static str> {
-    [POLICY, INTERPRETATION, PAGE, LIST]
+    fn find(keys: &'static [Key], key: &str) -> Option<&'static str> {
+        keys.iter().find_map(|k| match k.ty {
+            _ if k.key == key => Some(k.name),
+            Type::Table(sub) | Type::Tables(sub) => find(sub, key),
+            _ => None,
+        })
+    }
+    [Kind::Policy, Kind::Interpretation, Kind::Page, Kind::List, Kind::Report]
         .iter()
-        .flat_map(|fs| fs.iter())
-        .find(|f| f.0 == key)
-        .map(|f| f.1)
+        .find_map(|kind| find(kind.keys(), key))
         .or_else(|| {
-            crate::ledger::KINDS
+            schema::LEDGER_KINDS
                 .iter()
-                .flat_map(|k| k.2.iter())
-                .find(|c| c.0 == key)
-                .map(|c| c.1)
+                .find_map(|l| find(l.columns, key))
         })
 }
 
@@ -120,70 +51,83 @@ fn date_widget() -> Value {
     })
 }
 
-fn field(f: &(&str, &str, W, bool, &str)) -> Value {
-    let (key, label, w, required, hint) = *f;
-    let mut v = match w {
-        W::Line => json!({"widget": "string"}),
-        W::Text => json!({"widget": "text"}),
-        W::Date => date_widget(),
-        W::Int => json!({"widget": "number", "value_type": "int"}),
-        W::Float => json!({"widget": "number", "value_type": "float"}),
-        W::Select(options) => json!({"widget": "select", "options": options}),
-        W::Strings => json!({"widget": "list"}),
-        W::Policies(multiple) => json!({
+/// Keys whose text is long: a text area rather than a line.
+const LONG: &[&str] = &[
+    "summary",
+    "description",
+    "basis",
+    "responsibilities",
+    "accountability",
+    "requirement",
+    "progress",
+    "overview",
+    "problems",
+    "other",
+];
+
+/// The widget of a value of type `ty` (without name and label).
+fn widget(key: &str, ty: Type) -> Option<Value> {
+    Some(match ty {
+        Type::String | Type::Blankable if LONG.contains(&key) => json!({"widget": "text"}),
+        Type::String | Type::Blankable => json!({"widget": "string"}),
+        Type::Strings => json!({"widget": "list"}),
+        Type::Date => date_widget(),
+        Type::Int => json!({"widget": "number", "value_type": "int"}),
+        Type::Count => json!({"widget": "number", "value_type": "int", "min": 0}),
+        Type::Positive => json!({"widget": "number", "value_type": "int", "min": 1}),
+        Type::Amount => json!({"widget": "number", "value_type": "float", "min": 0}),
+        Type::Bool => json!({"widget": "boolean"}),
+        Type::Enum(options) => json!({"widget": "select", "options": options}),
+        Type::List(t) => {
+            let mut f = widget(key, *t)?;
+            f["name"] = json!(key);
+            json!({"widget": "list", "field": f})
+        }
+        Type::Row(n) => json!({
+            "widget": "list",
+            "field": {"name": key, "label": "数量", "widget": "number", "value_type": "int", "min": 0},
+            "min": n,
+            "max": n,
+        }),
+        Type::Table(keys) => json!({"widget": "object", "fields": fields(keys)}),
+        Type::Tables(keys) => json!({"widget": "list", "fields": fields(keys)}),
+        // Names chosen by the writer and custom columns have no form: the CMS keeps such
+        // values as they are.
+        Type::Map(_) | Type::LedgerItems => return None,
+    })
+}
+
+/// The form field of one declared key: its 中文名, its description as the hint, required as
+/// declared, and the widgets gongkai needs (policies by title storing the 索引号, uploads).
+fn field(k: &Key) -> Option<Value> {
+    let mut v = match k.key {
+        "interprets" | "replaced_by" => json!({
             "widget": "relation",
             "collection": "policies",
             "value_field": "index_no",
             "search_fields": ["title", "index_no"],
             "display_fields": ["title"],
-            "multiple": multiple,
+            "multiple": k.key == "interprets",
         }),
-        W::Attachments => json!({
-            "widget": "list",
-            "fields": [
-                {"name": "title", "label": "附件名称", "widget": "string"},
-                {"name": "file", "label": "文件", "widget": "file"},
-            ],
-        }),
-        // Raw first: the rich-text mode rewrites Markdown it did not need to touch.
-        W::Markdown => json!({"widget": "markdown", "modes": ["raw", "rich_text"]}),
+        "file" => json!({"widget": "file"}),
+        _ => widget(k.key, k.ty)?,
     };
-    v["name"] = json!(key);
-    v["label"] = json!(label);
-    v["required"] = json!(required);
-    if !hint.is_empty() {
-        v["hint"] = json!(hint);
+    v["name"] = json!(k.key);
+    v["label"] = json!(k.name);
+    v["required"] = json!(k.required);
+    if !k.description.is_empty() {
+        v["hint"] = json!(k.description);
     }
-    v
+    Some(v)
 }
 
-/// Takes `title` (label), `description` (hint), `required` and `enum` (select options)
-/// from a JSON Schema object for the fields it describes.
-pub fn apply_schema(fields: &mut [Value], schema: &Value) {
-    let props = schema.get("properties");
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    for f in fields.iter_mut() {
-        let Some(name) = f.get("name").and_then(Value::as_str).map(str::to_string) else {
-            continue;
-        };
-        let Some(p) = props.and_then(|p| p.get(&name)) else {
-            continue;
-        };
-        if let Some(t) = p.get("title").and_then(Value::as_str) {
-            f["label"] = json!(t);
-        }
-        if let Some(d) = p.get("description").and_then(Value::as_str) {
-            f["hint"] = json!(d);
-        }
-        f["required"] = json!(required.contains(&name.as_str()));
-        if let (Some(e), Some("select")) = (p.get("enum"), f.get("widget").and_then(Value::as_str))
-        {
-            f["options"] = e.clone();
-        }
+fn fields(keys: &[Key]) -> Vec<Value> {
+    keys.iter().filter_map(field).collect()
+}
+
+fn set(fields: &mut [Value], name: &str, key: &str, value: Value) {
+    if let Some(f) = fields.iter_mut().find(|f| f["name"] == name) {
+        f[key] = value;
     }
 }
 
@@ -221,13 +165,23 @@ pub fn next_index_no(root: &Path, org_code: &str, year: i32) -> String {
     format!("{prefix}{:05}", max + 1)
 }
 
-fn doc_collection(name: &str, label: &str, folder: &str, fields: &[F], nested: bool) -> Value {
-    let mut fs: Vec<Value> = fields.iter().map(field).collect();
-    fs.push(field(&BODY));
+fn doc_collection(name: &str, folder: &str, kind: Kind, nested: bool) -> Value {
+    let mut fs = fields(kind.keys());
+    fs.push(json!({
+        "name": "body",
+        "label": "正文",
+        "widget": "markdown",
+        "required": false,
+        "hint": "Markdown 格式",
+        // Raw first: the rich-text mode rewrites Markdown it did not need to touch.
+        "modes": ["raw", "rich_text"],
+    }));
+    set(&mut fs, "disclosure", "default", json!("主动公开"));
     let mut c = json!({
         "name": name,
-        "label": label,
-        "label_singular": label,
+        "label": kind.title(),
+        "label_singular": kind.title(),
+        "description": kind.description(),
         "folder": folder,
         "create": true,
         "delete": false,
@@ -251,34 +205,34 @@ fn doc_collection(name: &str, label: &str, folder: &str, fields: &[F], nested: b
     c
 }
 
-fn column_field(c: &(&str, &str, bool, crate::ledger::ColType, bool)) -> Value {
-    use crate::ledger::ColType;
-    let w = match c.3 {
-        ColType::Text => W::Line,
-        ColType::TextList => W::Strings,
-        ColType::Date => W::Date,
-        ColType::Bool => {
-            return json!({"name": c.0, "label": c.1, "widget": "boolean", "required": false})
-        }
-        ColType::Choice(options) => W::Select(options),
-    };
-    field(&(c.0, c.1, w, c.2, ""))
-}
-
 fn list_collections() -> Vec<Value> {
-    crate::ledger::KINDS
+    let list_keys = match Kind::List.keys().iter().find(|k| k.key == "list").map(|k| k.ty) {
+        Some(Type::Table(keys)) => keys,
+        _ => schema::LIST,
+    };
+    schema::LEDGER_KINDS
         .iter()
-        .filter(|k| k.0 != "custom")
-        .map(|(kind, label, columns)| {
-            let mut list_fields: Vec<Value> = LIST.iter().map(field).collect();
-            list_fields.insert(
-                1,
-                json!({"name": "kind", "label": "清单类型", "widget": "hidden", "default": kind}),
-            );
+        .map(|l| {
+            // One collection per kind: `kind` is fixed, `columns` belongs to custom lists.
+            let mut list_fields: Vec<Value> = list_keys
+                .iter()
+                .filter(|k| k.key != "columns")
+                .filter_map(field)
+                .collect();
+            set(&mut list_fields, "kind", "widget", json!("hidden"));
+            set(&mut list_fields, "kind", "default", json!(l.kind));
+            let mut items = fields(l.columns);
+            let summary = items
+                .iter()
+                .find(|f| f["required"] == true)
+                .and_then(|f| f["name"].as_str())
+                .map(|n| format!("{{{{fields.{n}}}}}"))
+                .unwrap_or_default();
+            items.retain(|f| f.is_object());
             json!({
-                "name": format!("list-{kind}"),
-                "label": label,
-                "label_singular": label,
+                "name": format!("list-{}", l.kind),
+                "label": l.name,
+                "label_singular": l.name,
                 "folder": "content/lists",
                 "create": true,
                 "delete": false,
@@ -286,8 +240,8 @@ fn list_collections() -> Vec<Value> {
                 "extension": "toml",
                 "identifier_field": "list.title",
                 "summary": "{{list.title}}",
-                "slug": format!("{kind}-{{{{year}}}}{{{{month}}}}{{{{day}}}}"),
-                "filter": {"field": "list.kind", "value": kind},
+                "slug": format!("{}-{{{{year}}}}{{{{month}}}}{{{{day}}}}", l.kind),
+                "filter": {"field": "list.kind", "value": l.kind},
                 "fields": [
                     {"name": "list", "label": "清单信息", "widget": "object", "fields": list_fields},
                     {
@@ -295,7 +249,8 @@ fn list_collections() -> Vec<Value> {
                         "label": "事项",
                         "label_singular": "事项",
                         "widget": "list",
-                        "fields": columns.iter().map(column_field).collect::<Vec<_>>(),
+                        "summary": summary,
+                        "fields": items,
                     },
                 ],
             })
@@ -304,12 +259,11 @@ fn list_collections() -> Vec<Value> {
 }
 
 fn report_collection() -> Value {
-    let text = |k: &str, l: &str| json!({"name": k, "label": l, "widget": "text", "required": false});
-    let int = |k: &str, l: &str| field(&(k, l, W::Int, false, ""));
     json!({
         "name": "reports",
         "label": "年报",
         "label_singular": "年报",
+        "description": Kind::Report.description(),
         "folder": "content/reports",
         "create": true,
         "delete": false,
@@ -318,33 +272,14 @@ fn report_collection() -> Value {
         "identifier_field": "year",
         "summary": "{{year}} 年政府信息公开工作年度报告",
         "slug": "{{fields.year}}",
-        "fields": [
-            {"name": "year", "label": "年度", "widget": "number", "value_type": "int", "required": true},
-            {"name": "text", "label": "报告正文", "widget": "object", "fields": [
-                text("overview", "总体情况"),
-                text("problems", "存在的主要问题及改进情况"),
-                text("other", "其他需要报告的事项"),
-            ]},
-            {"name": "active", "label": "主动公开情况", "widget": "object", "fields": [
-                int("licensing", "行政许可（件）"),
-                int("punishment", "行政处罚（件）"),
-                int("enforcement", "行政强制（件）"),
-                field(&("fees", "行政事业性收费（万元）", W::Float, false, "")),
-            ]},
-        ],
+        "fields": fields(Kind::Report.keys()),
     })
-}
-
-/// The JSON Schema of a kind, when the schema module provides one.
-fn schema_of(kind: &str) -> Option<Value> {
-    let _ = kind;
-    None
 }
 
 /// The whole CMS configuration for the site at `root`.
 pub fn generate(root: &Path) -> Value {
     let year = chrono::Datelike::year(&crate::validate::Options::from_env().build_date);
-    let mut policies = doc_collection("policies", "政策文件", "content/policies", POLICY, true);
+    let mut policies = doc_collection("policies", "content/policies", Kind::Policy, true);
     if let Some(code) = org_code(root) {
         if let Some(ix) = policies["fields"]
             .as_array_mut()
@@ -357,12 +292,6 @@ pub fn generate(root: &Path) -> Value {
             ]);
         }
     }
-    if let Some(d) = policies["fields"]
-        .as_array_mut()
-        .and_then(|fs| fs.iter_mut().find(|f| f["name"] == "disclosure"))
-    {
-        d["default"] = json!("主动公开");
-    }
     if let Some(c) = policies["fields"]
         .as_array_mut()
         .and_then(|fs| fs.iter_mut().find(|f| f["name"] == "category"))
@@ -371,17 +300,16 @@ pub fn generate(root: &Path) -> Value {
     }
     let mut collections = vec![
         policies,
-        doc_collection("interpretations", "政策解读", "content/interpretations", INTERPRETATION, false),
-        doc_collection("pages", "页面", "content/pages", PAGE, false),
+        doc_collection(
+            "interpretations",
+            "content/interpretations",
+            Kind::Interpretation,
+            false,
+        ),
+        doc_collection("pages", "content/pages", Kind::Page, false),
     ];
     collections.extend(list_collections());
     collections.push(report_collection());
-    for c in &mut collections {
-        let kind = c["name"].as_str().unwrap_or("").to_string();
-        if let (Some(schema), Some(fields)) = (schema_of(&kind), c["fields"].as_array_mut()) {
-            apply_schema(fields, &schema);
-        }
-    }
     json!({
         "backend": {"name": "proxy", "proxy_url": "/admin/api/v1", "branch": "main"},
         "locale": "zh_Hans",
@@ -410,21 +338,32 @@ mod tests {
     }
 
     #[test]
-    fn schema_titles_required_and_enums_win() {
-        let mut fields = vec![field(&POLICY[3]), field(&POLICY[9])];
-        let schema = json!({
-            "properties": {
-                "issuer": {"title": "发文机关名称", "description": "提示"},
-                "disclosure": {"enum": ["主动公开"]},
-            },
-            "required": ["disclosure"],
-        });
-        apply_schema(&mut fields, &schema);
-        assert_eq!(fields[0]["label"], "发文机关名称");
-        assert_eq!(fields[0]["hint"], "提示");
-        assert_eq!(fields[0]["required"], false);
-        assert_eq!(fields[1]["required"], true);
-        assert_eq!(fields[1]["options"], json!(["主动公开"]));
+    fn fields_come_from_the_schema_declaration() {
+        let fs = fields(Kind::Policy.keys());
+        let issuer = fs.iter().find(|f| f["name"] == "issuer").unwrap();
+        assert_eq!(issuer["label"], "发文机关");
+        assert_eq!(issuer["required"], true);
+        let d = fs.iter().find(|f| f["name"] == "disclosure").unwrap();
+        assert_eq!(d["widget"], "select");
+        assert_eq!(d["options"], json!(schema::DISCLOSURES));
+        let p = fs.iter().find(|f| f["name"] == "published").unwrap();
+        assert_eq!(p["widget"], "datetime");
+        let r = fs.iter().find(|f| f["name"] == "replaced_by").unwrap();
+        assert_eq!((&r["widget"], &r["value_field"]), (&json!("relation"), &json!("index_no")));
+        let a = fs.iter().find(|f| f["name"] == "attachments").unwrap();
+        assert_eq!(a["fields"][1]["widget"], "file");
+        let required: Vec<&str> = Kind::Policy
+            .keys()
+            .iter()
+            .filter(|k| k.required)
+            .map(|k| k.key)
+            .collect();
+        let form_required: Vec<&str> = fs
+            .iter()
+            .filter(|f| f["required"] == true)
+            .filter_map(|f| f["name"].as_str())
+            .collect();
+        assert_eq!(form_required, required);
     }
 
     #[test]

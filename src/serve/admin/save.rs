@@ -23,18 +23,6 @@ pub const DATE_KEYS: &[&str] = &[
     "date",
 ];
 
-/// The keys of a `[list]` table, in the order they are written.
-pub const LIST_KEYS: &[&str] = &[
-    "title",
-    "kind",
-    "department",
-    "updated",
-    "description",
-    "year",
-    "columns",
-    "aliases",
-];
-
 /// What kind of file a content path holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -72,26 +60,38 @@ impl FileKind {
         )
     }
 
-    /// Key order of the table at `path` (`[]` is the top level; `["items"]` one item).
-    fn order(self, path: &[&str], table: &Table) -> Vec<String> {
-        let own = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect();
-        match (self, path) {
-            (FileKind::Policy, []) => own(crate::validate::POLICY_KEYS),
-            (FileKind::Interpretation, []) => own(crate::validate::INTERPRETATION_KEYS),
-            (FileKind::Page, []) => own(crate::validate::PAGE_KEYS),
-            (_, ["attachments"]) => own(&["title", "file"]),
-            (FileKind::List, []) => own(&["list", "items"]),
-            (FileKind::List, ["list"]) => own(LIST_KEYS),
-            (FileKind::List, ["items"]) => {
-                let kind = table.get("__kind").and_then(Value::as_str).unwrap_or("");
-                crate::ledger::KINDS
-                    .iter()
-                    .find(|k| k.0 == kind)
-                    .map(|k| k.2.iter().map(|c| c.0.to_string()).collect())
-                    .unwrap_or_default()
-            }
-            _ => Vec::new(),
+    /// The schema kind of the file.
+    fn schema(self) -> crate::schema::Kind {
+        use crate::schema::Kind;
+        match self {
+            FileKind::Policy => Kind::Policy,
+            FileKind::Interpretation => Kind::Interpretation,
+            FileKind::Page => Kind::Page,
+            FileKind::List => Kind::List,
+            FileKind::Report => Kind::Report,
         }
+    }
+
+    /// Key order of the table at `path` (`[]` is the top level; `["items"]` one item): the
+    /// schema declaration's.
+    fn order(self, path: &[&str], table: &Table) -> Vec<String> {
+        use crate::schema::{Key, Type};
+        let mut keys: &[Key] = self.schema().keys();
+        for (i, seg) in path.iter().enumerate() {
+            match keys.iter().find(|k| k.key == *seg).map(|k| k.ty) {
+                Some(Type::Table(sub)) | Some(Type::Tables(sub)) => keys = sub,
+                Some(Type::LedgerItems) if i + 1 == path.len() => {
+                    let kind = table.get("__kind").and_then(Value::as_str).unwrap_or("");
+                    keys = crate::schema::LEDGER_KINDS
+                        .iter()
+                        .find(|l| l.kind == kind)
+                        .map(|l| l.columns)
+                        .unwrap_or(&[]);
+                }
+                _ => return Vec::new(),
+            }
+        }
+        keys.iter().map(|k| k.key.to_string()).collect()
     }
 }
 
