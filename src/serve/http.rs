@@ -87,6 +87,7 @@ pub fn router(shared: Arc<Shared>, port: u16) -> Router {
         .route("/__gongkai/status", get(status))
         .route("/__gongkai/events", get(events))
         .route("/__gongkai/files", get(files))
+        .merge(super::admin::router())
         .fallback(site)
         .with_state(shared)
         .layer(axum::middleware::from_fn(

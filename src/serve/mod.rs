@@ -16,6 +16,7 @@
 //! Work that must not delay a refresh (dropping the previous model, the search index) runs on
 //! the background thread after the new pages are swapped in: see [`Background`].
 
+pub mod admin;
 pub mod engine;
 pub mod http;
 pub mod keys;
@@ -406,6 +407,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
 
     // Watch before the first build so that no edit made during it is missed.
+    admin::set_root(&root);
     let watcher = watch::Watcher::start(&root)?;
     let shared = Arc::new(Shared::new());
     let mut publisher = Publisher {
