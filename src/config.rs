@@ -1,6 +1,6 @@
 //! `site-config.toml`: read into a resolved [`Config`] with defaults applied.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::fields::Fields;
 use chrono::NaiveDate;
 
@@ -106,7 +106,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             Some(toml::Value::Table(t)) => t.clone(),
             Some(_) => {
                 diags.push(
-                    Diagnostic::error("E-CONFIG", format!("`{name}` 应为表 [{name}]")).at(
+                    Diagnostic::new(Code::Config, format!("`{name}` 应为表 [{name}]")).at(
                         path,
                         text,
                         text.find(name).unwrap_or(0),
@@ -120,7 +120,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     for key in table.keys() {
         if !["site", "build", "check", "inspection"].contains(&key.as_str()) {
             diags.push(
-                Diagnostic::error("E-UNKNOWN-KEY", format!("未知配置节 `[{key}]`"))
+                Diagnostic::new(Code::UnknownKey, format!("未知配置节 `[{key}]`"))
                     .at(path, text, text.find(key.as_str()).unwrap_or(0))
                     .with_hint("可用配置节：[site]、[build]、[check]、[inspection]"),
             );
@@ -165,7 +165,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         f.error(
-            "E-CONFIG",
+            Code::Config,
             "conac_id",
             format!(
                 "conac_id 只能包含英文字母、数字、- 和 _：{}",
@@ -186,7 +186,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             Ok(n) => Some(n),
             Err(why) => {
                 f.error(
-                    "E-CONFIG",
+                    Code::Config,
                     "base_url",
                     format!("base_url 不可用（{why}）：{}", u.escape_debug()),
                     Some("例如 base_url = \"https://www.xinyang.gov.cn\"".into()),
@@ -204,7 +204,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let output = f.string("output", false).unwrap_or_else(|| "public".into());
     if !crate::paths::is_safe_segment(&theme) {
         f.error(
-            "E-UNSAFE-PATH",
+            Code::UnsafePath,
             "theme",
             format!("主题名不安全：{theme}"),
             Some("主题名只能是字母、数字和 -".into()),
@@ -224,13 +224,13 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                         NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
                     }),
                     _ => {
-                        f.error("E-WRONG-TYPE", key, format!("`{key}` 应为日期数组"), None);
+                        f.error(Code::WrongType, key, format!("`{key}` 应为日期数组"), None);
                         None
                     }
                 })
                 .collect(),
             Some(_) => {
-                f.error("E-WRONG-TYPE", key, format!("`{key}` 应为日期数组"), None);
+                f.error(Code::WrongType, key, format!("`{key}` 应为日期数组"), None);
                 Vec::new()
             }
         }
@@ -257,7 +257,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                             limits.insert(name.clone(), days);
                         }
                         _ => f.error(
-                            "E-WRONG-TYPE",
+                            Code::WrongType,
                             "limits",
                             format!("栏目“{name}”的更新期限应为正整数（天数）"),
                             Some("例如 limits = { \"工作动态\" = 14, \"政策文件\" = 183 }".into()),
@@ -266,7 +266,7 @@ pub fn parse(path: &str, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                 }
             }
             Some(_) => f.error(
-                "E-WRONG-TYPE",
+                Code::WrongType,
                 "limits",
                 "`limits` 应为表：栏目名 = 天数".into(),
                 Some("例如 limits = { \"工作动态\" = 14, \"政策文件\" = 183 }".into()),

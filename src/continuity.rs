@@ -11,7 +11,7 @@
 //! compared, nor is the 尚未生效 facet page (`/policies/by-validity/pending/`), which goes by
 //! itself when the last pending document takes effect; every other page is.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::manifest::Manifest;
 use crate::model::continuity::PAGE_EXT;
 use crate::model::Site;
@@ -131,8 +131,8 @@ pub fn check(site: &Site, previous: &Manifest, old_out: Option<&Path>) -> Vec<Di
             Some(t) => format!("（原页面《{t}》）"),
             None => String::new(),
         };
-        let mut d = Diagnostic::error(
-            "E-URL-REMOVED",
+        let mut d = Diagnostic::new(
+            Code::UrlRemoved,
             format!("已发布的网址 {url}{what} 在本次生成中不存在"),
         );
         d = match moved {

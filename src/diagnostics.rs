@@ -55,24 +55,6 @@ impl Diagnostic {
         Code::parse(self.code)
     }
 
-    /// Transitional: an error with a code string (use [`Diagnostic::new`]).
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: Severity::Error,
-            ..Diagnostic::new(Code::Internal, message)
-        }
-    }
-
-    /// Transitional: a warning with a code string (use [`Diagnostic::new`]).
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: Severity::Warning,
-            ..Diagnostic::new(Code::Internal, message)
-        }
-    }
-
     /// Attaches the file only (no position): the diagnostic is about the whole file.
     pub fn in_file(mut self, path: &str) -> Self {
         self.path = path.to_string();

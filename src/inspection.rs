@@ -5,7 +5,7 @@
 
 use crate::calendar::cn_date;
 use crate::config::InspectionConfig;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::ledger::{item_count, LedgerKind, Value};
 use crate::model::Site;
 use crate::source::Loaded;
@@ -193,8 +193,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
             continue;
         };
         stale.push(c.name.clone());
-        let d = Diagnostic::warning(
-            "W-COLUMN-STALE",
+        let d = Diagnostic::new(
+            Code::ColumnStale,
             format!(
                 "栏目“{}”最后更新于{}，已 {age} 天未更新，超过更新期限 {} 天",
                 c.name,
@@ -214,8 +214,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
     if stale.len() >= STALE_VETO {
         out.push(
             config_at(
-                Diagnostic::warning(
-                    "W-INSPECTION-VETO",
+                Diagnostic::new(
+                    Code::InspectionVeto,
                     format!(
                         "单项否决“栏目不更新”：{} 个栏目超过更新期限（{}），达到 {STALE_VETO} 个即否决",
                         stale.len(),
@@ -243,8 +243,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
         if age.is_none_or(|a| a > HOME_DAYS) {
             out.push(
                 config_at(
-                    Diagnostic::warning(
-                        "W-INSPECTION-VETO",
+                    Diagnostic::new(
+                        Code::InspectionVeto,
                         match newest {
                             Some(n) => format!(
                                 "单项否决“网站不更新”：首页最新内容发布于{}，{HOME_DAYS} 天内没有新内容",
@@ -266,7 +266,7 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
         if !cols.iter().any(|c| &c.name == name && c.items > 0) {
             out.push(
                 config_at(
-                    Diagnostic::warning("W-COLUMN-EMPTY", format!("栏目“{name}”没有任何内容")),
+                    Diagnostic::new(Code::ColumnEmpty, format!("栏目“{name}”没有任何内容")),
                     loaded,
                     "columns",
                 )
@@ -288,8 +288,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
     if let Some(dl) = crate::model::website::deadline(due) {
         if today > dl && active && !site.website_reports.iter().any(|r| r.year == due) {
             out.push(
-                Diagnostic::warning(
-                    "W-WEBSITE-REPORT-MISSING",
+                Diagnostic::new(
+                    Code::WebsiteReportMissing,
                     format!(
                         "缺少{due}年政府网站工作年度报表（应于{}年01月31日前公开）",
                         due + 1
@@ -332,8 +332,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
                 .get("name")
                 .map(Value::display)
                 .unwrap_or_default();
-            let d = Diagnostic::warning(
-                "W-GUIDE-INCOMPLETE",
+            let d = Diagnostic::new(
+                Code::GuideIncomplete,
                 format!(
                     "办事指南第 {} 项“{name}”缺少 {} 项要素：{}",
                     it.position,
@@ -351,8 +351,8 @@ pub fn site_rules(site: &Site, loaded: &Loaded, cfg: &InspectionConfig) -> Vec<D
     if poor >= GUIDE_VETO_ITEMS {
         out.push(
             config_at(
-                Diagnostic::warning(
-                    "W-INSPECTION-VETO",
+                Diagnostic::new(
+                    Code::InspectionVeto,
                     format!(
                         "单项否决“服务不实用”：{poor} 个办事指南缺少 {GUIDE_VETO_MISSING} 项以上要素，达到 {GUIDE_VETO_ITEMS} 个即否决"
                     ),

@@ -43,7 +43,7 @@ pub mod tomlpos;
 pub mod validate;
 pub mod website;
 
-use diagnostics::Diagnostic;
+use diagnostics::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// Why a build or check did not succeed.
@@ -196,15 +196,15 @@ impl Default for BuildOptions {
 fn read_manifest(path: &Path, required: bool) -> Result<Option<manifest::Manifest>, Diagnostic> {
     let shown = path.display().to_string();
     match manifest::Manifest::read(path) {
-        Ok(None) if required => Err(Diagnostic::error(
-            "E-MANIFEST",
+        Ok(None) if required => Err(Diagnostic::new(
+            Code::Manifest,
             format!("找不到上次发布的清单文件：{shown}"),
         )
         .in_file(&shown)
         .with_hint("--previous 填写从网站下载的 gongkai.sha256")),
         Ok(m) => Ok(m),
         Err(e) => Err(
-            Diagnostic::error("E-MANIFEST", format!("清单文件无法读取：{e}"))
+            Diagnostic::new(Code::Manifest, format!("清单文件无法读取：{e}"))
                 .in_file(&shown)
                 .with_hint("清单由 gongkai build 生成；文件损坏时删除它（本次生成将不比较网址）"),
         ),
@@ -271,8 +271,8 @@ pub fn build_with_progress(
     }
     if let Some(b) = &opts.base_url {
         site.config.base_url = config::normalize_base_url(b).map_err(|why| {
-            Error::Load(source::LoadError::Config(vec![Diagnostic::error(
-                "E-CONFIG",
+            Error::Load(source::LoadError::Config(vec![Diagnostic::new(
+                Code::Config,
                 format!("--base-url 不可用（{why}）：{}", b.escape_debug()),
             )
             .with_hint("例如 --base-url https://www.xinyang.gov.cn")]))
@@ -323,14 +323,14 @@ pub fn build_with_progress(
         Ok(n) => recorder
             .manifest(kept_from.as_ref(), &out_dir)
             .map(|m| (n, m))
-            .map_err(|e| vec![Diagnostic::error("E-IO", format!("生成清单失败：{e}"))]),
+            .map_err(|e| vec![Diagnostic::new(Code::Io, format!("生成清单失败：{e}"))]),
         Err(d) => Err(d),
     };
     // Every file of the build is listed; the manifest goes in with them, atomically.
     let listed = listed.and_then(|(n, m)| {
         output::Sink::put(&writer, manifest::FILE, m.to_text().as_bytes())
             .map(|_| n)
-            .map_err(|e| vec![Diagnostic::error("E-IO", format!("写入清单失败：{e}"))])
+            .map_err(|e| vec![Diagnostic::new(Code::Io, format!("写入清单失败：{e}"))])
     });
     let pages = match listed {
         Ok(n) => n,

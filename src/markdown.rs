@@ -1,7 +1,7 @@
 //! Markdown to HTML: tables, footnotes, strikethrough, heading anchors, a table of contents,
 //! links between content files resolved to URLs, and raw HTML sanitized.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Body, TocEntry};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,7 +114,7 @@ pub fn render(
                 *dest_url = CowStr::from(resolved);
                 if image_alt.as_deref().unwrap_or("").trim().is_empty() {
                     out.diags.push(
-                        Diagnostic::warning("W-IMAGE-ALT", "图片缺少替代文本（alt）")
+                        Diagnostic::new(Code::ImageAlt, "图片缺少替代文本（alt）")
                             .at(path, text, offset)
                             .with_hint("写作 ![图片内容的文字说明](图片文件)，供读屏软件朗读"),
                     );
@@ -132,8 +132,8 @@ pub fn render(
         // The HTML parser behind sanitizing is quadratic in the nesting depth (100,000 nested
         // <div>s took 22 s); no real document nests this deep, so it is refused unparsed.
         out.diags.push(
-            Diagnostic::error(
-                "E-HTML-TOO-DEEP",
+            Diagnostic::new(
+                Code::HtmlTooDeep,
                 format!("HTML 标签嵌套过深（{depth} 层，最多 {MAX_HTML_DEPTH} 层）"),
             )
             .at(path, text, first_html.unwrap_or(body.start))
@@ -144,7 +144,7 @@ pub fn render(
         html = sanitize(&html, links.media_hosts);
         if html_has_img_without_alt(&html) {
             out.diags.push(
-                Diagnostic::warning("W-IMAGE-ALT", "HTML 图片缺少替代文本（alt）")
+                Diagnostic::new(Code::ImageAlt, "HTML 图片缺少替代文本（alt）")
                     .in_file(path)
                     .with_hint("为 <img> 加上 alt=\"图片内容的文字说明\""),
             );
@@ -320,8 +320,8 @@ fn resolve(
     let dest = dest.trim();
     if image && !dest.is_empty() && !media_allowed(dest, links.media_hosts) {
         out.diags.push(
-            Diagnostic::warning(
-                "W-MEDIA-HOST",
+            Diagnostic::new(
+                Code::MediaHost,
                 format!("已移除来自其他网站的图片：{dest}"),
             )
             .at(path, text, offset)
@@ -337,7 +337,7 @@ fn resolve(
             return dest.to_string();
         }
         out.diags.push(
-            Diagnostic::warning("W-UNSAFE-URL", format!("已移除不安全的链接：{dest}"))
+            Diagnostic::new(Code::UnsafeUrl, format!("已移除不安全的链接：{dest}"))
                 .at(path, text, offset)
                 .with_hint("只允许 http、https、mailto、tel 链接"),
         );
@@ -355,7 +355,7 @@ fn resolve(
     let target = join_rel(dir, &decoded);
     let broken = |out: &mut Rendered, what: &str| {
         out.diags.push(
-            Diagnostic::error("E-BROKEN-LINK", format!("{what}不存在或未公开：{dest}"))
+            Diagnostic::new(Code::BrokenLink, format!("{what}不存在或未公开：{dest}"))
                 .at(path, text, offset)
                 .with_hint("链接写作相对于本文件的路径，例如 [见](../2016/jilin.md)；目标须为主动公开的文件"),
         );

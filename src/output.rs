@@ -28,7 +28,7 @@
 //! (Creating and deleting directories is the slowest thing a build does on disk — every list
 //! item is a directory — so a rebuild must not recreate the whole tree.)
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::BuildStats;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write as _};
@@ -102,8 +102,8 @@ pub fn refusal(e: &io::Error) -> Option<&Diagnostic> {
     e.get_ref()?.downcast_ref::<Refused>().map(|r| &r.0)
 }
 
-fn refuse(code: &'static str, message: String, hint: &str) -> io::Error {
-    io::Error::other(Refused(Diagnostic::error(code, message).with_hint(hint)))
+fn refuse(code: Code, message: String, hint: &str) -> io::Error {
+    io::Error::other(Refused(Diagnostic::new(code, message).with_hint(hint)))
 }
 
 /// `p` made absolute, with symlinks and `..` resolved as far as it exists (and `..` removed
@@ -245,7 +245,7 @@ fn read_marker(out: &Path) -> io::Result<Option<HashSet<String>>> {
     let mut lines = text.lines();
     if lines.next() != Some(MARKER_HEADER) {
         return Err(refuse(
-            "E-OUTPUT-NOT-OWNED",
+            Code::OutputNotOwned,
             format!(
                 "输出目录 {} 中的 {MARKER} 不是本版本 gongkai 能读的格式",
                 out.display()
@@ -359,7 +359,7 @@ impl Writer {
         let r = resolve(root);
         let unsafe_out = |what: String| {
             Err(refuse(
-                "E-OUTPUT-UNSAFE",
+                Code::OutputUnsafe,
                 format!("不能把{what}（{}）作为输出目录", o.display()),
                 HINT_DEDICATED,
             ))
@@ -385,7 +385,7 @@ impl Writer {
         let out = resolve(out);
         if out.parent().is_none() {
             return Err(refuse(
-                "E-OUTPUT-UNSAFE",
+                Code::OutputUnsafe,
                 "不能把文件系统根目录 / 作为输出目录".into(),
                 HINT_DEDICATED,
             ));
@@ -398,7 +398,7 @@ impl Writer {
                 None if std::fs::read_dir(&out)?.next().is_none() => (false, HashSet::new()),
                 None => {
                     return Err(refuse(
-                        "E-OUTPUT-NOT-OWNED",
+                        Code::OutputNotOwned,
                         format!(
                             "输出目录 {} 已有文件，但不是 gongkai 生成的（没有 {MARKER}）；gongkai 不会删除或覆盖它们",
                             out.display()
@@ -409,7 +409,7 @@ impl Writer {
             },
             Ok(_) => {
                 return Err(refuse(
-                    "E-OUTPUT-NOT-OWNED",
+                    Code::OutputNotOwned,
                     format!("输出路径 {} 是一个文件，不是目录", out.display()),
                     "换一个输出目录，或先移走这个文件",
                 ))
@@ -636,7 +636,7 @@ impl Writer {
             return Err(fail(
                 self.out.join(&foreign[0]),
                 refuse(
-                    "E-OUTPUT-FOREIGN",
+                    Code::OutputForeign,
                     format!(
                         "输出目录 {} 中有 {} 个不是 gongkai 写入的文件挡住了要生成的文件：{}",
                         self.out.display(),

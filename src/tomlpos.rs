@@ -1,7 +1,7 @@
 //! Positions in TOML text, from the `toml` parser's spans: a parse error as a diagnostic at its
 //! line and column, and where each table header's block begins and ends.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use std::ops::Range;
 
 /// A TOML syntax error as a diagnostic; `base` is where the TOML starts in `text`.
@@ -15,11 +15,11 @@ pub fn toml_error(path: &str, text: &str, base: usize, e: &toml::de::Error) -> D
             .and_then(|s| text.get(base + s.start..base + s.end))
             .unwrap_or("")
             .trim();
-        return Diagnostic::error("E-INVALID-DATE", format!("日期无效：{literal}（{msg}）"))
+        return Diagnostic::new(Code::InvalidDate, format!("日期无效：{literal}（{msg}）"))
             .at(path, text, offset)
             .with_hint("日期写作 2016-04-26，且须是日历上存在的日期（例如 2 月没有 30 日）");
     }
-    Diagnostic::error("E-TOML-SYNTAX", format!("TOML 语法错误：{msg}"))
+    Diagnostic::new(Code::TomlSyntax, format!("TOML 语法错误：{msg}"))
         .at(path, text, offset)
         .with_hint("检查引号、等号和日期格式，例如 published = 2016-04-26")
 }

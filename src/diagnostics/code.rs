@@ -336,17 +336,6 @@ impl serde::Serialize for Code {
     }
 }
 
-/// Transitional, until every call site names a [`Code`] (the lead's recode script rewrites
-/// the remaining literals): a code string to its code. A string that is no code (a test
-/// guards that none is used in `src/`) becomes [`Code::Internal`].
-impl From<&'static str> for Code {
-    fn from(s: &'static str) -> Code {
-        let code = Code::parse(s);
-        debug_assert!(code.is_some(), "undeclared diagnostic code {s}");
-        code.unwrap_or(Code::Internal)
-    }
-}
-
 fn severity_zh(s: Severity) -> &'static str {
     match s {
         Severity::Error => "错误",

@@ -9,7 +9,7 @@ pub mod feeds;
 pub mod search;
 mod views;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
 use crate::output::Sink;
 use chrono::NaiveDate;
@@ -117,7 +117,7 @@ fn template_error(e: &tera::Error) -> Diagnostic {
         msg.push_str(&s.to_string());
         src = s.source();
     }
-    Diagnostic::error("E-TEMPLATE", format!("模板错误：{msg}"))
+    Diagnostic::new(Code::Template, format!("模板错误：{msg}"))
         .in_file("templates")
         .with_hint("检查 templates/ 或 themes/ 下的模板文件")
 }
@@ -226,8 +226,8 @@ fn source_of(site: &Site, job: &Job) -> Option<String> {
 }
 
 fn conflict_diag(path: &str, first: &str, second: &str, source: Option<&str>) -> Diagnostic {
-    let d = Diagnostic::error(
-        "E-URL-CONFLICT",
+    let d = Diagnostic::new(
+        Code::UrlConflict,
         format!("两处内容要写到同一个输出位置 {path}：{first} 与 {second}"),
     )
     .with_hint(
@@ -323,8 +323,8 @@ pub fn render_with_progress(
                     }
                     // `None`: taken from the previous output by the build cache.
                     if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
-                        let d = Diagnostic::error(
-                            "E-IO",
+                        let d = Diagnostic::new(
+                            Code::Io,
                             format!("写入 {path} 失败（{}）：{e}", job_owner(site, job, &path)),
                         );
                         let d = match source_of(site, job) {
@@ -346,14 +346,14 @@ pub fn render_with_progress(
             for (path, bytes) in files {
                 if seen.contains_key(&path) {
                     errors.push(
-                        Diagnostic::error(
-                            "E-URL-CONFLICT",
+                        Diagnostic::new(
+                            Code::UrlConflict,
                             format!("旧网址与生成的页面地址相同：{path}"),
                         )
                         .with_hint("修改 aliases 或 content/removed.toml 中的网址"),
                     );
                 } else if let Err(e) = sink.put(&path, &bytes) {
-                    errors.push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                    errors.push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
                 }
             }
         }
@@ -364,8 +364,8 @@ pub fn render_with_progress(
             errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::error(
-                    "E-IO",
+                .push(Diagnostic::new(
+                    Code::Io,
                     format!("写入 {hashed} 失败：{e}"),
                 ));
         }
@@ -376,7 +376,7 @@ pub fn render_with_progress(
                 errors
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(Diagnostic::error("E-IO", format!("写入 {rel} 失败：{e}")));
+                    .push(Diagnostic::new(Code::Io, format!("写入 {rel} 失败：{e}")));
             }
         }
     }
@@ -389,16 +389,16 @@ pub fn render_with_progress(
             errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::error(
-                    "E-URL-CONFLICT",
+                .push(Diagnostic::new(
+                    Code::UrlConflict,
                     format!("静态文件与生成的页面地址相同：{}", c.rel),
                 ));
         } else if let Err(e) = sink.copy(&c.rel, &c.abs) {
             errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::error(
-                    "E-IO",
+                .push(Diagnostic::new(
+                    Code::Io,
                     format!("复制 {} 失败（来源 {}）：{e}", c.rel, c.abs.display()),
                 ));
         }

@@ -6,7 +6,7 @@
 //! the model exists, so a non-public document cannot reach the index.
 
 use super::Files;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ledger::Value as Cell;
 use crate::model::Site;
 use crate::search::Doc;
@@ -269,7 +269,7 @@ pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<usize, Vec<D
             errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::error("E-IO", format!("写入 {path} 失败：{e}")));
+                .push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
         }
     });
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -13,7 +13,7 @@
 //! page is served, not stored). A rebuild that fails leaves the last good output in place.
 
 use super::keys;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::Site;
 use crate::render::{self, Job, Prepared};
 use crate::source::{self, Item, Loaded};
@@ -141,8 +141,8 @@ fn load_error(e: source::LoadError) -> Vec<Diagnostic> {
     match e {
         source::LoadError::Config(d) => d,
         source::LoadError::Unreadable(p, e) => {
-            vec![Diagnostic::error(
-                "E-IO",
+            vec![Diagnostic::new(
+                Code::Io,
                 format!("无法读取 {}：{e}", p.display()),
             )]
         }
@@ -456,8 +456,8 @@ impl Entity {
 }
 
 fn conflict(path: &str) -> Diagnostic {
-    Diagnostic::error(
-        "E-URL-CONFLICT",
+    Diagnostic::new(
+        Code::UrlConflict,
         format!("两个页面要写到同一个地址：{path}"),
     )
     .with_hint("重命名其中一个文件或修改 slug")
@@ -671,7 +671,7 @@ impl Engine {
             }
             h.join()
                 .map(|v| (v, outdated))
-                .map_err(|_| vec![Diagnostic::error("E-INTERNAL", "生成预览时出现内部错误")])
+                .map_err(|_| vec![Diagnostic::new(Code::Internal, "生成预览时出现内部错误")])
         })
     }
 
@@ -807,8 +807,8 @@ impl Engine {
         for c in &site.copies {
             copies.insert(c.rel.clone(), CopySrc::Disk(c.abs.clone()));
             if seen.contains(c.rel.as_str()) || kept_owner(&c.rel).is_some() {
-                errors.push(Diagnostic::error(
-                    "E-URL-CONFLICT",
+                errors.push(Diagnostic::new(
+                    Code::UrlConflict,
                     format!("静态文件与生成的页面地址相同：{}", c.rel),
                 ));
             }
@@ -865,7 +865,7 @@ impl Engine {
         for (rel, bytes) in copied {
             match bytes {
                 Ok(b) => put.push((rel, b)),
-                Err(e) => errors.push(Diagnostic::error("E-IO", format!("复制 {rel} 失败：{e}"))),
+                Err(e) => errors.push(Diagnostic::new(Code::Io, format!("复制 {rel} 失败：{e}"))),
             }
         }
         if !errors.is_empty() {

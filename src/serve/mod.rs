@@ -22,7 +22,7 @@ pub mod http;
 pub mod keys;
 pub mod watch;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
 use axum::body::Bytes;
 use engine::{Changes, Engine, Update};
@@ -259,7 +259,7 @@ impl Publisher {
             }
             Err(mut diags) => {
                 if diags.is_empty() {
-                    diags.push(Diagnostic::error("E-INTERNAL", "生成失败，原因不明"));
+                    diags.push(Diagnostic::new(Code::Internal, "生成失败，原因不明"));
                 }
                 print_diags(&diags);
                 let errors: Vec<Diagnostic> =
@@ -345,8 +345,8 @@ fn rebuild_loop(watcher: &watch::Watcher, engine: &mut Engine, publisher: &mut P
         }));
         let result = built.unwrap_or_else(|_| {
             engine.reset();
-            Err(vec![Diagnostic::error(
-                "E-INTERNAL",
+            Err(vec![Diagnostic::new(
+                Code::Internal,
                 "生成预览时出现内部错误，已重新读取全部文件",
             )
             .with_hint(

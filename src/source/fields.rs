@@ -96,12 +96,12 @@ impl<'a> Fields<'a> {
 
     pub fn error(
         &mut self,
-        code: impl Into<Code>,
+        code: Code,
         key: &str,
         message: String,
         hint: Option<String>,
     ) {
-        let mut d = Diagnostic::new(code.into(), format!("{}{}", self.prefix(), message)).at(
+        let mut d = Diagnostic::new(code, format!("{}{}", self.prefix(), message)).at(
             self.path,
             self.text,
             self.pos(key),

@@ -7,7 +7,7 @@ pub mod fields;
 pub mod frontmatter;
 
 use crate::config::{self, Config};
-use crate::diagnostics::{rel_path, Diagnostic};
+use crate::diagnostics::{rel_path, Code, Diagnostic};
 pub use crate::model::{CopyFile, Section};
 pub use crate::paths::is_safe_segment;
 pub use crate::tomlpos::toml_error;
@@ -101,7 +101,7 @@ impl std::error::Error for LoadError {}
 pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
     let path = rel_path(root, abs);
     let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error("E-IO", format!("无法读取文件：{e}")).in_file(&path))?;
+        .map_err(|e| Diagnostic::new(Code::Io, format!("无法读取文件：{e}")).in_file(&path))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile {
             path,
@@ -112,8 +112,8 @@ pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
             let bad = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
             let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() + 1;
             let (_, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
-            let mut d = Diagnostic::error(
-                "E-NOT-UTF8",
+            let mut d = Diagnostic::new(
+                Code::NotUtf8,
                 if had_errors {
                     "文件不是 UTF-8 编码".to_string()
                 } else {
@@ -168,7 +168,7 @@ pub fn walk_all(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
 /// W-SYMLINK: a symbolic link that was skipped, by name.
 pub fn symlink_diag(root: &Path, link: &Path) -> Diagnostic {
     let path = rel_path(root, link);
-    Diagnostic::warning("W-SYMLINK", format!("已跳过符号链接：{path}"))
+    Diagnostic::new(Code::Symlink, format!("已跳过符号链接：{path}"))
         .in_file(&path)
         .with_hint("gongkai 不跟随符号链接（它可能指向网站目录以外的文件）；请把文件本身放到这里")
 }
@@ -246,8 +246,8 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 }
 
 fn unsafe_path_diag(path: &str) -> Diagnostic {
-    Diagnostic::error(
-        "E-UNSAFE-PATH",
+    Diagnostic::new(
+        Code::UnsafePath,
         format!("文件名不安全：{}", path.escape_debug()),
     )
     .in_file(path)
@@ -316,14 +316,14 @@ pub fn parse_doc(section: Section, file: SourceFile, stem: String) -> Result<Raw
         Ok(s) => s,
         Err(frontmatter::SplitError::NoOpening) => {
             return Err(
-                Diagnostic::error("E-FRONTMATTER", "文件缺少 +++ 开头的 TOML 头部信息")
+                Diagnostic::new(Code::Frontmatter, "文件缺少 +++ 开头的 TOML 头部信息")
                     .at(&file.path, &file.text, 0)
                     .with_hint("文件第一行应为 +++，接着是 title = \"…\" 等字段，再以 +++ 结束"),
             )
         }
         Err(frontmatter::SplitError::NoClosing(at)) => {
             return Err(
-                Diagnostic::error("E-FRONTMATTER", "头部信息没有结束的 +++ 行")
+                Diagnostic::new(Code::Frontmatter, "头部信息没有结束的 +++ 行")
                     .at(&file.path, &file.text, at.saturating_sub(1))
                     .with_hint("在头部字段之后加一行 +++"),
             )
@@ -354,7 +354,7 @@ pub fn load_theme_files(
     let theme_dir = root.join("themes").join(theme);
     if theme != "default" && !theme_dir.is_dir() {
         diags.push(
-            Diagnostic::error("E-CONFIG", format!("找不到主题 `{theme}`"))
+            Diagnostic::new(Code::Config, format!("找不到主题 `{theme}`"))
                 .in_file("site-config.toml")
                 .with_hint(format!("主题应位于 themes/{theme}/templates/")),
         );

@@ -1,7 +1,7 @@
 //! Reads what keeps old URLs working: `aliases` of documents and ledgers, and the withdrawn
 //! URLs of `content/removed.toml`, each checked into an output path.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::continuity::{Removed, RemovedStatus, PAGE_EXT, STATUSES};
 use crate::paths::is_safe_segment;
 use crate::render::url_to_path;
@@ -45,7 +45,7 @@ pub fn read_aliases(f: &mut Fields) -> Vec<String> {
         match old_url_path(&a) {
             Ok(_) => out.push(a),
             Err(msg) => f.error(
-                "E-ALIAS-INVALID",
+                Code::AliasInvalid,
                 "aliases",
                 msg,
                 Some("写作 aliases = [\"/policies/2016/old-slug/\"]（站内旧网址，以 / 或 .html 结尾）".into()),
@@ -64,7 +64,7 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
     for key in raw.table.keys() {
         if key != "removed" {
             diags.push(
-                Diagnostic::error("E-UNKNOWN-KEY", format!("未知字段 `{key}`"))
+                Diagnostic::new(Code::UnknownKey, format!("未知字段 `{key}`"))
                     .at(path, text, find_key(text, 0..text.len(), key).unwrap_or(0))
                     .with_hint("removed.toml 只有 [[removed]] 表，每项写 url、reason、date"),
             );
@@ -77,7 +77,7 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
         }
         Some(_) => {
             diags.push(
-                Diagnostic::error("E-WRONG-TYPE", "removed 应为 [[removed]] 表数组")
+                Diagnostic::new(Code::WrongType, "removed 应为 [[removed]] 表数组")
                     .at(path, text, 0)
                     .with_hint("每个停止公开的网址写一个 [[removed]] 表"),
             );
@@ -101,7 +101,7 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
             Ok(p) => Some(p),
             Err(msg) => {
                 f.error(
-                    "E-REMOVED-INVALID",
+                    Code::RemovedInvalid,
                     "url",
                     msg,
                     Some("写作 url = \"/policies/2016/old-slug/\"".into()),
@@ -112,7 +112,7 @@ pub fn parse_removed(raw: &RawData) -> (Vec<Removed>, Vec<Diagnostic>) {
         if let Some(p) = &checked {
             if let Some(first) = seen.insert(p.clone(), i + 1) {
                 f.error(
-                    "E-REMOVED-INVALID",
+                    Code::RemovedInvalid,
                     "url",
                     format!("网址与第 {first} 项重复：{}", url.as_deref().unwrap_or("")),
                     None,

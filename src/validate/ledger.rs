@@ -3,7 +3,7 @@
 
 use super::continuity::read_aliases;
 use super::deadline::parse_deadline;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::cn_date;
 use crate::model::ledger::{ColType::*, Column, Item, Ledger, LedgerKind, TaskSummary, Value};
 use crate::paths::is_safe_segment;
@@ -34,7 +34,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         Some(toml::Value::Table(t)) => t,
         _ => {
             diags.push(
-                Diagnostic::error("E-LIST-HEADER", "清单文件缺少 [list] 表")
+                Diagnostic::new(Code::ListHeader, "清单文件缺少 [list] 表")
                     .at(path, text, 0)
                     .with_hint("文件开头写 [list]，再写 title、kind、updated 等字段"),
             );
@@ -44,7 +44,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
     for key in raw.table.keys() {
         if key != "list" && key != "items" {
             diags.push(
-                Diagnostic::error("E-UNKNOWN-KEY", format!("未知字段 `{key}`"))
+                Diagnostic::new(Code::UnknownKey, format!("未知字段 `{key}`"))
                     .at(path, text, find_key(text, 0..text.len(), key).unwrap_or(0))
                     .with_hint("清单文件只有 [list] 和 [[items]] 两部分"),
             );
@@ -72,7 +72,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
         Some(k) => {
             if f.has("columns") {
                 f.error(
-                    "E-UNKNOWN-KEY",
+                    Code::UnknownKey,
                     "columns",
                     "只有 kind = \"custom\" 的清单可以声明 columns".into(),
                     None,
@@ -95,7 +95,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
             .collect(),
         Some(_) => {
             diags.push(
-                Diagnostic::error("E-WRONG-TYPE", "items 应为 [[items]] 表数组").at(path, text, 0),
+                Diagnostic::new(Code::WrongType, "items 应为 [[items]] 表数组").at(path, text, 0),
             );
             Vec::new()
         }
@@ -137,14 +137,14 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
             if let Some(Value::Text(code)) = values.get("code") {
                 if !is_safe_segment(code) || code.contains(['?', '#', '%']) {
                     f.error(
-                        "E-UNSAFE-PATH",
+                        Code::UnsafePath,
                         "code",
                         format!("事项编码不能用于网址：{code}"),
                         Some("事项编码不能包含 /、\\、..、?、#、% 或控制字符".into()),
                     );
                 } else if let Some(first) = codes.get(code) {
                     f.error(
-                        "E-LIST-DUPLICATE-CODE",
+                        Code::ListDuplicateCode,
                         "code",
                         format!("事项编码 {code} 与第 {first} 项重复"),
                         Some("每个事项编码在清单中必须唯一".into()),
@@ -177,7 +177,7 @@ pub fn build(raw: &RawData, build_date: NaiveDate) -> (Option<Ledger>, Vec<Diagn
                 };
                 let at = f.pos(key);
                 diags.push(
-                    Diagnostic::warning("W-REPLY-LATE", format!("第 {} 项：{d}", i + 1))
+                    Diagnostic::new(Code::ReplyLate, format!("第 {} 项：{d}", i + 1))
                         .at(path, text, at)
                         .with_hint("留言应在收到后 3 个月内答复（政府网站与政务新媒体检查指标：互动回应）；答复后填写 reply 和 replied"),
                 );
@@ -269,7 +269,7 @@ fn schema_columns(kind: LedgerKind) -> Vec<Column> {
 fn custom_columns(f: &mut Fields, list_t: &toml::Table) -> Vec<Column> {
     let Some(toml::Value::Array(cols)) = list_t.get("columns") else {
         f.error(
-            "E-MISSING-KEY",
+            Code::MissingKey,
             "kind",
             "kind = \"custom\" 的清单必须声明 columns".into(),
             Some("columns = [{ key = \"name\", label = \"名称\", required = true }]".into()),
@@ -297,7 +297,7 @@ fn custom_columns(f: &mut Fields, list_t: &toml::Table) -> Vec<Column> {
                 })
             }
             _ => f.error(
-                "E-LIST-COLUMNS",
+                Code::ListColumns,
                 "columns",
                 "columns 的每一项须有不重复的 key 和 label".into(),
                 Some("columns = [{ key = \"name\", label = \"名称\", required = true }]".into()),

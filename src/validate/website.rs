@@ -5,7 +5,7 @@
 //! The keys are in `docs/website-report.md`.
 
 use crate::config::{Config, SiteKind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::cn_date;
 use crate::model::ledger::{item_count, Item, Ledger, LedgerKind, Value as Cell};
 use crate::model::website::{ColumnCount, Row, RowGroup, WebsiteReport};
@@ -283,7 +283,7 @@ pub fn build_all(
         let text: &str = &raw.file.text;
         let Some(t) = v.as_table() else {
             diags.push(
-                Diagnostic::error("E-WRONG-TYPE", "`website` 应为表 [website]").at(
+                Diagnostic::new(Code::WrongType, "`website` 应为表 [website]").at(
                     path,
                     text,
                     text.find("website").unwrap_or(0),
@@ -314,7 +314,7 @@ pub fn build_all(
                     Ty::Int => match f.integer(key, false) {
                         Some(n) if n < 0 => {
                             f.error(
-                                "E-INVALID-VALUE",
+                                Code::InvalidValue,
                                 key,
                                 format!("`{key}` 不能为负数：{n}"),
                                 None,
@@ -359,7 +359,7 @@ pub fn build_all(
         ) {
             if *t != p + l {
                 f.error(
-                    "E-REPORT-ARITHMETIC",
+                    Code::ReportArithmetic,
                     "cases",
                     format!("办件量总数 {t} 不等于自然人办件量 {p} 与法人办件量 {l} 之和"),
                     Some("cases = cases_person + cases_legal".into()),
@@ -370,7 +370,7 @@ pub fn build_all(
         {
             if fixed > found {
                 f.error(
-                    "E-REPORT-ARITHMETIC",
+                    Code::ReportArithmetic,
                     "problems_fixed",
                     format!("问题整改数量 {fixed} 多于发现问题数量 {found}"),
                     None,

@@ -20,14 +20,20 @@ pub fn label(key: &str) -> Option<&'static str> {
             _ => None,
         })
     }
-    [Kind::Policy, Kind::Interpretation, Kind::Page, Kind::List, Kind::Report]
-        .iter()
-        .find_map(|kind| find(kind.keys(), key))
-        .or_else(|| {
-            schema::LEDGER_KINDS
-                .iter()
-                .find_map(|l| find(l.columns, key))
-        })
+    [
+        Kind::Policy,
+        Kind::Interpretation,
+        Kind::Page,
+        Kind::List,
+        Kind::Report,
+    ]
+    .iter()
+    .find_map(|kind| find(kind.keys(), key))
+    .or_else(|| {
+        schema::LEDGER_KINDS
+            .iter()
+            .find_map(|l| find(l.columns, key))
+    })
 }
 
 /// The key written on line `line` (1-based) of `text` (`key = …`), if any.
@@ -206,7 +212,12 @@ fn doc_collection(name: &str, folder: &str, kind: Kind, nested: bool) -> Value {
 }
 
 fn list_collections() -> Vec<Value> {
-    let list_keys = match Kind::List.keys().iter().find(|k| k.key == "list").map(|k| k.ty) {
+    let list_keys = match Kind::List
+        .keys()
+        .iter()
+        .find(|k| k.key == "list")
+        .map(|k| k.ty)
+    {
         Some(Type::Table(keys)) => keys,
         _ => schema::LIST,
     };
@@ -349,7 +360,10 @@ mod tests {
         let p = fs.iter().find(|f| f["name"] == "published").unwrap();
         assert_eq!(p["widget"], "datetime");
         let r = fs.iter().find(|f| f["name"] == "replaced_by").unwrap();
-        assert_eq!((&r["widget"], &r["value_field"]), (&json!("relation"), &json!("index_no")));
+        assert_eq!(
+            (&r["widget"], &r["value_field"]),
+            (&json!("relation"), &json!("index_no"))
+        );
         let a = fs.iter().find(|f| f["name"] == "attachments").unwrap();
         assert_eq!(a["fields"][1]["widget"], "file");
         let required: Vec<&str> = Kind::Policy
@@ -371,9 +385,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("content/policies/2016");
         std::fs::create_dir_all(&p).unwrap();
-        for (n, ix) in [("a", "X/2016-00007"), ("b", "X/2016-00012"), ("c", "X/2015-00099")] {
-            std::fs::write(p.join(format!("{n}.md")), format!("+++\nindex_no = \"{ix}\"\n+++\n"))
-                .unwrap();
+        for (n, ix) in [
+            ("a", "X/2016-00007"),
+            ("b", "X/2016-00012"),
+            ("c", "X/2015-00099"),
+        ] {
+            std::fs::write(
+                p.join(format!("{n}.md")),
+                format!("+++\nindex_no = \"{ix}\"\n+++\n"),
+            )
+            .unwrap();
         }
         assert_eq!(next_index_no(dir.path(), "X", 2016), "X/2016-00013");
         assert_eq!(next_index_no(dir.path(), "X", 2017), "X/2017-00001");
@@ -388,7 +409,11 @@ mod tests {
         assert!(cs.len() >= 5);
         for c in cs {
             assert!(!c["fields"].as_array().unwrap().is_empty());
-            assert!(c["label"].as_str().unwrap().chars().any(|ch| ch > '\u{2e80}'));
+            assert!(c["label"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|ch| ch > '\u{2e80}'));
         }
     }
 }

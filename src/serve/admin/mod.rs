@@ -52,7 +52,11 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 }
 
 async fn redirect() -> Response {
-    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/admin/")]).into_response()
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, "/admin/")],
+    )
+        .into_response()
 }
 
 async fn index() -> Response {
@@ -307,7 +311,10 @@ pub fn dispatch(root: &Path, req: &Value) -> Answer {
         })),
         "entriesByFolder" => {
             let folder = str_param(&params, "folder")?;
-            let ext = params.get("extension").and_then(Value::as_str).unwrap_or("");
+            let ext = params
+                .get("extension")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let depth = params.get("depth").and_then(Value::as_u64).unwrap_or(1);
             let ext = if ext.is_empty() || ext.starts_with('.') {
                 ext.to_string()
@@ -320,7 +327,11 @@ pub fn dispatch(root: &Path, req: &Value) -> Answer {
             Ok(Value::Array(files.iter().map(|f| entry(root, f)).collect()))
         }
         "entriesByFiles" => {
-            let files = params.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
+            let files = params
+                .get("files")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let mut out = Vec::new();
             for f in &files {
                 let rel = str_param(f, "path")?;
@@ -347,7 +358,11 @@ pub fn dispatch(root: &Path, req: &Value) -> Answer {
                 return Err(bad("没有要保存的内容"));
             }
             // Uploads first: a refused one must not leave the entry pointing at nothing.
-            let assets = params.get("assets").and_then(Value::as_array).cloned().unwrap_or_default();
+            let assets = params
+                .get("assets")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let mut decoded = Vec::new();
             for a in &assets {
                 let (rel, bytes) = decode_asset(a)?;
@@ -390,7 +405,11 @@ pub fn dispatch(root: &Path, req: &Value) -> Answer {
                 Err(r) => return Err(refused(r)),
             }
             let files = paths::list(root, folder, "", 1, Area::Media);
-            files.iter().map(|f| media_file(root, f)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+            files
+                .iter()
+                .map(|f| media_file(root, f))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
         }
         "getMediaFile" => media_file(root, str_param(&params, "path")?),
         "persistMedia" => {
@@ -407,7 +426,11 @@ pub fn dispatch(root: &Path, req: &Value) -> Answer {
                 params
                     .get("paths")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|p| p.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             let mut abs = Vec::new();

@@ -128,7 +128,9 @@ pub fn parse(kind: FileKind, text: &str) -> Result<Parsed, SaveError> {
             .map_err(|_| SaveError::Syntax("缺少 +++ 包围的文件信息（front matter）".into()))?;
         (
             &text[split.front_matter.clone()],
-            text[split.body.clone()].trim_matches(['\n', '\r']).trim_end(),
+            text[split.body.clone()]
+                .trim_matches(['\n', '\r'])
+                .trim_end(),
         )
     } else {
         (text, "")
@@ -230,13 +232,23 @@ pub fn prepare(rel: &str, raw: &str, existing: Option<&str>) -> Result<Option<St
 pub fn patch(kind: FileKind, text: &str, old: &Parsed, new: &Parsed) -> Option<String> {
     let (toml_text, base, body_range) = if kind.is_doc() {
         let split = crate::source::frontmatter::split(text).ok()?;
-        (&text[split.front_matter.clone()], split.front_matter.start, Some(split.body))
+        (
+            &text[split.front_matter.clone()],
+            split.front_matter.start,
+            Some(split.body),
+        )
     } else {
         (text, 0, None)
     };
     let spanned = toml::de::DeTable::parse(toml_text).ok()?;
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    diff_tables(toml_text, spanned.get_ref(), &old.table, &new.table, &mut edits)?;
+    diff_tables(
+        toml_text,
+        spanned.get_ref(),
+        &old.table,
+        &new.table,
+        &mut edits,
+    )?;
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     edits.sort_by_key(|e| e.0.start);
@@ -259,8 +271,13 @@ pub fn patch(kind: FileKind, text: &str, old: &Parsed, new: &Parsed) -> Option<S
     Some(out)
 }
 
-fn de_get<'a, 'i>(t: &'a toml::de::DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<toml::de::DeValue<'i>>> {
-    t.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
+fn de_get<'a, 'i>(
+    t: &'a toml::de::DeTable<'i>,
+    key: &str,
+) -> Option<&'a toml::Spanned<toml::de::DeValue<'i>>> {
+    t.iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v)
 }
 
 /// Collects the edits turning `old` into `new` (both normalized) in the text of `spanned`.
@@ -285,7 +302,9 @@ fn diff_tables(
         // `[[items]]` sections (not an inline `[{ … }]`).
         let sections = written.starts_with("[[") && !written[2..].trim_start().starts_with('{');
         match (ov, nv, sv.get_ref()) {
-            (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st)) if !written.starts_with('{') => {
+            (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st))
+                if !written.starts_with('{') =>
+            {
                 diff_tables(text, st, ot, nt, edits)?;
             }
             (Value::Array(oa), Value::Array(na), toml::de::DeValue::Array(sa))
@@ -298,7 +317,9 @@ fn diff_tables(
                     if o == n {
                         continue;
                     }
-                    let (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st)) = (o, n, s.get_ref()) else {
+                    let (Value::Table(ot), Value::Table(nt), toml::de::DeValue::Table(st)) =
+                        (o, n, s.get_ref())
+                    else {
                         return None;
                     };
                     diff_tables(text, st, ot, nt, edits)?;
@@ -315,7 +336,9 @@ fn diff_tables(
 /// `v` written inline, in the style of `was` (the old value's text) for strings.
 fn inline_value(v: &Value, was: &str) -> String {
     match v {
-        Value::String(s) if !was.starts_with("\"\"\"") && !was.starts_with("'''") => basic_string(s),
+        Value::String(s) if !was.starts_with("\"\"\"") && !was.starts_with("'''") => {
+            basic_string(s)
+        }
         other => other.to_string(),
     }
 }
@@ -381,7 +404,12 @@ fn key(k: &str) -> String {
 
 /// The keys of `t` in the order to write them: the schema's first, then the others as the
 /// old file had them, then alphabetically.
-fn ordered<'t>(kind: FileKind, path: &[&str], t: &'t Table, old: &str) -> Vec<(&'t String, &'t Value)> {
+fn ordered<'t>(
+    kind: FileKind,
+    path: &[&str],
+    t: &'t Table,
+    old: &str,
+) -> Vec<(&'t String, &'t Value)> {
     let order = kind.order(path, t);
     let mut keys: Vec<(&String, &Value)> = t.iter().filter(|(k, _)| *k != "__kind").collect();
     keys.sort_by_key(|(k, _)| {
@@ -400,7 +428,14 @@ fn is_table_array(v: &Value) -> bool {
 }
 
 /// `key = value` lines of `t` (all values inline).
-fn write_keys(out: &mut String, kind: FileKind, path: &[&str], t: &Table, old: &str, inline_all: bool) {
+fn write_keys(
+    out: &mut String,
+    kind: FileKind,
+    path: &[&str],
+    t: &Table,
+    old: &str,
+    inline_all: bool,
+) {
     for (k, v) in ordered(kind, path, t, old) {
         if !inline_all && (v.is_table() || is_table_array(v)) {
             continue;
@@ -507,7 +542,9 @@ mod tests {
     fn a_new_file_is_written_in_the_content_format() {
         let cms = "+++\ntitle = \"页面\"\nslug = \"about\"\n+++\n";
         assert_eq!(
-            prepare("content/pages/about.md", cms, None).unwrap().unwrap(),
+            prepare("content/pages/about.md", cms, None)
+                .unwrap()
+                .unwrap(),
             "+++\ntitle = \"页面\"\nslug = \"about\"\n+++\n"
         );
     }
@@ -533,7 +570,9 @@ mod tests {
     fn a_changed_value_is_rewritten_in_place() {
         let old = "# 台账\n\n[list]\ntitle = \"台账\"\nkind = \"tasks\"\nupdated = 2016-08-31\n\n[[items]]\n# 第一项\ntask  =  \"甲\"\nrequirement = \"一\\n二\"\nlead = [\"市编办\"]\n\n[[items]]\ntask = \"乙\"\nrequirement = \"r\"\nlead = \"市政府办\"\n";
         let cms = "[list]\ntitle = \"台账\"\nkind = \"tasks\"\nupdated = \"2016-09-01\"\n\n[[items]]\ntask = \"甲\"\nrequirement = \"一\\n二\\n三\"\nlead = [\"市编办\"]\n\n[[items]]\ntask = \"乙\"\nrequirement = \"r\"\nlead = \"市政府办\"\n";
-        let out = prepare("content/lists/t.toml", cms, Some(old)).unwrap().unwrap();
+        let out = prepare("content/lists/t.toml", cms, Some(old))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             out,
             old.replace("2016-08-31", "2016-09-01")
@@ -542,7 +581,9 @@ mod tests {
         let doc = "+++\ntitle = \"页面\"  # 标题\nslug = \"about\"\n+++\n\n正文。\n";
         let cms = "+++\nslug = \"about\"\ntitle = \"新页面\"\n+++\n新正文。";
         assert_eq!(
-            prepare("content/pages/about.md", cms, Some(doc)).unwrap().unwrap(),
+            prepare("content/pages/about.md", cms, Some(doc))
+                .unwrap()
+                .unwrap(),
             "+++\ntitle = \"新页面\"  # 标题\nslug = \"about\"\n+++\n\n新正文。\n"
         );
     }

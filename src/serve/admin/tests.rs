@@ -28,13 +28,22 @@ fn call(root: &Path, action: &str, params: Value) -> Answer {
 fn lists_and_reads_entries() {
     let dir = site();
     let r = dir.path();
-    let v = call(r, "entriesByFolder", json!({"folder": "content/pages", "extension": "md", "depth": 1})).unwrap();
+    let v = call(
+        r,
+        "entriesByFolder",
+        json!({"folder": "content/pages", "extension": "md", "depth": 1}),
+    )
+    .unwrap();
     assert_eq!(v[0]["file"]["path"], "content/pages/about.md");
     assert!(v[0]["data"].as_str().unwrap().contains("机构职能"));
     let e = call(r, "getEntry", json!({"path": "content/pages/about.md"})).unwrap();
     assert_eq!(e["data"], v[0]["data"]);
     assert_eq!(e["file"]["id"].as_str().unwrap().len(), 64);
-    for bad in ["site-config.toml", "content/../site-config.toml", "/etc/passwd"] {
+    for bad in [
+        "site-config.toml",
+        "content/../site-config.toml",
+        "/etc/passwd",
+    ] {
         let err = call(r, "getEntry", json!({"path": bad})).unwrap_err();
         assert_eq!(err.0, StatusCode::FORBIDDEN, "{bad}");
     }
@@ -84,7 +93,10 @@ fn a_save_returns_the_diagnostics_of_the_file_with_their_field() {
     let written = std::fs::read_to_string(r.join("content/policies/2016/a.md")).unwrap();
     assert!(written.contains("published = 2016-04-26\n"), "{written}");
     let d = v["diagnostics"].as_array().unwrap();
-    let prefix = d.iter().find(|d| d["code"] == "E-INDEX-NO-PREFIX").expect("E-INDEX-NO-PREFIX");
+    let prefix = d
+        .iter()
+        .find(|d| d["code"] == "E-INDEX-NO-PREFIX")
+        .expect("E-INDEX-NO-PREFIX");
     assert_eq!(prefix["field"], "index_no");
     assert_eq!(prefix["label"], "索引号");
 }
@@ -94,7 +106,13 @@ fn writes_only_entries_under_content_and_uploads_under_attachments() {
     let dir = site();
     let r = dir.path();
     let config = std::fs::read(r.join("site-config.toml")).unwrap();
-    for path in ["site-config.toml", "themes/default/page.html", "content/a.html", "content/.a.md", "static/a.md"] {
+    for path in [
+        "site-config.toml",
+        "themes/default/page.html",
+        "content/a.html",
+        "content/.a.md",
+        "static/a.md",
+    ] {
         let err = call(
             r,
             "persistEntry",
@@ -106,10 +124,14 @@ fn writes_only_entries_under_content_and_uploads_under_attachments() {
             assert!(!r.join(path).exists(), "{path}");
         }
     }
-    let asset = json!({"path": "static/attachments/a.pdf", "content": "JVBERg==", "encoding": "base64"});
+    let asset =
+        json!({"path": "static/attachments/a.pdf", "content": "JVBERg==", "encoding": "base64"});
     let v = call(r, "persistMedia", json!({"asset": asset})).unwrap();
     assert_eq!(v["name"], "a.pdf");
-    assert_eq!(std::fs::read(r.join("static/attachments/a.pdf")).unwrap(), b"%PDF");
+    assert_eq!(
+        std::fs::read(r.join("static/attachments/a.pdf")).unwrap(),
+        b"%PDF"
+    );
     let outside = json!({"path": "static/a.js", "content": "eA==", "encoding": "base64"});
     assert!(call(r, "persistMedia", json!({"asset": outside})).is_err());
     assert!(!r.join("static/a.js").exists());
@@ -126,7 +148,10 @@ fn changes_are_accepted_only_as_json_from_this_origin() {
     let mut h = HeaderMap::new();
     h.insert(header::HOST, "127.0.0.1:8000".parse().unwrap());
     assert!(!request_ok(&h), "no content type");
-    h.insert(header::CONTENT_TYPE, "application/json; charset=utf-8".parse().unwrap());
+    h.insert(
+        header::CONTENT_TYPE,
+        "application/json; charset=utf-8".parse().unwrap(),
+    );
     assert!(request_ok(&h));
     h.insert(header::ORIGIN, "http://127.0.0.1:8000".parse().unwrap());
     assert!(request_ok(&h));

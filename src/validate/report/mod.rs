@@ -17,7 +17,7 @@ pub use counting::count;
 pub use parse::MAX_COUNT;
 
 use crate::config::{Config, SiteKind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::{self, Links};
 use crate::model::report::{deadline, Report, APPLICANT_COLUMNS};
 use crate::model::Policy;
@@ -62,8 +62,8 @@ pub fn build_all(
         let Some(p) = p else { continue };
         if let Some(first) = parsed.iter().find(|q| q.report.year == p.report.year) {
             diags.push(
-                Diagnostic::error(
-                    "E-REPORT-DUPLICATE",
+                Diagnostic::new(
+                    Code::ReportDuplicate,
                     format!("{}年的年报已由 {} 给出", p.report.year, first.path),
                 )
                 .at(p.path, p.text, p.pos["year"])
@@ -94,8 +94,8 @@ pub fn build_all(
                 SiteKind::Government => ("县级以上人民政府", "若本站属于政府部门，在 [site] 中写 kind = \"department\"（截止日期为1月31日）"),
             };
             diags.push(
-                Diagnostic::warning(
-                    "W-REPORT-MISSING",
+                Diagnostic::new(
+                    Code::ReportMissing,
                     format!(
                         "缺少{due}年政府信息公开工作年度报告（{who}应于{}年{:02}月{:02}日前公布）",
                         dl.year(),
@@ -138,8 +138,8 @@ fn cross_year(prev: &Parsed, cur: &Parsed) -> Vec<Diagnostic> {
             .or_else(|| prev.pos.get(&format!("{key}.in_force")).map(|&o| (prev, o)))
             .unwrap_or((cur, cur.pos["year"]));
         out.push(
-            Diagnostic::error(
-                "E-REPORT-ARITHMETIC",
+            Diagnostic::new(
+                Code::ReportArithmetic,
                 format!(
                     "{label}的现行有效件数不符（现行有效 = 上年现行有效 + 本年制发 − 本年废止）：{cy}年现行有效 {}，而 {py}年现行有效 {} + {cy}年本年制发 {} − 本年废止 {} = {expected}",
                     c.in_force, p.in_force, c.made, c.repealed
@@ -156,8 +156,8 @@ fn cross_year(prev: &Parsed, cur: &Parsed) -> Vec<Diagnostic> {
         let bad = mismatches(co, fw, &APPLICANT_COLUMNS);
         if !bad.is_empty() {
             out.push(
-                Diagnostic::warning(
-                    "W-REPORT-CARRYOVER",
+                Diagnostic::new(
+                    Code::ReportCarryover,
                     format!(
                         "{cy}年“上年结转”与{py}年“结转下年度继续办理”不一致：{}",
                         bad.join("；")

@@ -5,7 +5,7 @@ use super::counting::{count, shown};
 use super::layout::{render_text, table3};
 use super::scan::{blocks, Reader};
 use super::schema::*;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::Links;
 use crate::model::report::*;
 use crate::model::{DocType, Policy};
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub(super) fn missing(f: &mut Fields, key: &str, hint: String) {
     f.error(
-        "E-MISSING-KEY",
+        Code::MissingKey,
         key,
         format!("缺少字段 `{key}`"),
         Some(hint),
@@ -29,7 +29,7 @@ pub const MAX_COUNT: u64 = 1_000_000_000_000;
 
 pub(super) fn too_large(f: &mut Fields, key: &str, what: String, x: i64) {
     f.error(
-        "E-INVALID-VALUE",
+        Code::InvalidValue,
         key,
         format!("{what}过大：{x}（件数不超过 {MAX_COUNT}）"),
         Some("件数填写实际的件数".into()),
@@ -45,7 +45,7 @@ pub(super) fn count_key(f: &mut Fields, key: &str) -> Option<u64> {
     }
     if i < 0 {
         f.error(
-            "E-INVALID-VALUE",
+            Code::InvalidValue,
             key,
             format!("字段 `{key}` 不能为负数：{i}"),
             Some("件数填写 0 或正整数".into()),
@@ -78,7 +78,7 @@ pub(super) fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -
         Some(toml::Value::Array(a)) => a,
         Some(v) => {
             f.error(
-                "E-WRONG-TYPE",
+                Code::WrongType,
                 key,
                 format!(
                     "字段 `{key}` 应为 {n} 个整数组成的数组，实际为{}",
@@ -91,7 +91,7 @@ pub(super) fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -
     };
     if arr.len() != n && arr.len() != n - 1 {
         f.error(
-            "E-INVALID-VALUE",
+            Code::InvalidValue,
             key,
             format!(
                 "字段 `{key}` 应有 {n} 个数（{}），或 {} 个数（不含总计，自动合计），实际为 {} 个",
@@ -119,7 +119,7 @@ pub(super) fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -
             }
             toml::Value::Integer(x) => {
                 f.error(
-                    "E-INVALID-VALUE",
+                    Code::InvalidValue,
                     key,
                     format!(
                         "字段 `{key}` 的第 {} 个数（{}）不能为负数：{x}",
@@ -132,7 +132,7 @@ pub(super) fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -
             }
             other => {
                 f.error(
-                    "E-WRONG-TYPE",
+                    Code::WrongType,
                     key,
                     format!(
                         "字段 `{key}` 的第 {} 个数（{}）应为整数，实际为{}",
@@ -153,7 +153,7 @@ pub(super) fn row(f: &mut Fields, key: &str, columns: &[&str], required: bool) -
     if out.len() == n {
         if out[n - 1] != sum {
             f.error(
-                "E-REPORT-ARITHMETIC",
+                Code::ReportArithmetic,
                 key,
                 format!(
                     "行合计不符（总计 = 各列之和）：`{key}` 的“总计”列为 {}，而{}之和为 {sum}",
@@ -218,7 +218,7 @@ pub(super) fn parse<'a>(
         Some(y) if (1..=9999).contains(&y) => Some(y as i32),
         Some(y) => {
             top.error(
-                "E-INVALID-VALUE",
+                Code::InvalidValue,
                 "year",
                 format!("年度 {y} 无效"),
                 Some("写作 year = 2016".into()),
@@ -236,7 +236,7 @@ pub(super) fn parse<'a>(
     if let (Some(y), Some(fy)) = (year, file_year) {
         if y != fy {
             top.error(
-                "E-REPORT-YEAR",
+                Code::ReportYear,
                 "year",
                 format!("年度 {y} 与文件名 {fy}.toml 不一致"),
                 Some(format!("改为 year = {fy}，或把文件改名为 {y}.toml")),
@@ -359,7 +359,7 @@ pub(super) fn parse<'a>(
                 let bad = mismatches(g, s, &APPLICANT_COLUMNS);
                 if !bad.is_empty() {
                     f.error(
-                        "E-REPORT-ARITHMETIC",
+                        Code::ReportArithmetic,
                         T3_TOTAL.0,
                         format!("三（七）总计应等于（一）至（六）各项（含各小项）之和：{}", bad.join("；")),
                         Some(format!("按列相加（一）予以公开至（六）其他处理的各行；也可以删去 total，由 gongkai 计算。各列之和为 {s:?}")),
@@ -385,7 +385,7 @@ pub(super) fn parse<'a>(
             let bad = mismatches(&left, &right, &APPLICANT_COLUMNS);
             if !bad.is_empty() {
                 f.error(
-                    "E-REPORT-ARITHMETIC",
+                    Code::ReportArithmetic,
                     "new",
                     format!("一 + 二 应等于 三（七）+ 四（本年新收 + 上年结转 = 办理结果总计 + 结转下年度）：{}", bad.join("；")),
                     Some("按列核对 new + carried_over 与 total + carried_forward".into()),
@@ -455,7 +455,7 @@ pub(super) fn fee(f: &mut Fields) -> Option<String> {
         Some(toml::Value::Float(x)) if x.is_finite() && *x >= 0.0 => x.to_string(),
         Some(toml::Value::Integer(_) | toml::Value::Float(_)) => {
             f.error(
-                "E-INVALID-VALUE",
+                Code::InvalidValue,
                 "fees",
                 "收费金额应为非负数（单位：万元）".into(),
                 Some("例如 fees = 8642.37；没有收费写 0".into()),

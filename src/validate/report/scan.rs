@@ -1,6 +1,6 @@
 //! Where the tables and keys of a report file are: `[a.b]` header blocks, read with positions.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::fields::{type_name, Fields};
 use crate::tomlpos::{headers, Header};
 use std::ops::Range;
@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
             Some(toml::Value::Table(t)) => Some(t),
             Some(v) => {
                 f.error(
-                    "E-WRONG-TYPE",
+                    Code::WrongType,
                     key,
                     format!("字段 `{key}` 应为表，实际为{}", type_name(v)),
                     Some(format!(
