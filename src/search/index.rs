@@ -555,7 +555,7 @@ mod tests {
     fn a_huge_document_indexes_in_linear_time() {
         // 2 MB of varied text: no quadratic step (well under a second in release builds).
         let body: String = (0..700_000u32)
-            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20000).unwrap())
+            .map(|i| char::from_u32(0x4E00 + i.wrapping_mul(7919) % 20000).unwrap())
             .collect();
         let files = build(vec![doc("/a/", &body, &body, 2016)], &["政策文件"]);
         assert!(files.len() > 2);
