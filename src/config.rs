@@ -1,7 +1,7 @@
 //! `site-config.toml`: read into a resolved [`Config`] with defaults applied.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::fields::Fields;
+use crate::fields::Fields;
 use chrono::NaiveDate;
 
 /// Whether the site belongs to a government (年报 due 31 March) or a department (31 January).

@@ -15,12 +15,12 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::manifest::Manifest;
 use crate::model::continuity::PAGE_EXT;
 use crate::model::Site;
-use crate::render::{url_to_path, Prepared};
+use crate::render::Prepared;
+use crate::routes::{url_to_path, Job};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use crate::model::continuity::{Alias, Removed, REMOVED_FILE, STATUSES};
-pub use crate::validate::continuity::{old_url_path, parse_removed, read_aliases};
 
 /// Whether an output path is a page whose URL is compared between builds.
 pub fn is_page(path: &str) -> bool {
@@ -59,11 +59,9 @@ pub fn produced_pages(site: &Site) -> BTreeMap<String, Option<String>> {
     for job in crate::render::plan(&p) {
         if let Some(u) = p.page_url(&job) {
             let source = match job {
-                crate::render::Job::Policy(i) => Some(site.policies[i].source.clone()),
-                crate::render::Job::Interpretation(i) => {
-                    Some(site.interpretations[i].source.clone())
-                }
-                crate::render::Job::Page(i) => Some(site.pages[i].source.clone()),
+                Job::Policy(i) => Some(site.policies[i].source.clone()),
+                Job::Interpretation(i) => Some(site.interpretations[i].source.clone()),
+                Job::Page(i) => Some(site.pages[i].source.clone()),
                 _ => None,
             };
             out.insert(url_to_path(&u), source);

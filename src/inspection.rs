@@ -149,7 +149,7 @@ pub fn columns(site: &Site, cfg: &InspectionConfig) -> Vec<Column> {
 /// Where a diagnostic about `path` points: the line of `key` in that file.
 fn at(d: Diagnostic, loaded: &Loaded, path: &str, key: &str) -> Diagnostic {
     if let Some(raw) = loaded.docs.iter().find(|r| r.file.path == path) {
-        let off = crate::source::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
+        let off = crate::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
             .unwrap_or(raw.front_matter.start);
         return d.at(path, &raw.file.text, off);
     }
@@ -159,7 +159,7 @@ fn at(d: Diagnostic, loaded: &Loaded, path: &str, key: &str) -> Diagnostic {
             .text
             .find("[[items]]")
             .unwrap_or(raw.file.text.len());
-        let off = crate::source::fields::find_key(&raw.file.text, 0..end, key).unwrap_or(0);
+        let off = crate::fields::find_key(&raw.file.text, 0..end, key).unwrap_or(0);
         return d.at(path, &raw.file.text, off);
     }
     d.in_file(path)
@@ -169,7 +169,7 @@ fn config_at(d: Diagnostic, loaded: &Loaded, key: &str) -> Diagnostic {
     let path = loaded.root.join("site-config.toml");
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let off = crate::source::fields::find_key(&text, 0..text.len(), key)
+            let off = crate::fields::find_key(&text, 0..text.len(), key)
                 .or_else(|| text.find("[inspection]"))
                 .unwrap_or(0);
             d.at("site-config.toml", &text, off)
@@ -493,7 +493,8 @@ pub fn self_check(site: &Site, diags: &[Diagnostic]) -> Vec<Row> {
 /// Renders a sample of pages (home, a policy, a 解读, a listing, a 清单) with the site's own
 /// templates and looks for the 网页标签 the inspection reads.
 fn page_tags(site: &Site) -> (bool, String) {
-    use crate::render::{Job, Prepared};
+    use crate::render::Prepared;
+    use crate::routes::Job;
     if site.config.site_code.is_empty() {
         return (
             false,

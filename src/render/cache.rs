@@ -30,11 +30,7 @@ pub struct Cache {
 
 /// Where the cache of an output directory lives: `<root>/.gongkai-cache/out-<hash>.txt`.
 pub fn path_for(root: &Path, out: &Path) -> PathBuf {
-    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let mut h = StableHasher::default();
-    h.write(abs.to_string_lossy().as_bytes());
-    root.join(".gongkai-cache")
-        .join(format!("out-{:016x}.txt", h.finish()))
+    crate::paths::cache_file(root, out, "out")
 }
 
 impl Cache {

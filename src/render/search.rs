@@ -7,7 +7,7 @@
 
 use super::Files;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ledger::Value as Cell;
+use crate::model::ledger::Value as Cell;
 use crate::model::Site;
 use crate::search::Doc;
 use chrono::{Datelike, NaiveDate};
@@ -149,7 +149,7 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     out
 }
 
-fn item_name(it: &crate::ledger::Item) -> String {
+fn item_name(it: &crate::model::ledger::Item) -> String {
     ["name", "task"]
         .iter()
         .find_map(|k| it.values.get(*k).map(Cell::display))

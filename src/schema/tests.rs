@@ -1,3 +1,4 @@
+//! Tests of the schema declaration and of the JSON Schemas derived from it (checked with a real validator).
 use super::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

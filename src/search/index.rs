@@ -293,7 +293,7 @@ fn encode(
 fn doc_shard(docs: &[Doc], bodies: &[&str], types: &[&str]) -> Vec<u8> {
     let mut s = String::new();
     for (d, body) in docs.iter().zip(bodies) {
-        let date = d.date.map(crate::render::cn_date).unwrap_or_default();
+        let date = d.date.map(crate::model::cn_date).unwrap_or_default();
         let text: String = body.chars().take(HEAD).collect();
         let more = chunks(body).to_string();
         let kind = types.get(usize::from(d.kind)).copied().unwrap_or("");

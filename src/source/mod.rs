@@ -3,7 +3,6 @@
 //! Nothing here decides what is valid; it only reads files, checks they are UTF-8, splits
 //! front matter and parses TOML. Every problem becomes a [`Diagnostic`]; no file stops the others.
 
-pub mod fields;
 pub mod frontmatter;
 
 use crate::config::{self, Config};

@@ -35,7 +35,7 @@ pub fn body_of(
             links,
         );
         if !allow_personal {
-            r.diags.extend(super::privacy::personal_data(
+            r.diags.extend(crate::privacy::personal_data(
                 &raw.file.path,
                 &raw.file.text,
             ));

@@ -2,10 +2,10 @@
 //! URLs of `content/removed.toml`, each checked into an output path.
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::fields::{find_key, Fields};
 use crate::model::continuity::{Removed, RemovedStatus, PAGE_EXT, STATUSES};
 use crate::paths::is_safe_segment;
-use crate::render::url_to_path;
-use crate::source::fields::{find_key, Fields};
+use crate::routes::url_to_path;
 use crate::source::RawData;
 use crate::tomlpos::array_regions;
 use std::collections::BTreeMap;

@@ -4,9 +4,9 @@
 
 use super::{encode_path, rules, statics, Memo};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::fields::Fields;
 use crate::model::{Body, Validity};
 use crate::schema;
-use crate::source::fields::Fields;
 use crate::source::{Loaded, RawDoc, Section};
 use chrono::NaiveDate;
 use foldhash::{HashMap, HashSet};
@@ -136,7 +136,7 @@ pub(super) fn policy_draft(raw: &RawDoc, org_code: &str) -> Front<PolicyDraft> {
         .with_hint("行政规范性文件实行统一登记、统一编号、统一发布，添加 reg_no = \"豫政规〔2016〕007\"（国办发〔2018〕37号）");
         f.diags.push(d);
     }
-    let aliases = crate::continuity::read_aliases(&mut f);
+    let aliases = super::continuity::read_aliases(&mut f);
 
     if let Some(ix) = &index_no {
         let prefix = format!("{org_code}/");
@@ -278,7 +278,7 @@ pub(super) fn interp_draft(raw: &RawDoc) -> Front<InterpDraft> {
     let interpreter = f.string("interpreter", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
-    let aliases = crate::continuity::read_aliases(&mut f);
+    let aliases = super::continuity::read_aliases(&mut f);
     let diags = f.finish_keys(schema::INTERPRETATION);
     let draft = match (title, interprets, published) {
         (Some(title), Some(interprets), Some(published)) => Some(Arc::new(InterpDraft {
@@ -309,7 +309,7 @@ pub(super) fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
     let slug = f.string("slug", false);
     let public = disclosure(&mut f, false);
     let summary = f.string("summary", false);
-    let aliases = crate::continuity::read_aliases(&mut f);
+    let aliases = super::continuity::read_aliases(&mut f);
     let slug = match slug {
         Some(s) if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.is_empty() => {
             f.error(
@@ -339,7 +339,7 @@ pub(super) fn page_draft(raw: &RawDoc) -> Front<PageDraft> {
 
 /// Byte offset of `key` in a document's front matter (its start when the key is absent).
 pub(super) fn key_offset(raw: &RawDoc, key: &str) -> usize {
-    crate::source::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
+    crate::fields::find_key(&raw.file.text, raw.front_matter.clone(), key)
         .unwrap_or(raw.front_matter.start)
 }
 

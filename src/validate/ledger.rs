@@ -4,10 +4,10 @@
 use super::continuity::read_aliases;
 use super::deadline::parse_deadline;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::fields::{find_key, Fields};
 use crate::model::cn_date;
 use crate::model::ledger::{ColType::*, Column, Item, Ledger, LedgerKind, TaskSummary, Value};
 use crate::paths::is_safe_segment;
-use crate::source::fields::{find_key, Fields};
 use crate::source::RawData;
 use crate::tomlpos::array_regions;
 use chrono::NaiveDate;

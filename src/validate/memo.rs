@@ -9,8 +9,8 @@
 //! `validate` uses a disabled memo: nothing is stored, nothing is compared.
 
 use crate::diagnostics::Diagnostic;
-use crate::ledger::Ledger;
 use crate::markdown::{Links, Rendered};
+use crate::model::ledger::Ledger;
 use crate::source::{RawData, RawDoc};
 use chrono::NaiveDate;
 use foldhash::HashMap;

@@ -19,7 +19,6 @@ mod drafts;
 pub mod ledger;
 mod memo;
 mod preview;
-pub mod privacy;
 pub mod report;
 mod rules;
 #[cfg(test)]
@@ -30,8 +29,8 @@ pub mod website;
 
 use crate::calendar::Calendar;
 use crate::diagnostics::{self, Diagnostic};
-use crate::ledger::Ledger;
 use crate::markdown::Links;
+use crate::model::ledger::Ledger;
 use crate::model::{Interpretation, Policy, Site};
 use crate::source::Loaded;
 use chrono::NaiveDate;
@@ -41,7 +40,6 @@ use std::sync::Arc;
 pub use bodies::body_of;
 pub use memo::{Env, Memo};
 pub use preview::{preview_interpretation, preview_page, preview_policy};
-pub use privacy::personal_data;
 
 /// What the bodies of published documents bring to the site, gathered as they are built.
 #[derive(Default)]
@@ -169,9 +167,12 @@ fn ledgers(
     let mut ledgers = Vec::new();
     for raw in &loaded.lists {
         let built = memo.ledger(raw, opts.build_date, allow_personal, || {
-            let (l, mut ds) = crate::ledger::build(raw, opts.build_date);
+            let (l, mut ds) = crate::validate::ledger::build(raw, opts.build_date);
             if !allow_personal {
-                ds.extend(personal_data(&raw.file.path, &raw.file.text));
+                ds.extend(crate::privacy::personal_data(
+                    &raw.file.path,
+                    &raw.file.text,
+                ));
             }
             (l.map(Arc::new), ds)
         });
@@ -191,26 +192,29 @@ fn reports(
     ledgers: &[Arc<Ledger>],
     diags: &mut Vec<Diagnostic>,
 ) -> (
-    Vec<crate::report::Report>,
-    Vec<crate::website::WebsiteReport>,
+    Vec<crate::model::report::Report>,
+    Vec<crate::model::website::WebsiteReport>,
 ) {
     let config = &loaded.config;
     let allow_personal = config.check.allow_personal_info;
     // Annual-report inputs are published text too (sections 一、五、六).
     if !allow_personal {
         for raw in &loaded.reports {
-            diags.extend(personal_data(&raw.file.path, &raw.file.text));
+            diags.extend(crate::privacy::personal_data(
+                &raw.file.path,
+                &raw.file.text,
+            ));
         }
     }
 
     // Annual reports.
     let (reports, report_diags) =
-        crate::report::build_all(&loaded.reports, policies, config, opts.build_date);
+        crate::validate::report::build_all(&loaded.reports, policies, config, opts.build_date);
     diags.extend(report_diags);
-    let (website_reports, website_diags) = crate::website::build_all(
+    let (website_reports, website_diags) = crate::validate::website::build_all(
         &loaded.reports,
         config,
-        &crate::website::Content {
+        &crate::validate::website::Content {
             policies,
             interpretations,
             lists: ledgers,
@@ -234,6 +238,6 @@ fn names_with_personal_data(
         .chain(loaded.lists.iter().map(|l| l.file.path.clone()))
         .chain(copies.iter().map(|c| c.rel.clone()));
     for name in names {
-        diags.extend(privacy::personal_data_in_name(&name));
+        diags.extend(crate::privacy::personal_data_in_name(&name));
     }
 }

@@ -68,7 +68,7 @@ pub fn index_serial_well_formed(s: &str) -> bool {
 /// dash a hyphen, invisible characters and blanks dropped, letters upper-cased.
 pub fn fold_index_no(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && !crate::source::fields::is_invisible(*c))
+        .filter(|c| !c.is_whitespace() && !crate::fields::is_invisible(*c))
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',

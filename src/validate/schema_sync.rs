@@ -60,9 +60,12 @@ fn demo_config() -> crate::config::Config {
 
 #[test]
 fn ledger_kinds_match_the_ledger_module() {
-    use crate::ledger::ColType;
-    assert_eq!(schema::LEDGER_KINDS.len(), crate::ledger::KINDS.len());
-    for (s, (kind, name, cols)) in schema::LEDGER_KINDS.iter().zip(crate::ledger::KINDS) {
+    use crate::model::ledger::ColType;
+    assert_eq!(
+        schema::LEDGER_KINDS.len(),
+        crate::model::ledger::KINDS.len()
+    );
+    for (s, (kind, name, cols)) in schema::LEDGER_KINDS.iter().zip(crate::model::ledger::KINDS) {
         assert_eq!((s.kind, s.name), (*kind, *name));
         assert_eq!(s.columns.len(), cols.len(), "{kind}");
         for (k, (key, label, required, ty, _)) in s.columns.iter().zip(cols.iter()) {
@@ -84,8 +87,8 @@ fn ledger_kinds_match_the_ledger_module() {
             assert!(same, "{kind}.{key}: {:?} vs {ty:?}", k.ty);
         }
     }
-    assert_eq!(schema::POWER_TYPES, crate::ledger::POWER_TYPES);
-    assert_eq!(schema::STATUSES, crate::ledger::STATUSES);
+    assert_eq!(schema::POWER_TYPES, crate::model::ledger::POWER_TYPES);
+    assert_eq!(schema::STATUSES, crate::model::ledger::STATUSES);
 }
 
 #[test]
@@ -102,7 +105,7 @@ fn enums_match_the_model() {
 fn website_keys_match_the_website_module() {
     assert_eq!(
         schema::names(schema::REPORT_WEBSITE),
-        crate::website::keys()
+        crate::validate::website::keys()
     );
 }
 
@@ -137,14 +140,15 @@ fn ledgers_accept_exactly_the_declared_columns() {
             "items".into(),
             toml::Value::Array(vec![toml::Value::Table(sample(kind.columns))]),
         );
-        let (_, diags) = crate::ledger::build(&raw("content/lists/x.toml", "x", t.clone()), date);
+        let (_, diags) =
+            crate::validate::ledger::build(&raw("content/lists/x.toml", "x", t.clone()), date);
         assert_eq!(unknown_keys(&diags), Vec::<String>::new(), "{}", kind.kind);
         if let Some(toml::Value::Array(items)) = t.get_mut("items") {
             if let Some(toml::Value::Table(item)) = items.first_mut() {
                 item.insert("nmae".into(), toml::Value::String("x".into()));
             }
         }
-        let (_, diags) = crate::ledger::build(&raw("content/lists/x.toml", "x", t), date);
+        let (_, diags) = crate::validate::ledger::build(&raw("content/lists/x.toml", "x", t), date);
         assert_eq!(unknown_keys(&diags).len(), 1, "{}", kind.kind);
     }
 }
@@ -155,7 +159,7 @@ fn reports_accept_exactly_the_declared_keys() {
     let date = NaiveDate::from_ymd_opt(2017, 1, 1).expect("a date");
     let mut t = sample(Kind::Report.keys());
     t.insert("year".into(), toml::Value::Integer(2016));
-    let (_, diags) = crate::report::build_all(
+    let (_, diags) = crate::validate::report::build_all(
         &[raw("content/reports/2016.toml", "2016", t.clone())],
         &[],
         &config,
@@ -167,7 +171,7 @@ fn reports_accept_exactly_the_declared_keys() {
         if let Some(toml::Value::Table(sub)) = t.get_mut(table) {
             sub.insert("zzz".into(), toml::Value::Integer(0));
         }
-        let (_, diags) = crate::report::build_all(
+        let (_, diags) = crate::validate::report::build_all(
             &[raw("content/reports/2016.toml", "2016", t)],
             &[],
             &config,
@@ -175,12 +179,12 @@ fn reports_accept_exactly_the_declared_keys() {
         );
         assert_eq!(unknown_keys(&diags).len(), 1, "[{table}]: {diags:?}");
     }
-    let content = crate::website::Content {
+    let content = crate::validate::website::Content {
         policies: &[],
         interpretations: &[],
         lists: &[],
     };
-    let (_, diags) = crate::website::build_all(
+    let (_, diags) = crate::validate::website::build_all(
         &[raw("content/reports/2016.toml", "2016", t.clone())],
         &config,
         &content,
@@ -189,7 +193,7 @@ fn reports_accept_exactly_the_declared_keys() {
     if let Some(toml::Value::Table(sub)) = t.get_mut("website") {
         sub.insert("zzz".into(), toml::Value::Integer(0));
     }
-    let (_, diags) = crate::website::build_all(
+    let (_, diags) = crate::validate::website::build_all(
         &[raw("content/reports/2016.toml", "2016", t)],
         &config,
         &content,

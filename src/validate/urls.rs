@@ -5,13 +5,13 @@
 use super::drafts::{key_offset, Drafts};
 use super::encode_path;
 use super::Found;
-use crate::continuity::{Alias, Removed};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ledger::Ledger;
+use crate::model::continuity::{Alias, Removed};
+use crate::model::ledger::Ledger;
+use crate::model::report::Report;
+use crate::model::website::WebsiteReport;
 use crate::model::{Interpretation, Page, Policy};
-use crate::report::Report;
 use crate::source::{CopyFile, Loaded, RawDoc};
-use crate::website::WebsiteReport;
 use foldhash::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -71,7 +71,7 @@ pub(super) fn old_urls(
 ) -> (Vec<Alias>, Vec<Removed>) {
     let mut taken: HashMap<String, String> = known
         .iter()
-        .map(|u| (crate::render::url_to_path(u), u.clone()))
+        .map(|u| (crate::routes::url_to_path(u), u.clone()))
         .collect();
     let mut aliases = Vec::new();
     let mut alias_of = |(file, text, offset): (&str, &str, usize),
@@ -80,7 +80,7 @@ pub(super) fn old_urls(
                         title: &str,
                         diags: &mut Vec<Diagnostic>| {
         for a in list {
-            let Ok(path) = crate::continuity::old_url_path(a) else {
+            let Ok(path) = super::continuity::old_url_path(a) else {
                 continue;
             };
             if let Some(other) = taken.get(&path) {
@@ -124,8 +124,7 @@ pub(super) fn old_urls(
     for l in ledgers {
         if let Some(raw) = loaded.lists.iter().find(|r| r.file.path == l.source) {
             let text: &str = &raw.file.text;
-            let offset =
-                crate::source::fields::find_key(text, 0..text.len(), "aliases").unwrap_or(0);
+            let offset = crate::fields::find_key(text, 0..text.len(), "aliases").unwrap_or(0);
             alias_of(
                 (&l.source, text, offset),
                 &l.aliases,
@@ -147,7 +146,7 @@ pub(super) fn old_urls(
     }
     let mut removed = Vec::new();
     if let Some(raw) = &loaded.removed {
-        let (entries, d) = crate::continuity::parse_removed(raw);
+        let (entries, d) = super::continuity::parse_removed(raw);
         diags.extend(d);
         for r in entries {
             if let Some(other) = taken.get(&r.path) {

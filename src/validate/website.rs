@@ -6,11 +6,11 @@
 
 use crate::config::{Config, SiteKind};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::fields::Fields;
 use crate::model::cn_date;
 use crate::model::ledger::{item_count, Item, Ledger, LedgerKind, Value as Cell};
 use crate::model::website::{ColumnCount, Row, RowGroup, WebsiteReport};
 use crate::model::{Form, Interpretation, Policy};
-use crate::source::fields::Fields;
 use crate::source::RawData;
 use crate::tomlpos::headers;
 use chrono::{Datelike, NaiveDate};

@@ -6,7 +6,7 @@ use super::listings::page_slice;
 use super::rows::LedgerLink;
 use super::{Files, Made, Prepared};
 use crate::format::cn_date;
-use crate::ledger::{Ledger, Value as Cell};
+use crate::model::ledger::{Ledger, Value as Cell};
 use crate::model::Site;
 use crate::routes::{download_paths, download_urls, item_url, pager_url, ROWS_PER_PAGE};
 use serde::Serialize;
@@ -41,7 +41,7 @@ struct LedgerHead<'a> {
     updated_cn: String,
     description: &'a Option<String>,
     count: usize,
-    summary: &'a Option<crate::ledger::TaskSummary>,
+    summary: &'a Option<crate::model::ledger::TaskSummary>,
     url: &'a str,
     csv: String,
     json: String,
@@ -143,7 +143,7 @@ impl Prepared<'_> {
     pub(super) fn list_index(&self) -> Made {
         let mut by_kind: BTreeMap<(usize, &str), Vec<LedgerLink>> = BTreeMap::new();
         for l in &self.site.lists {
-            let order = crate::ledger::KINDS
+            let order = crate::model::ledger::KINDS
                 .iter()
                 .position(|k| k.0 == l.kind)
                 .unwrap_or(99);
@@ -173,7 +173,8 @@ impl Prepared<'_> {
 
     pub(super) fn list_page(&self, l: &Ledger, page: usize) -> Made {
         let total = crate::routes::pages(l.items.len(), ROWS_PER_PAGE);
-        let cols: Vec<&crate::ledger::Column> = l.columns.iter().filter(|c| c.in_table).collect();
+        let cols: Vec<&crate::model::ledger::Column> =
+            l.columns.iter().filter(|c| c.in_table).collect();
         let items = page_slice(&l.items, page, ROWS_PER_PAGE);
         let merge =
             |key: &str| l.kind == "tasks" && (key == "seq" || key == "task" || key == "lead");

@@ -168,7 +168,7 @@ impl<'a> Prepared<'a> {
     fn report_index(&self) -> Made {
         #[derive(serde::Serialize)]
         struct ReportIndex<'a> {
-            reports: Vec<&'a crate::report::Report>,
+            reports: Vec<&'a crate::model::report::Report>,
             website_reports: Vec<rows::YearLink<'a>>,
         }
         let site = self.site;

@@ -2,7 +2,7 @@
 //! ledger, one report.
 
 use crate::format::cn_date;
-use crate::ledger::Ledger;
+use crate::model::ledger::Ledger;
 use crate::model::{Interpretation, Policy, Site};
 use serde::Serialize;
 

@@ -6,10 +6,10 @@ use super::layout::{render_text, table3};
 use super::scan::{blocks, Reader};
 use super::schema::*;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::fields::{type_name, Fields};
 use crate::markdown::Links;
 use crate::model::report::*;
 use crate::model::{DocType, Policy};
-use crate::source::fields::{type_name, Fields};
 use crate::source::RawData;
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,7 +1,7 @@
 //! Where the tables and keys of a report file are: `[a.b]` header blocks, read with positions.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::fields::{type_name, Fields};
+use crate::fields::{type_name, Fields};
 use crate::tomlpos::{headers, Header};
 use std::ops::Range;
 

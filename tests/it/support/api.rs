@@ -6,13 +6,14 @@ use std::path::Path;
 
 pub use gongkai::config::parse as parse_config;
 pub use gongkai::diagnostics::Diagnostic;
+pub use gongkai::privacy;
 pub use gongkai::serve::engine::{Changes, Engine, Update};
 pub use gongkai::serve::http::{host_ok, redirect_target, resolve};
 pub use gongkai::source::{parse_doc, RawData, Section, SourceFile};
-pub use gongkai::validate::privacy;
+pub use gongkai::validate::website::keys as website_keys;
 pub use gongkai::validate::Options as ValidateOptions;
-pub use gongkai::website::keys as website_keys;
-pub use gongkai::{check, deadline, ledger, markdown, Error};
+pub use gongkai::validate::{deadline, ledger};
+pub use gongkai::{check, markdown, Error};
 
 /// The build date of every test, 2016-12-01 (the CLI tests' `SOURCE_DATE_EPOCH`).
 pub fn build_date() -> NaiveDate {
