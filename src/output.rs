@@ -171,7 +171,7 @@ fn content_hash(bytes: &[u8]) -> u128 {
 
 /// Where the file records of an output directory live.
 pub fn records_path(root: &Path, out: &Path) -> PathBuf {
-    let p = crate::render::cache::path_for(root, out);
+    let p = crate::render::keys::path_for(root, out);
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().replacen("out-", "files-", 1))

@@ -12,17 +12,18 @@
 //! The stored bytes are exactly what `build` writes (the live-reload script is added when a
 //! page is served, not stored). A rebuild that fails leaves the last good output in place.
 
-use super::keys;
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::Site;
+use crate::output::Sink;
+use crate::render::keys::State;
 use crate::render::{self, Job, Prepared};
 use crate::source::{self, Item, Loaded};
 use crate::validate::{self, Memo};
 use axum::body::Bytes;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tera::Tera;
 
@@ -82,15 +83,6 @@ pub struct Update {
     pub preview: bool,
 }
 
-/// Where a copied file's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum CopySrc {
-    Disk(PathBuf),
-    Theme(&'static [u8]),
-    /// Rendered with the rest: redirect pages of aliases and pages of withdrawn URLs.
-    Page(Bytes),
-}
-
 /// The loaded site, kept up to date file by file.
 struct Sources {
     loaded: Loaded,
@@ -105,11 +97,68 @@ struct Good {
     site: Arc<Site>,
     diags: Vec<Diagnostic>,
     tera: Tera,
-    /// Job key → the output paths it produced.
-    jobs: HashMap<u64, Vec<String>>,
-    /// Output path of a rendered job → its key.
-    owners: HashMap<String, u64>,
-    copies: BTreeMap<String, CopySrc>,
+    /// The job keys of its render.
+    state: State,
+    stored: Stored,
+}
+
+/// What the store holds after a good build, besides the keys of its jobs.
+#[derive(Default)]
+struct Stored {
+    /// Content hashes of the files not made by a job (old URLs' pages, theme and copied
+    /// files): a file is stored again only when its bytes changed.
+    extras: HashMap<String, u64>,
+    /// Where each copied file was read from.
+    sources: HashMap<String, PathBuf>,
+    /// Every path of the output.
+    paths: BTreeSet<String>,
+}
+
+/// The memory sink of a rebuild: collects the files to store. A kept job's files stay as they
+/// are; a copied file is read again only when its source changed.
+struct Collect<'a> {
+    /// The last good build, unless everything is produced again.
+    prev: Option<&'a Stored>,
+    dirty: &'a BTreeSet<PathBuf>,
+    put: Mutex<Vec<(String, Bytes)>>,
+    hashes: Mutex<HashMap<String, u64>>,
+    sources: Mutex<HashMap<String, PathBuf>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Sink for Collect<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        crate::output::check_rel(rel)?;
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if self.prev.and_then(|p| p.extras.get(rel)) != Some(&hash) {
+            lock(&self.put).push((rel.to_string(), Bytes::copy_from_slice(bytes)));
+        }
+        lock(&self.hashes).insert(rel.to_string(), hash);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, abs: &Path) -> std::io::Result<()> {
+        lock(&self.sources).insert(rel.to_string(), abs.to_path_buf());
+        let same = self.prev.and_then(|p| {
+            let unchanged = p.sources.get(rel).is_some_and(|a| a == abs)
+                && !self.dirty.iter().any(|d| abs.starts_with(d));
+            p.extras.get(rel).filter(|_| unchanged)
+        });
+        match same {
+            Some(hash) => {
+                lock(&self.hashes).insert(rel.to_string(), *hash);
+                Ok(())
+            }
+            None => self.put(rel, &std::fs::read(abs)?),
+        }
+    }
+
+    fn reuse(&self, _rel: &str) -> std::io::Result<bool> {
+        Ok(self.prev.is_some())
+    }
 }
 
 pub struct Engine {
@@ -282,8 +331,8 @@ impl Sources {
     }
 }
 
-/// A Site with no content and the given templates: enough for [`render::templates`].
-fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
+/// A Site with the settings of `site` and no content, to put a preview's few documents in.
+fn empty_site(site: &Site) -> Site {
     Site {
         config: site.config.clone(),
         build_date: site.build_date,
@@ -295,7 +344,7 @@ fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
         website_reports: Vec::new(),
         // Theme assets overridden by the site's files are fingerprinted from those.
         copies: site.copies.clone(),
-        templates: templates.clone(),
+        templates: BTreeMap::new(),
         aliases: Vec::new(),
         removed: Vec::new(),
     }
@@ -392,7 +441,7 @@ impl Entity {
         body: Arc<crate::model::Body>,
         patch: Option<Patched>,
     ) -> (Site, Job) {
-        let mut mini = template_site(site, &BTreeMap::new());
+        let mut mini = empty_site(site);
         let mut policy_at: HashMap<usize, usize> = HashMap::new();
         let mut add_policy = |mini: &mut Site, i: usize| -> usize {
             *policy_at.entry(i).or_insert_with(|| {
@@ -453,14 +502,6 @@ impl Entity {
             }
         }
     }
-}
-
-fn conflict(path: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::UrlConflict,
-        format!("两个页面要写到同一个地址：{path}"),
-    )
-    .with_hint("重命名其中一个文件或修改 slug")
 }
 
 impl Engine {
@@ -739,10 +780,7 @@ impl Engine {
             (None, None) => return Err(Vec::new()),
         };
         let new_tera = if this.tera_stale || last.is_none() {
-            Some(render::templates(&template_site(
-                site,
-                &src.loaded.templates,
-            ))?)
+            Some(render::templates(&src.loaded.templates, &site.copies)?)
         } else {
             None
         };
@@ -758,173 +796,57 @@ impl Engine {
         let ((prepared, jobs, keys), outdated) = this.waiting(during, || {
             let prepared = Prepared::new(site);
             let jobs = render::plan(&prepared);
-            let keys = keys::keys(&prepared, &this.memo, &jobs);
+            let keys = render::keys::model_keys(&prepared, &this.memo, &jobs);
             (prepared, jobs, keys)
         })?;
         if outdated {
             return Ok(None);
         }
-        let todo: Vec<usize> = match last {
-            Some(g) if !force_all => (0..jobs.len())
-                .filter(|i| !g.jobs.contains_key(&keys[*i]))
-                .collect(),
-            _ => (0..jobs.len()).collect(),
-        };
         t.plan = ms(stage);
 
-        // Render them.
+        // Render the jobs with a new key; store what changed.
         let stage = Instant::now();
-        let results: Vec<(usize, Result<render::Files, Diagnostic>)> = todo
-            .par_iter()
-            .map(|i| (*i, prepared.run(tera, &jobs[*i])))
-            .collect();
-        let mut errors: Vec<Diagnostic> = Vec::new();
-        let mut rendered: Vec<(usize, render::Files)> = Vec::with_capacity(results.len());
-        for (i, r) in results {
-            match r {
-                Ok(files) => rendered.push((i, files)),
-                Err(d) => errors.push(d),
-            }
-        }
-        let key_set: HashSet<u64> = keys.iter().copied().collect();
-        let rendered_keys: HashSet<u64> = rendered.iter().map(|(i, _)| keys[*i]).collect();
-        // The owner of an output path among the jobs whose output is kept as it is.
-        let kept_owner = |p: &str| -> Option<u64> {
-            let k = *last?.owners.get(p)?;
-            (!force_all && key_set.contains(&k) && !rendered_keys.contains(&k)).then_some(k)
+        let previous = last.filter(|_| !force_all);
+        let sink = Collect {
+            prev: previous.map(|g| &g.stored),
+            dirty: &this.dirty,
+            put: Mutex::new(Vec::new()),
+            hashes: Mutex::new(HashMap::new()),
+            sources: Mutex::new(HashMap::new()),
         };
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (_, files) in &rendered {
-            for (p, _) in files {
-                if !seen.insert(p.as_str()) || kept_owner(p).is_some() {
-                    errors.push(conflict(p));
-                }
-            }
-        }
-
-        // Copied files: the site's static files and used assets, then the theme's own.
-        let mut copies: BTreeMap<String, CopySrc> = BTreeMap::new();
-        for c in &site.copies {
-            copies.insert(c.rel.clone(), CopySrc::Disk(c.abs.clone()));
-            if seen.contains(c.rel.as_str()) || kept_owner(&c.rel).is_some() {
-                errors.push(Diagnostic::new(
-                    Code::UrlConflict,
-                    format!("静态文件与生成的页面地址相同：{}", c.rel),
-                ));
-            }
-        }
-        for (rel, bytes) in crate::theme::STATIC {
-            copies
-                .entry(rel.to_string())
-                .or_insert(CopySrc::Theme(bytes));
-        }
-        // Old URLs (aliases, content/removed.toml): few, rendered on every rebuild.
-        match prepared.old_url_pages(tera) {
-            Ok(files) => {
-                for (p, b) in files {
-                    if seen.contains(p.as_str())
-                        || kept_owner(&p).is_some()
-                        || copies.contains_key(&p)
-                    {
-                        errors.push(conflict(&p));
-                    } else {
-                        copies.insert(p, CopySrc::Page(Bytes::from(b)));
-                    }
-                }
-            }
-            Err(d) => errors.push(d),
-        }
-        // The same assets under their content-hashed names, as `build` writes them.
-        for (rel, (hashed, _)) in render::fingerprints(site) {
-            if let Some(src) = copies.get(&rel).cloned() {
-                copies.insert(hashed, src);
-            }
-        }
-        drop(seen);
-        let old_copies = last.map(|g| &g.copies);
-        let fresh: Vec<(&String, &CopySrc)> = copies
-            .iter()
-            .filter(|(rel, src)| {
-                force_all
-                    || old_copies.and_then(|o| o.get(*rel)) != Some(*src)
-                    || matches!(src, CopySrc::Disk(abs) if this.dirty.iter().any(|p| abs.starts_with(p)))
-            })
-            .collect();
-        let copied: Vec<(String, std::io::Result<Bytes>)> = fresh
-            .par_iter()
-            .map(|(rel, src)| {
-                let bytes = match src {
-                    CopySrc::Theme(b) => Ok(Bytes::from_static(b)),
-                    CopySrc::Page(b) => Ok(b.clone()),
-                    CopySrc::Disk(abs) => std::fs::read(abs).map(Bytes::from),
-                };
-                ((*rel).clone(), bytes)
-            })
-            .collect();
-        let mut put: Vec<(String, Bytes)> = Vec::new();
-        for (rel, bytes) in copied {
-            match bytes {
-                Ok(b) => put.push((rel, b)),
-                Err(e) => errors.push(Diagnostic::new(Code::Io, format!("复制 {rel} 失败：{e}"))),
-            }
-        }
-        if !errors.is_empty() {
-            errors.sort_by(|a, b| a.message.cmp(&b.message));
-            errors.dedup();
+        let outcome = render::run::run(
+            &prepared,
+            &jobs,
+            tera,
+            &sink,
+            render::run::Keying::Model(&keys),
+            previous.map(|g| &g.state),
+            &crate::NoProgress,
+        )
+        .map_err(|errors| {
             let mut all = diags.clone();
             all.extend(errors);
-            return Err(all);
-        }
-
-        // The new job table, and what disappeared.
-        let mut new_jobs: HashMap<u64, Vec<String>> = HashMap::with_capacity(jobs.len());
-        let mut new_owners: HashMap<String, u64> = HashMap::new();
-        let mut candidates: Vec<String> = Vec::new();
-        match last {
-            Some(g) if !force_all => {
-                new_owners = g.owners.clone();
-                for (k, paths) in &g.jobs {
-                    if key_set.contains(k) && !rendered_keys.contains(k) {
-                        new_jobs.insert(*k, paths.clone());
-                        continue;
-                    }
-                    for p in paths {
-                        if new_owners.get(p) == Some(k) {
-                            new_owners.remove(p);
-                        }
-                        candidates.push(p.clone());
-                    }
-                }
-            }
-            Some(g) => candidates.extend(g.owners.keys().cloned()),
-            None => {}
-        }
-        if let Some(g) = last {
-            candidates.extend(
-                g.copies
-                    .keys()
-                    .filter(|r| !copies.contains_key(*r))
-                    .cloned(),
-            );
-        }
-        for (i, files) in &rendered {
-            let paths = new_jobs.entry(keys[*i]).or_default();
-            for (p, _) in files {
-                new_owners.insert(p.clone(), keys[*i]);
-                paths.push(p.clone());
-            }
-        }
-        let remove: Vec<String> = candidates
-            .into_iter()
-            .filter(|p| !new_owners.contains_key(p) && !copies.contains_key(p))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let rendered_count = rendered.len();
-        let kept = jobs.len() - rendered_count;
-        for (_, files) in rendered {
-            put.extend(files.into_iter().map(|(p, b)| (p, Bytes::from(b))));
-        }
+            all
+        })?;
+        let remove: Vec<String> = last
+            .map(|g| {
+                g.stored
+                    .paths
+                    .iter()
+                    .filter(|p| !outcome.paths.contains(*p))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let put = sink.put.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut extras = sink.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+        extras.retain(|p, _| outcome.state.key_of(p).is_none());
+        let stored = Stored {
+            extras,
+            sources: sink.sources.into_inner().unwrap_or_else(|e| e.into_inner()),
+            paths: outcome.paths,
+        };
+        let (new_state, rendered_count, kept) = (outcome.state, outcome.rendered, outcome.kept);
         t.render = ms(stage);
         drop(prepared);
 
@@ -945,9 +867,8 @@ impl Engine {
                     site,
                     diags: diags.clone(),
                     tera,
-                    jobs: new_jobs,
-                    owners: new_owners,
-                    copies,
+                    state: new_state,
+                    stored,
                 });
                 old_site
             }
@@ -958,9 +879,8 @@ impl Engine {
                 if let Some(t) = new_tera {
                     g.tera = t;
                 }
-                g.jobs = new_jobs;
-                g.owners = new_owners;
-                g.copies = copies;
+                g.state = new_state;
+                g.stored = stored;
                 None
             }
         };
