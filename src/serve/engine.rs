@@ -2,26 +2,30 @@
 //!
 //! The same stages as `build` — load, validate, render — with what survives between rebuilds:
 //!
-//! - **load**: the loaded files stay in memory; a change re-reads only the paths the watcher
-//!   reported (a whole subtree for a directory). `site-config.toml` reloads everything.
+//! - **load**: the loaded files stay in memory ([`super::sources`]); a change re-reads only the
+//!   paths the watcher reported (a whole subtree for a directory). `site-config.toml` reloads
+//!   everything.
 //! - **validate** runs over the whole model every time (duplicate 索引号, links and dates are
 //!   site-wide rules), with bodies and ledgers memoized per file ([`Memo`]).
-//! - **render**: every job gets a key ([`super::keys`]); only jobs with a new key render.
-//!   A template change re-renders every job from the cached model, without validating again.
+//! - **render**: the one render loop ([`render::run`]) into a memory sink; every job gets a
+//!   key ([`render::keys::model_keys`]) and only jobs with a new key render. A template change
+//!   re-renders every job from the cached model, without validating again. A body edit alone
+//!   is previewed first ([`super::preview`]).
 //!
 //! The stored bytes are exactly what `build` writes (the live-reload script is added when a
 //! page is served, not stored). A rebuild that fails leaves the last good output in place.
 
+use super::preview::{published_urls, Entity};
+use super::sources::Sources;
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::Site;
 use crate::output::Sink;
 use crate::render::keys::State;
-use crate::render::{self, Job, Prepared};
-use crate::source::{self, Item, Loaded};
+use crate::render::{self, Prepared};
+use crate::source::{self, Item};
 use crate::validate::{self, Memo};
 use axum::body::Bytes;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -81,15 +85,6 @@ pub struct Update {
     pub garbage: Option<Arc<Site>>,
     /// A preview of body edits (see [`Engine::apply`]); the full build follows.
     pub preview: bool,
-}
-
-/// The loaded site, kept up to date file by file.
-struct Sources {
-    loaded: Loaded,
-    config_diags: Vec<Diagnostic>,
-    theme_diags: Vec<Diagnostic>,
-    /// Files under `content/` that could not be loaded, by absolute path.
-    file_errors: BTreeMap<PathBuf, Diagnostic>,
 }
 
 /// The last successful build.
@@ -184,324 +179,6 @@ pub struct Engine {
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
-}
-
-fn load_error(e: source::LoadError) -> Vec<Diagnostic> {
-    match e {
-        source::LoadError::Config(d) => d,
-        source::LoadError::Unreadable(p, e) => {
-            vec![Diagnostic::new(
-                Code::Io,
-                format!("无法读取 {}：{e}", p.display()),
-            )]
-        }
-    }
-}
-
-impl Sources {
-    /// Reads everything, like [`source::load`], keeping the pieces apart so that one file or
-    /// the theme can be reloaded alone.
-    fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
-        let meta = std::fs::metadata(root)
-            .map_err(|e| load_error(source::LoadError::Unreadable(root.to_path_buf(), e)))?;
-        if !meta.is_dir() {
-            let e = std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是目录");
-            return Err(load_error(source::LoadError::Unreadable(
-                root.to_path_buf(),
-                e,
-            )));
-        }
-        let config_file =
-            source::read_utf8(root, &root.join("site-config.toml")).map_err(|d| vec![d])?;
-        let (config, config_diags) = crate::config::parse(&config_file.path, &config_file.text);
-        let Some(config) = config else {
-            return Err(config_diags);
-        };
-        let content = root.join("content");
-        let results: Vec<(PathBuf, Result<Item, Diagnostic>)> = source::walk(&content)
-            .into_par_iter()
-            .map(|abs| {
-                let r = source::load_one(root, &content, &abs);
-                (abs, r)
-            })
-            .collect();
-        let (templates, statics, theme_diags) = source::load_theme_files(root, &config.theme);
-        let mut src = Sources {
-            loaded: Loaded {
-                root: root.to_path_buf(),
-                config,
-                docs: Vec::new(),
-                lists: Vec::new(),
-                reports: Vec::new(),
-                assets: BTreeMap::new(),
-                statics,
-                templates,
-                removed: None,
-                diags: Vec::new(),
-            },
-            config_diags,
-            theme_diags,
-            file_errors: BTreeMap::new(),
-        };
-        for (abs, r) in results {
-            src.insert(abs, r);
-        }
-        Ok(src)
-    }
-
-    /// Files keep the order `load` gives them (sorted paths), which validation relies on
-    /// (the first of two equal 索引号 is the one kept).
-    fn insert(&mut self, abs: PathBuf, item: Result<Item, Diagnostic>) {
-        let l = &mut self.loaded;
-        match item {
-            Ok(Item::Doc(d)) => {
-                let at = l
-                    .docs
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.docs.insert(at, d);
-            }
-            Ok(Item::List(d)) => {
-                let at = l
-                    .lists
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.lists.insert(at, d);
-            }
-            Ok(Item::Report(d)) => {
-                let at = l
-                    .reports
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.reports.insert(at, d);
-            }
-            Ok(Item::Removed(d)) => l.removed = Some(d),
-            Ok(Item::Asset(rel, abs)) => {
-                l.assets.insert(rel, abs);
-            }
-            Err(d) => {
-                self.file_errors.insert(abs, d);
-            }
-        }
-    }
-
-    /// Re-reads one changed path under `content/`: a file (changed, new or deleted) or a
-    /// directory (everything under it).
-    fn apply(&mut self, root: &Path, abs: &Path) {
-        let content = root.join("content");
-        let (Ok(in_content), Ok(in_root)) = (abs.strip_prefix(&content), abs.strip_prefix(root))
-        else {
-            return;
-        };
-        let under = |p: &str| Path::new(p).starts_with(in_root);
-        let l = &mut self.loaded;
-        l.docs.retain(|d| !under(&d.file.path));
-        l.lists.retain(|d| !under(&d.file.path));
-        l.reports.retain(|d| !under(&d.file.path));
-        if l.removed.as_ref().is_some_and(|d| under(&d.file.path)) {
-            l.removed = None;
-        }
-        l.assets.retain(|_, a| !a.starts_with(abs));
-        self.file_errors.retain(|p, _| !p.starts_with(abs));
-        if in_content
-            .components()
-            .any(|c| source::is_ignored(&c.as_os_str().to_string_lossy()))
-        {
-            return;
-        }
-        let files = match std::fs::symlink_metadata(abs) {
-            Ok(m) if m.is_dir() => source::walk(abs),
-            Ok(m) if m.is_file() => vec![abs.to_path_buf()],
-            _ => return,
-        };
-        let loaded: Vec<(PathBuf, Result<Item, Diagnostic>)> = files
-            .into_par_iter()
-            .map(|f| {
-                let r = source::load_one(root, &content, &f);
-                (f, r)
-            })
-            .collect();
-        for (f, r) in loaded {
-            self.insert(f, r);
-        }
-    }
-
-    fn assemble_diags(&mut self) {
-        let mut d = self.config_diags.clone();
-        d.extend(self.file_errors.values().cloned());
-        d.extend(self.theme_diags.iter().cloned());
-        self.loaded.diags = d;
-    }
-}
-
-/// A Site with the settings of `site` and no content, to put a preview's few documents in.
-fn empty_site(site: &Site) -> Site {
-    Site {
-        config: site.config.clone(),
-        build_date: site.build_date,
-        policies: Vec::new(),
-        interpretations: Vec::new(),
-        pages: Vec::new(),
-        lists: Vec::new(),
-        reports: Vec::new(),
-        website_reports: Vec::new(),
-        // Theme assets overridden by the site's files are fingerprinted from those.
-        copies: site.copies.clone(),
-        templates: BTreeMap::new(),
-        aliases: Vec::new(),
-        removed: Vec::new(),
-    }
-}
-
-/// URLs of published documents by path inside `content/`, as validation resolves links.
-fn published_urls(site: &Site) -> crate::markdown::DocUrls {
-    let strip = |s: &str| s.strip_prefix("content/").unwrap_or(s).to_string();
-    let mut m = crate::markdown::DocUrls::with_capacity_and_hasher(
-        site.policies.len() + site.interpretations.len() + site.pages.len(),
-        Default::default(),
-    );
-    m.extend(
-        site.policies
-            .iter()
-            .map(|p| (strip(&p.source), p.url.clone())),
-    );
-    m.extend(
-        site.interpretations
-            .iter()
-            .map(|p| (strip(&p.source), p.url.clone())),
-    );
-    m.extend(site.pages.iter().map(|p| (strip(&p.source), p.url.clone())));
-    m
-}
-
-/// A document's model value with an edited front matter (see [`validate::preview_policy`]).
-enum Patched {
-    Policy(Box<crate::model::Policy>),
-    Interpretation(Box<crate::model::Interpretation>),
-    Page(Box<crate::model::Page>),
-}
-
-/// A published document of the model.
-#[derive(Clone, Copy)]
-enum Entity {
-    Policy(usize),
-    Interpretation(usize),
-    Page(usize),
-}
-
-impl Entity {
-    fn find(site: &Site, source: &str) -> Option<Entity> {
-        if let Some(i) = site.policies.iter().position(|p| p.source == source) {
-            return Some(Entity::Policy(i));
-        }
-        if let Some(i) = site.interpretations.iter().position(|p| p.source == source) {
-            return Some(Entity::Interpretation(i));
-        }
-        site.pages
-            .iter()
-            .position(|p| p.source == source)
-            .map(Entity::Page)
-    }
-
-    /// Its model value with the front matter of `raw`, when the edit can be previewed.
-    fn patched(
-        self,
-        site: &Site,
-        raw: &source::RawDoc,
-        old: &source::RawDoc,
-        org: &str,
-    ) -> Option<Patched> {
-        Some(match self {
-            Entity::Policy(i) => Patched::Policy(Box::new(validate::preview_policy(
-                raw,
-                old,
-                org,
-                &site.policies[i],
-            )?)),
-            Entity::Interpretation(i) => Patched::Interpretation(Box::new(
-                validate::preview_interpretation(raw, old, &site.interpretations[i])?,
-            )),
-            Entity::Page(i) => {
-                Patched::Page(Box::new(validate::preview_page(raw, old, &site.pages[i])?))
-            }
-        })
-    }
-
-    fn body(self, site: &Site) -> &crate::model::Body {
-        match self {
-            Entity::Policy(i) => &site.policies[i].body,
-            Entity::Interpretation(i) => &site.interpretations[i].body,
-            Entity::Page(i) => &site.pages[i].body,
-        }
-    }
-
-    /// A site holding this document with `body` and exactly what its page shows of others
-    /// (the rows of its 解读, of the policies a 解读 interprets, of the replacing policy), and
-    /// the job of its page there. The same data a page's key reads ([`super::keys`]).
-    fn mini_site(
-        self,
-        site: &Site,
-        body: Arc<crate::model::Body>,
-        patch: Option<Patched>,
-    ) -> (Site, Job) {
-        let mut mini = empty_site(site);
-        let mut policy_at: HashMap<usize, usize> = HashMap::new();
-        let mut add_policy = |mini: &mut Site, i: usize| -> usize {
-            *policy_at.entry(i).or_insert_with(|| {
-                let mut p = site.policies[i].clone();
-                p.interpretations.clear();
-                p.replaced_by = None;
-                mini.policies.push(p);
-                mini.policies.len() - 1
-            })
-        };
-        let add_interp = |mini: &mut Site,
-                          add_policy: &mut dyn FnMut(&mut Site, usize) -> usize,
-                          j: usize|
-         -> usize {
-            let mut it = site.interpretations[j].clone();
-            it.interprets = it.interprets.iter().map(|p| add_policy(mini, *p)).collect();
-            mini.interpretations.push(it);
-            mini.interpretations.len() - 1
-        };
-        match self {
-            Entity::Policy(i) => {
-                let me = add_policy(&mut mini, i);
-                let mut interps = Vec::new();
-                for j in &site.policies[i].interpretations {
-                    interps.push(add_interp(&mut mini, &mut add_policy, *j));
-                }
-                let replaced = site.policies[i]
-                    .replaced_by
-                    .map(|r| add_policy(&mut mini, r));
-                let p = &mut mini.policies[me];
-                if let Some(Patched::Policy(new)) = patch {
-                    *p = *new;
-                }
-                p.interpretations = interps;
-                p.replaced_by = replaced;
-                p.body = body;
-                (mini, Job::Policy(me))
-            }
-            Entity::Interpretation(j) => {
-                let me = add_interp(&mut mini, &mut add_policy, j);
-                let it = &mut mini.interpretations[me];
-                if let Some(Patched::Interpretation(new)) = patch {
-                    let interprets = std::mem::take(&mut it.interprets);
-                    *it = *new;
-                    it.interprets = interprets;
-                }
-                it.body = body;
-                (mini, Job::Interpretation(me))
-            }
-            Entity::Page(i) => {
-                let mut p = match patch {
-                    Some(Patched::Page(new)) => *new,
-                    _ => site.pages[i].clone(),
-                };
-                p.body = body;
-                mini.pages.push(p);
-                (mini, Job::Page(0))
-            }
-        }
-    }
 }
 
 impl Engine {

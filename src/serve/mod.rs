@@ -19,6 +19,8 @@
 pub mod admin;
 pub mod engine;
 pub mod http;
+mod preview;
+mod sources;
 pub mod watch;
 
 use crate::diagnostics::{Code, Diagnostic};
