@@ -380,6 +380,7 @@ mod tests {
         let (site, memo) = demo();
         let sink = Counting::default();
         let first = by_model(&site, &memo, &sink, None);
+        assert_eq!(sink.copies.load(Ordering::Relaxed), site.copies.len());
         let all = sink.take();
         assert_eq!(first.kept, 0);
         assert!(first.rendered > 100, "{} jobs", first.rendered);

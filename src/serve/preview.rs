@@ -19,8 +19,8 @@ pub(super) fn empty_site(site: &Site) -> Site {
         lists: Vec::new(),
         reports: Vec::new(),
         website_reports: Vec::new(),
-        // Theme assets overridden by the site's files are fingerprinted from those.
-        copies: site.copies.clone(),
+        // The templates are the last good build's, already fingerprinted.
+        copies: Vec::new(),
         templates: BTreeMap::new(),
         aliases: Vec::new(),
         removed: Vec::new(),
