@@ -47,9 +47,19 @@ pub(super) fn content_hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
+/// Where the build cache of an output directory lives (the render keys of its last build):
+/// `<root>/.gongkai-cache/out-<hash>.txt`, the hash of the absolute path of `out`.
+pub fn cache_path(root: &Path, out: &Path) -> PathBuf {
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut h = xxhash_rust::xxh3::Xxh3::default();
+    h.update(abs.to_string_lossy().as_bytes());
+    root.join(".gongkai-cache")
+        .join(format!("out-{:016x}.txt", h.digest()))
+}
+
 /// Where the file records of an output directory live.
 pub fn records_path(root: &Path, out: &Path) -> PathBuf {
-    let p = crate::render::keys::path_for(root, out);
+    let p = cache_path(root, out);
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().replacen("out-", "files-", 1))

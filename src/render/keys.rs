@@ -38,7 +38,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const HEADER: &str = "gongkai-cache 2";
 
@@ -51,14 +51,7 @@ pub struct State {
     jobs: HashMap<u64, Vec<String>>,
 }
 
-/// Where the cache of an output directory lives: `<root>/.gongkai-cache/out-<hash>.txt`.
-pub fn path_for(root: &Path, out: &Path) -> PathBuf {
-    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let mut h = StableHasher::default();
-    h.write(abs.to_string_lossy().as_bytes());
-    root.join(".gongkai-cache")
-        .join(format!("out-{:016x}.txt", h.finish()))
-}
+pub use crate::output::cache_path as path_for;
 
 impl State {
     /// Reads the cache of `out`; an absent or unreadable cache is an empty one.

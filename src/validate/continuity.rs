@@ -4,7 +4,7 @@
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::continuity::{Removed, RemovedStatus, PAGE_EXT, STATUSES};
 use crate::paths::is_safe_segment;
-use crate::render::url_to_path;
+use crate::routes::url_to_path;
 use crate::source::fields::{find_key, Fields};
 use crate::source::RawData;
 use crate::tomlpos::array_regions;

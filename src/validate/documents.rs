@@ -123,7 +123,7 @@ pub(super) fn policies(
                                 Code::PolicyExpiring,
                                 format!(
                                     "文件有效期至{}，{}后失效",
-                                    crate::render::cn_date(x),
+                                    crate::format::cn_date(x),
                                     if days == 0 { "今天过".to_string() } else { format!("{days} 天") }
                                 ),
                             )

@@ -71,7 +71,7 @@ pub(super) fn old_urls(
 ) -> (Vec<Alias>, Vec<Removed>) {
     let mut taken: HashMap<String, String> = known
         .iter()
-        .map(|u| (crate::render::url_to_path(u), u.clone()))
+        .map(|u| (crate::routes::url_to_path(u), u.clone()))
         .collect();
     let mut aliases = Vec::new();
     let mut alias_of = |(file, text, offset): (&str, &str, usize),
