@@ -30,7 +30,9 @@ fn main() {
     let t_validate = t.elapsed();
     let sink = Count(AtomicUsize::new(0), AtomicUsize::new(0));
     let t = Instant::now();
-    let pages = gongkai::render::render(&site, &sink).expect("render");
+    let pages = gongkai::render::run::all(&site, &sink)
+        .expect("render")
+        .pages;
     let t_render = t.elapsed();
     println!(
         "load {:.3}s  validate {:.3}s  render {:.3}s  ({} pages, {} files, {} MB, {} diagnostics)",
@@ -50,7 +52,7 @@ fn main() {
 /// `STAGES_BY_KIND=1`: renders every job once more on one thread and prints the time per job
 /// kind (where the render time goes).
 fn by_kind(site: &gongkai::model::Site) {
-    let tera = gongkai::render::templates(site).expect("templates");
+    let tera = gongkai::render::templates(&site.templates, &site.copies).expect("templates");
     let p = gongkai::render::Prepared::new(site);
     let mut acc: std::collections::BTreeMap<String, (usize, f64, f64)> = Default::default();
     for job in gongkai::render::plan(&p) {

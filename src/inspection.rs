@@ -501,7 +501,7 @@ fn page_tags(site: &Site) -> (bool, String) {
             "site-config.toml 缺少 site_code（网站标识码），SiteIDCode 为空".into(),
         );
     }
-    let tera = match crate::render::templates(site) {
+    let tera = match crate::render::templates(&site.templates, &site.copies) {
         Ok(t) => t,
         Err(d) => {
             return (

@@ -4,7 +4,7 @@
 //! The pipeline is the architecture:
 //!
 //! ```text
-//! source::load ──> validate::validate ──> render::render ──> output::write
+//! source::load ──> validate::validate ──> render::run::run ──> output::write
 //!   (Raw* + diags)    (model::Site + diags)  (files into a Sink)  (staging dir, atomic swap)
 //! ```
 //!
@@ -304,40 +304,54 @@ pub fn build_with_progress(
     }
     let mut writer = writer;
     // Pages whose inputs did not change since the last build are taken from its output.
-    let cache = render::cache::Cache::load(root, &out_dir);
+    let previous = render::keys::State::load(root, &out_dir);
     let recorder = manifest::Recorder::new(&writer);
     let gz = precompress::Precompress::new(&recorder);
     let sink: &dyn output::Sink = if opts.precompress { &gz } else { &recorder };
-    let rendered = match render::render_with_progress(&site, sink, Some(&cache), progress) {
+    let rendered = render::templates(&site.templates, &site.copies).and_then(|tera| {
+        let prepared = render::Prepared::new(&site);
+        let jobs = render::plan(&prepared);
+        let keying = render::run::Keying::Context;
+        render::run::run(
+            &prepared,
+            &jobs,
+            &tera,
+            sink,
+            keying,
+            Some(&previous),
+            progress,
+        )
+    });
+    let rendered = match rendered {
         // The search index is built from the model (not the pages), once they all rendered.
-        Ok(n) if opts.search => {
+        Ok(o) if opts.search => {
             progress.stage("搜索索引", 0);
-            render::search::write(&site, sink).map(|_| n)
+            render::search::write(&site, sink).map(|_| o)
         }
         other => other,
     };
     let listed = match rendered {
-        Ok(n) => recorder
+        Ok(o) => recorder
             .manifest(kept_from.as_ref(), &out_dir)
-            .map(|m| (n, m))
+            .map(|m| (o, m))
             .map_err(|e| vec![Diagnostic::new(Code::Io, format!("生成清单失败：{e}"))]),
         Err(d) => Err(d),
     };
     // Every file of the build is listed; the manifest goes in with them, atomically.
-    let listed = listed.and_then(|(n, m)| {
+    let listed = listed.and_then(|(o, m)| {
         output::Sink::put(&writer, manifest::FILE, m.to_text().as_bytes())
-            .map(|_| n)
+            .map(|_| o)
             .map_err(|e| vec![Diagnostic::new(Code::Io, format!("写入清单失败：{e}"))])
     });
-    let pages = match listed {
-        Ok(n) => n,
+    let outcome = match listed {
+        Ok(o) => o,
         Err(d) => {
             writer.abort();
             diags.extend(d);
             return Err(Error::Content(diags));
         }
     };
-    render::cache::Cache::forget(root, &out_dir);
+    render::keys::State::forget(root, &out_dir);
     progress.stage("写入", 0);
     let mut stats = writer
         .commit()
@@ -351,7 +365,7 @@ pub fn build_with_progress(
             None => Error::Io(p, e),
         })?;
     // Without a cache file the next build renders everything: nothing is lost.
-    let _ = cache.save(root, &out_dir);
-    stats.pages = pages;
+    let _ = outcome.state.save(root, &out_dir);
+    stats.pages = outcome.pages;
     Ok((stats, diags))
 }

@@ -2,21 +2,20 @@
 //!
 //! Rendering is planned as a list of [`Job`]s, one per output file or group of files, in a
 //! fixed order; jobs run in parallel and each produces the same bytes whatever the thread
-//! count. `serve` re-runs only the jobs whose context changed.
+//! count. [`run`] is the one loop that runs them, for `build`, `serve` and tests; [`keys`]
+//! says which jobs can be skipped.
 
-pub mod cache;
 pub mod feeds;
+pub mod keys;
+pub mod run;
 pub mod search;
 mod views;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::Site;
-use crate::output::Sink;
+use crate::model::{CopyFile, Site};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use tera::Tera;
 
 pub use crate::format::{cn_date, escape_html};
@@ -24,13 +23,17 @@ pub use crate::routes::url_to_path;
 pub use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
 pub use views::Prepared;
 
-/// Builds the template engine: the built-in theme, overridden by the site's files.
-pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+/// Builds the template engine: the built-in theme, overridden by the site's templates; the
+/// site's files that override theme assets (`copies`) are fingerprinted for `asset()`.
+pub fn templates(
+    templates: &BTreeMap<String, String>,
+    copies: &[CopyFile],
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, String> = crate::theme::TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
-    for (n, t) in &site.templates {
+    for (n, t) in templates {
         files.insert(n.clone(), t.clone());
     }
     let mut tera = Tera::default();
@@ -39,7 +42,7 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_filter("cndate", cndate_filter);
     register_assets(
         &mut tera,
-        fingerprints(site)
+        fingerprints(copies)
             .into_iter()
             .map(|(k, (h, _))| (k, h))
             .collect(),
@@ -53,13 +56,13 @@ pub fn templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
 /// theme file under `assets/` (or the site's file that overrides it) → its hashed output path
 /// (`assets/gongkai.css` → `assets/gongkai.0123456789.css`) and bytes. The plain name is
 /// written too, for templates that link it directly.
-pub fn fingerprints(site: &Site) -> BTreeMap<String, (String, Vec<u8>)> {
+pub fn fingerprints(copies: &[CopyFile]) -> BTreeMap<String, (String, Vec<u8>)> {
     let mut out = BTreeMap::new();
     for (rel, bytes) in crate::theme::STATIC {
         if !rel.starts_with("assets/") {
             continue;
         }
-        let bytes = match site.copies.iter().find(|c| c.rel == *rel) {
+        let bytes = match copies.iter().find(|c| c.rel == *rel) {
             Some(c) => match std::fs::read(&c.abs) {
                 Ok(b) => b,
                 Err(_) => continue,
@@ -242,189 +245,6 @@ fn conflict_diag(path: &str, first: &str, second: &str, source: Option<&str>) ->
 /// A rendered job: files as (output path, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
-/// A job's files under the build cache: no bytes when the previous output's file is kept.
-type Produced = Vec<(String, Option<Vec<u8>>)>;
-
-/// Renders the whole site into `sink`. Returns the number of HTML pages.
-pub fn render(site: &Site, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
-    render_cached(site, sink, None)
-}
-
-/// [`render`] with a build cache: a page whose inputs did not change since the previous build
-/// is not rendered again but taken from the previous output ([`Sink::reuse`]).
-pub fn render_cached(
-    site: &Site,
-    sink: &dyn Sink,
-    cache: Option<&cache::Cache>,
-) -> Result<usize, Vec<Diagnostic>> {
-    render_with_progress(site, sink, cache, &crate::NoProgress)
-}
-
-/// [`render_cached`], reporting the stage 渲染 and each finished job to `progress`.
-pub fn render_with_progress(
-    site: &Site,
-    sink: &dyn Sink,
-    cache: Option<&cache::Cache>,
-    progress: &dyn crate::Progress,
-) -> Result<usize, Vec<Diagnostic>> {
-    let tera = templates(site)?;
-    let assets = fingerprints(site);
-    let prepared = Prepared::new(site);
-    let jobs = plan(&prepared);
-    progress.stage("渲染", jobs.len() as u64);
-    let salt = cache.map(|_| {
-        use std::hash::{Hash, Hasher};
-        let mut h = cache::StableHasher::default();
-        cache_salt(site, &prepared).hash(&mut h);
-        for (k, (v, _)) in &assets {
-            (k, v).hash(&mut h);
-        }
-        h.finish()
-    });
-    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    let pages = std::sync::atomic::AtomicUsize::new(0);
-    let seen: Mutex<BTreeMap<String, Job>> = Mutex::new(BTreeMap::new());
-    #[allow(clippy::result_large_err)]
-    let run = |job: &Job| -> Result<Produced, Diagnostic> {
-        match (cache, salt) {
-            (Some(c), Some(salt)) => prepared.run_cached(&tera, job, c, salt, sink),
-            _ => Ok(prepared
-                .run(&tera, job)?
-                .into_iter()
-                .map(|(p, b)| (p, Some(b)))
-                .collect()),
-        }
-    };
-    jobs.par_iter().for_each(|job| {
-        let result = run(job);
-        progress.advance();
-        match result {
-            Ok(files) => {
-                for (path, bytes) in files {
-                    if path.ends_with(".html") {
-                        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    if let Some(other) = seen
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(path.clone(), job.clone())
-                    {
-                        errors
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(conflict_diag(
-                                &path,
-                                &job_owner(site, &other, &path),
-                                &job_owner(site, job, &path),
-                                source_of(site, job)
-                                    .or_else(|| source_of(site, &other))
-                                    .as_deref(),
-                            ));
-                    }
-                    // `None`: taken from the previous output by the build cache.
-                    if let Some(Err(e)) = bytes.map(|b| sink.put(&path, &b)) {
-                        let d = Diagnostic::new(
-                            Code::Io,
-                            format!("写入 {path} 失败（{}）：{e}", job_owner(site, job, &path)),
-                        );
-                        let d = match source_of(site, job) {
-                            Some(src) => d.in_file(&src),
-                            None => d,
-                        };
-                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-                    }
-                }
-            }
-            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
-        }
-    });
-    // Redirect pages of old URLs and pages of withdrawn ones: in no listing, feed or sitemap.
-    match prepared.old_url_pages(&tera) {
-        Ok(files) => {
-            let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
-            for (path, bytes) in files {
-                if seen.contains_key(&path) {
-                    errors.push(
-                        Diagnostic::new(
-                            Code::UrlConflict,
-                            format!("旧网址与生成的页面地址相同：{path}"),
-                        )
-                        .with_hint("修改 aliases 或 content/removed.toml 中的网址"),
-                    );
-                } else if let Err(e) = sink.put(&path, &bytes) {
-                    errors.push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
-                }
-            }
-        }
-        Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
-    }
-    for (hashed, bytes) in assets.values() {
-        if let Err(e) = sink.put(hashed, bytes) {
-            errors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::new(
-                    Code::Io,
-                    format!("写入 {hashed} 失败：{e}"),
-                ));
-        }
-    }
-    for (rel, bytes) in crate::theme::STATIC {
-        if !site.copies.iter().any(|c| c.rel == *rel) {
-            if let Err(e) = sink.put(rel, bytes) {
-                errors
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Diagnostic::new(Code::Io, format!("写入 {rel} 失败：{e}")));
-            }
-        }
-    }
-    site.copies.par_iter().for_each(|c| {
-        if seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(&c.rel)
-        {
-            errors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::new(
-                    Code::UrlConflict,
-                    format!("静态文件与生成的页面地址相同：{}", c.rel),
-                ));
-        } else if let Err(e) = sink.copy(&c.rel, &c.abs) {
-            errors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Diagnostic::new(
-                    Code::Io,
-                    format!("复制 {} 失败（来源 {}）：{e}", c.rel, c.abs.display()),
-                ));
-        }
-    });
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if errors.is_empty() {
-        Ok(pages.into_inner())
-    } else {
-        errors.sort_by(|a, b| a.message.cmp(&b.message));
-        errors.dedup();
-        Err(errors)
-    }
-}
-
-/// What every page of a build depends on besides its own context: the gongkai version, the
-/// templates and the shared context (site settings, navigation, build date).
-fn cache_salt(site: &Site, p: &Prepared) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = cache::StableHasher::default();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    crate::theme::TEMPLATES.hash(&mut h);
-    site.templates.hash(&mut h);
-    cache::hash_value(&Value::Object(p.base.clone()), &mut h);
-    h.finish()
-}
-
 impl Prepared<'_> {
     /// Renders one job.
     pub fn run(&self, tera: &Tera, job: &Job) -> Result<Files, Diagnostic> {
@@ -466,40 +286,6 @@ impl Prepared<'_> {
             files.extend(self.render_page(tera, "removed.html", r.url.clone(), ctx)?);
         }
         Ok(files)
-    }
-
-    /// Renders one job unless the cache says its page is unchanged and `sink` could take it
-    /// from the previous output; such pages come back with no bytes.
-    #[allow(clippy::result_large_err)]
-    fn run_cached(
-        &self,
-        tera: &Tera,
-        job: &Job,
-        cache: &cache::Cache,
-        salt: u64,
-        sink: &dyn Sink,
-    ) -> Result<Produced, Diagnostic> {
-        use std::hash::Hasher;
-        let (template, url, ctx) = match self.context(job) {
-            views::Output::Page { template, url, ctx } => (template, url, ctx),
-            views::Output::Raw(files) => {
-                return Ok(files.into_iter().map(|(p, b)| (p, Some(b))).collect())
-            }
-        };
-        let rel = url_to_path(&url);
-        let mut h = cache::StableHasher::default();
-        h.write_u64(salt);
-        h.write(template.as_bytes());
-        h.write(url.as_bytes());
-        cache::hash_value(&ctx, &mut h);
-        if cache.check(&rel, h.finish()) && sink.reuse(&rel).unwrap_or(false) {
-            return Ok(vec![(rel, None)]);
-        }
-        Ok(self
-            .render_page(tera, template, url, ctx)?
-            .into_iter()
-            .map(|(p, b)| (p, Some(b)))
-            .collect())
     }
 
     #[allow(clippy::result_large_err)]

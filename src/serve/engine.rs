@@ -2,27 +2,32 @@
 //!
 //! The same stages as `build` — load, validate, render — with what survives between rebuilds:
 //!
-//! - **load**: the loaded files stay in memory; a change re-reads only the paths the watcher
-//!   reported (a whole subtree for a directory). `site-config.toml` reloads everything.
+//! - **load**: the loaded files stay in memory ([`super::sources`]); a change re-reads only the
+//!   paths the watcher reported (a whole subtree for a directory). `site-config.toml` reloads
+//!   everything.
 //! - **validate** runs over the whole model every time (duplicate 索引号, links and dates are
 //!   site-wide rules), with bodies and ledgers memoized per file ([`Memo`]).
-//! - **render**: every job gets a key ([`super::keys`]); only jobs with a new key render.
-//!   A template change re-renders every job from the cached model, without validating again.
+//! - **render**: the one render loop ([`render::run`]) into a memory sink; every job gets a
+//!   key ([`render::keys::model_keys`]) and only jobs with a new key render. A template change
+//!   re-renders every job from the cached model, without validating again. A body edit alone
+//!   is previewed first ([`super::preview`]).
 //!
 //! The stored bytes are exactly what `build` writes (the live-reload script is added when a
 //! page is served, not stored). A rebuild that fails leaves the last good output in place.
 
-use super::keys;
+use super::preview::{published_urls, Entity};
+use super::sources::Sources;
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::Site;
-use crate::render::{self, Job, Prepared};
-use crate::source::{self, Item, Loaded};
+use crate::output::Sink;
+use crate::render::keys::State;
+use crate::render::{self, Prepared};
+use crate::source::{self, Item};
 use crate::validate::{self, Memo};
 use axum::body::Bytes;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tera::Tera;
 
@@ -82,34 +87,73 @@ pub struct Update {
     pub preview: bool,
 }
 
-/// Where a copied file's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum CopySrc {
-    Disk(PathBuf),
-    Theme(&'static [u8]),
-    /// Rendered with the rest: redirect pages of aliases and pages of withdrawn URLs.
-    Page(Bytes),
-}
-
-/// The loaded site, kept up to date file by file.
-struct Sources {
-    loaded: Loaded,
-    config_diags: Vec<Diagnostic>,
-    theme_diags: Vec<Diagnostic>,
-    /// Files under `content/` that could not be loaded, by absolute path.
-    file_errors: BTreeMap<PathBuf, Diagnostic>,
-}
-
 /// The last successful build.
 struct Good {
     site: Arc<Site>,
     diags: Vec<Diagnostic>,
     tera: Tera,
-    /// Job key → the output paths it produced.
-    jobs: HashMap<u64, Vec<String>>,
-    /// Output path of a rendered job → its key.
-    owners: HashMap<String, u64>,
-    copies: BTreeMap<String, CopySrc>,
+    /// The job keys of its render.
+    state: State,
+    stored: Stored,
+}
+
+/// What the store holds after a good build, besides the keys of its jobs.
+#[derive(Default)]
+struct Stored {
+    /// Content hashes of the files not made by a job (old URLs' pages, theme and copied
+    /// files): a file is stored again only when its bytes changed.
+    extras: HashMap<String, u64>,
+    /// Where each copied file was read from.
+    sources: HashMap<String, PathBuf>,
+    /// Every path of the output.
+    paths: BTreeSet<String>,
+}
+
+/// The memory sink of a rebuild: collects the files to store. A kept job's files stay as they
+/// are; a copied file is read again only when its source changed.
+struct Collect<'a> {
+    /// The last good build, unless everything is produced again.
+    prev: Option<&'a Stored>,
+    dirty: &'a BTreeSet<PathBuf>,
+    put: Mutex<Vec<(String, Bytes)>>,
+    hashes: Mutex<HashMap<String, u64>>,
+    sources: Mutex<HashMap<String, PathBuf>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Sink for Collect<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        crate::output::check_rel(rel)?;
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if self.prev.and_then(|p| p.extras.get(rel)) != Some(&hash) {
+            lock(&self.put).push((rel.to_string(), Bytes::copy_from_slice(bytes)));
+        }
+        lock(&self.hashes).insert(rel.to_string(), hash);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, abs: &Path) -> std::io::Result<()> {
+        lock(&self.sources).insert(rel.to_string(), abs.to_path_buf());
+        let same = self.prev.and_then(|p| {
+            let unchanged = p.sources.get(rel).is_some_and(|a| a == abs)
+                && !self.dirty.iter().any(|d| abs.starts_with(d));
+            p.extras.get(rel).filter(|_| unchanged)
+        });
+        match same {
+            Some(hash) => {
+                lock(&self.hashes).insert(rel.to_string(), *hash);
+                Ok(())
+            }
+            None => self.put(rel, &std::fs::read(abs)?),
+        }
+    }
+
+    fn reuse(&self, _rel: &str) -> std::io::Result<bool> {
+        Ok(self.prev.is_some())
+    }
 }
 
 pub struct Engine {
@@ -135,332 +179,6 @@ pub struct Engine {
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
-}
-
-fn load_error(e: source::LoadError) -> Vec<Diagnostic> {
-    match e {
-        source::LoadError::Config(d) => d,
-        source::LoadError::Unreadable(p, e) => {
-            vec![Diagnostic::new(
-                Code::Io,
-                format!("无法读取 {}：{e}", p.display()),
-            )]
-        }
-    }
-}
-
-impl Sources {
-    /// Reads everything, like [`source::load`], keeping the pieces apart so that one file or
-    /// the theme can be reloaded alone.
-    fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
-        let meta = std::fs::metadata(root)
-            .map_err(|e| load_error(source::LoadError::Unreadable(root.to_path_buf(), e)))?;
-        if !meta.is_dir() {
-            let e = std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是目录");
-            return Err(load_error(source::LoadError::Unreadable(
-                root.to_path_buf(),
-                e,
-            )));
-        }
-        let config_file =
-            source::read_utf8(root, &root.join("site-config.toml")).map_err(|d| vec![d])?;
-        let (config, config_diags) = crate::config::parse(&config_file.path, &config_file.text);
-        let Some(config) = config else {
-            return Err(config_diags);
-        };
-        let content = root.join("content");
-        let results: Vec<(PathBuf, Result<Item, Diagnostic>)> = source::walk(&content)
-            .into_par_iter()
-            .map(|abs| {
-                let r = source::load_one(root, &content, &abs);
-                (abs, r)
-            })
-            .collect();
-        let (templates, statics, theme_diags) = source::load_theme_files(root, &config.theme);
-        let mut src = Sources {
-            loaded: Loaded {
-                root: root.to_path_buf(),
-                config,
-                docs: Vec::new(),
-                lists: Vec::new(),
-                reports: Vec::new(),
-                assets: BTreeMap::new(),
-                statics,
-                templates,
-                removed: None,
-                diags: Vec::new(),
-            },
-            config_diags,
-            theme_diags,
-            file_errors: BTreeMap::new(),
-        };
-        for (abs, r) in results {
-            src.insert(abs, r);
-        }
-        Ok(src)
-    }
-
-    /// Files keep the order `load` gives them (sorted paths), which validation relies on
-    /// (the first of two equal 索引号 is the one kept).
-    fn insert(&mut self, abs: PathBuf, item: Result<Item, Diagnostic>) {
-        let l = &mut self.loaded;
-        match item {
-            Ok(Item::Doc(d)) => {
-                let at = l
-                    .docs
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.docs.insert(at, d);
-            }
-            Ok(Item::List(d)) => {
-                let at = l
-                    .lists
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.lists.insert(at, d);
-            }
-            Ok(Item::Report(d)) => {
-                let at = l
-                    .reports
-                    .partition_point(|x| Path::new(&x.file.path) < Path::new(&d.file.path));
-                l.reports.insert(at, d);
-            }
-            Ok(Item::Removed(d)) => l.removed = Some(d),
-            Ok(Item::Asset(rel, abs)) => {
-                l.assets.insert(rel, abs);
-            }
-            Err(d) => {
-                self.file_errors.insert(abs, d);
-            }
-        }
-    }
-
-    /// Re-reads one changed path under `content/`: a file (changed, new or deleted) or a
-    /// directory (everything under it).
-    fn apply(&mut self, root: &Path, abs: &Path) {
-        let content = root.join("content");
-        let (Ok(in_content), Ok(in_root)) = (abs.strip_prefix(&content), abs.strip_prefix(root))
-        else {
-            return;
-        };
-        let under = |p: &str| Path::new(p).starts_with(in_root);
-        let l = &mut self.loaded;
-        l.docs.retain(|d| !under(&d.file.path));
-        l.lists.retain(|d| !under(&d.file.path));
-        l.reports.retain(|d| !under(&d.file.path));
-        if l.removed.as_ref().is_some_and(|d| under(&d.file.path)) {
-            l.removed = None;
-        }
-        l.assets.retain(|_, a| !a.starts_with(abs));
-        self.file_errors.retain(|p, _| !p.starts_with(abs));
-        if in_content
-            .components()
-            .any(|c| source::is_ignored(&c.as_os_str().to_string_lossy()))
-        {
-            return;
-        }
-        let files = match std::fs::symlink_metadata(abs) {
-            Ok(m) if m.is_dir() => source::walk(abs),
-            Ok(m) if m.is_file() => vec![abs.to_path_buf()],
-            _ => return,
-        };
-        let loaded: Vec<(PathBuf, Result<Item, Diagnostic>)> = files
-            .into_par_iter()
-            .map(|f| {
-                let r = source::load_one(root, &content, &f);
-                (f, r)
-            })
-            .collect();
-        for (f, r) in loaded {
-            self.insert(f, r);
-        }
-    }
-
-    fn assemble_diags(&mut self) {
-        let mut d = self.config_diags.clone();
-        d.extend(self.file_errors.values().cloned());
-        d.extend(self.theme_diags.iter().cloned());
-        self.loaded.diags = d;
-    }
-}
-
-/// A Site with no content and the given templates: enough for [`render::templates`].
-fn template_site(site: &Site, templates: &BTreeMap<String, String>) -> Site {
-    Site {
-        config: site.config.clone(),
-        build_date: site.build_date,
-        policies: Vec::new(),
-        interpretations: Vec::new(),
-        pages: Vec::new(),
-        lists: Vec::new(),
-        reports: Vec::new(),
-        website_reports: Vec::new(),
-        // Theme assets overridden by the site's files are fingerprinted from those.
-        copies: site.copies.clone(),
-        templates: templates.clone(),
-        aliases: Vec::new(),
-        removed: Vec::new(),
-    }
-}
-
-/// URLs of published documents by path inside `content/`, as validation resolves links.
-fn published_urls(site: &Site) -> crate::markdown::DocUrls {
-    let strip = |s: &str| s.strip_prefix("content/").unwrap_or(s).to_string();
-    let mut m = crate::markdown::DocUrls::with_capacity_and_hasher(
-        site.policies.len() + site.interpretations.len() + site.pages.len(),
-        Default::default(),
-    );
-    m.extend(
-        site.policies
-            .iter()
-            .map(|p| (strip(&p.source), p.url.clone())),
-    );
-    m.extend(
-        site.interpretations
-            .iter()
-            .map(|p| (strip(&p.source), p.url.clone())),
-    );
-    m.extend(site.pages.iter().map(|p| (strip(&p.source), p.url.clone())));
-    m
-}
-
-/// A document's model value with an edited front matter (see [`validate::preview_policy`]).
-enum Patched {
-    Policy(Box<crate::model::Policy>),
-    Interpretation(Box<crate::model::Interpretation>),
-    Page(Box<crate::model::Page>),
-}
-
-/// A published document of the model.
-#[derive(Clone, Copy)]
-enum Entity {
-    Policy(usize),
-    Interpretation(usize),
-    Page(usize),
-}
-
-impl Entity {
-    fn find(site: &Site, source: &str) -> Option<Entity> {
-        if let Some(i) = site.policies.iter().position(|p| p.source == source) {
-            return Some(Entity::Policy(i));
-        }
-        if let Some(i) = site.interpretations.iter().position(|p| p.source == source) {
-            return Some(Entity::Interpretation(i));
-        }
-        site.pages
-            .iter()
-            .position(|p| p.source == source)
-            .map(Entity::Page)
-    }
-
-    /// Its model value with the front matter of `raw`, when the edit can be previewed.
-    fn patched(
-        self,
-        site: &Site,
-        raw: &source::RawDoc,
-        old: &source::RawDoc,
-        org: &str,
-    ) -> Option<Patched> {
-        Some(match self {
-            Entity::Policy(i) => Patched::Policy(Box::new(validate::preview_policy(
-                raw,
-                old,
-                org,
-                &site.policies[i],
-            )?)),
-            Entity::Interpretation(i) => Patched::Interpretation(Box::new(
-                validate::preview_interpretation(raw, old, &site.interpretations[i])?,
-            )),
-            Entity::Page(i) => {
-                Patched::Page(Box::new(validate::preview_page(raw, old, &site.pages[i])?))
-            }
-        })
-    }
-
-    fn body(self, site: &Site) -> &crate::model::Body {
-        match self {
-            Entity::Policy(i) => &site.policies[i].body,
-            Entity::Interpretation(i) => &site.interpretations[i].body,
-            Entity::Page(i) => &site.pages[i].body,
-        }
-    }
-
-    /// A site holding this document with `body` and exactly what its page shows of others
-    /// (the rows of its 解读, of the policies a 解读 interprets, of the replacing policy), and
-    /// the job of its page there. The same data a page's key reads ([`super::keys`]).
-    fn mini_site(
-        self,
-        site: &Site,
-        body: Arc<crate::model::Body>,
-        patch: Option<Patched>,
-    ) -> (Site, Job) {
-        let mut mini = template_site(site, &BTreeMap::new());
-        let mut policy_at: HashMap<usize, usize> = HashMap::new();
-        let mut add_policy = |mini: &mut Site, i: usize| -> usize {
-            *policy_at.entry(i).or_insert_with(|| {
-                let mut p = site.policies[i].clone();
-                p.interpretations.clear();
-                p.replaced_by = None;
-                mini.policies.push(p);
-                mini.policies.len() - 1
-            })
-        };
-        let add_interp = |mini: &mut Site,
-                          add_policy: &mut dyn FnMut(&mut Site, usize) -> usize,
-                          j: usize|
-         -> usize {
-            let mut it = site.interpretations[j].clone();
-            it.interprets = it.interprets.iter().map(|p| add_policy(mini, *p)).collect();
-            mini.interpretations.push(it);
-            mini.interpretations.len() - 1
-        };
-        match self {
-            Entity::Policy(i) => {
-                let me = add_policy(&mut mini, i);
-                let mut interps = Vec::new();
-                for j in &site.policies[i].interpretations {
-                    interps.push(add_interp(&mut mini, &mut add_policy, *j));
-                }
-                let replaced = site.policies[i]
-                    .replaced_by
-                    .map(|r| add_policy(&mut mini, r));
-                let p = &mut mini.policies[me];
-                if let Some(Patched::Policy(new)) = patch {
-                    *p = *new;
-                }
-                p.interpretations = interps;
-                p.replaced_by = replaced;
-                p.body = body;
-                (mini, Job::Policy(me))
-            }
-            Entity::Interpretation(j) => {
-                let me = add_interp(&mut mini, &mut add_policy, j);
-                let it = &mut mini.interpretations[me];
-                if let Some(Patched::Interpretation(new)) = patch {
-                    let interprets = std::mem::take(&mut it.interprets);
-                    *it = *new;
-                    it.interprets = interprets;
-                }
-                it.body = body;
-                (mini, Job::Interpretation(me))
-            }
-            Entity::Page(i) => {
-                let mut p = match patch {
-                    Some(Patched::Page(new)) => *new,
-                    _ => site.pages[i].clone(),
-                };
-                p.body = body;
-                mini.pages.push(p);
-                (mini, Job::Page(0))
-            }
-        }
-    }
-}
-
-fn conflict(path: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::UrlConflict,
-        format!("两个页面要写到同一个地址：{path}"),
-    )
-    .with_hint("重命名其中一个文件或修改 slug")
 }
 
 impl Engine {
@@ -739,10 +457,7 @@ impl Engine {
             (None, None) => return Err(Vec::new()),
         };
         let new_tera = if this.tera_stale || last.is_none() {
-            Some(render::templates(&template_site(
-                site,
-                &src.loaded.templates,
-            ))?)
+            Some(render::templates(&src.loaded.templates, &site.copies)?)
         } else {
             None
         };
@@ -758,173 +473,57 @@ impl Engine {
         let ((prepared, jobs, keys), outdated) = this.waiting(during, || {
             let prepared = Prepared::new(site);
             let jobs = render::plan(&prepared);
-            let keys = keys::keys(&prepared, &this.memo, &jobs);
+            let keys = render::keys::model_keys(&prepared, &this.memo, &jobs);
             (prepared, jobs, keys)
         })?;
         if outdated {
             return Ok(None);
         }
-        let todo: Vec<usize> = match last {
-            Some(g) if !force_all => (0..jobs.len())
-                .filter(|i| !g.jobs.contains_key(&keys[*i]))
-                .collect(),
-            _ => (0..jobs.len()).collect(),
-        };
         t.plan = ms(stage);
 
-        // Render them.
+        // Render the jobs with a new key; store what changed.
         let stage = Instant::now();
-        let results: Vec<(usize, Result<render::Files, Diagnostic>)> = todo
-            .par_iter()
-            .map(|i| (*i, prepared.run(tera, &jobs[*i])))
-            .collect();
-        let mut errors: Vec<Diagnostic> = Vec::new();
-        let mut rendered: Vec<(usize, render::Files)> = Vec::with_capacity(results.len());
-        for (i, r) in results {
-            match r {
-                Ok(files) => rendered.push((i, files)),
-                Err(d) => errors.push(d),
-            }
-        }
-        let key_set: HashSet<u64> = keys.iter().copied().collect();
-        let rendered_keys: HashSet<u64> = rendered.iter().map(|(i, _)| keys[*i]).collect();
-        // The owner of an output path among the jobs whose output is kept as it is.
-        let kept_owner = |p: &str| -> Option<u64> {
-            let k = *last?.owners.get(p)?;
-            (!force_all && key_set.contains(&k) && !rendered_keys.contains(&k)).then_some(k)
+        let previous = last.filter(|_| !force_all);
+        let sink = Collect {
+            prev: previous.map(|g| &g.stored),
+            dirty: &this.dirty,
+            put: Mutex::new(Vec::new()),
+            hashes: Mutex::new(HashMap::new()),
+            sources: Mutex::new(HashMap::new()),
         };
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (_, files) in &rendered {
-            for (p, _) in files {
-                if !seen.insert(p.as_str()) || kept_owner(p).is_some() {
-                    errors.push(conflict(p));
-                }
-            }
-        }
-
-        // Copied files: the site's static files and used assets, then the theme's own.
-        let mut copies: BTreeMap<String, CopySrc> = BTreeMap::new();
-        for c in &site.copies {
-            copies.insert(c.rel.clone(), CopySrc::Disk(c.abs.clone()));
-            if seen.contains(c.rel.as_str()) || kept_owner(&c.rel).is_some() {
-                errors.push(Diagnostic::new(
-                    Code::UrlConflict,
-                    format!("静态文件与生成的页面地址相同：{}", c.rel),
-                ));
-            }
-        }
-        for (rel, bytes) in crate::theme::STATIC {
-            copies
-                .entry(rel.to_string())
-                .or_insert(CopySrc::Theme(bytes));
-        }
-        // Old URLs (aliases, content/removed.toml): few, rendered on every rebuild.
-        match prepared.old_url_pages(tera) {
-            Ok(files) => {
-                for (p, b) in files {
-                    if seen.contains(p.as_str())
-                        || kept_owner(&p).is_some()
-                        || copies.contains_key(&p)
-                    {
-                        errors.push(conflict(&p));
-                    } else {
-                        copies.insert(p, CopySrc::Page(Bytes::from(b)));
-                    }
-                }
-            }
-            Err(d) => errors.push(d),
-        }
-        // The same assets under their content-hashed names, as `build` writes them.
-        for (rel, (hashed, _)) in render::fingerprints(site) {
-            if let Some(src) = copies.get(&rel).cloned() {
-                copies.insert(hashed, src);
-            }
-        }
-        drop(seen);
-        let old_copies = last.map(|g| &g.copies);
-        let fresh: Vec<(&String, &CopySrc)> = copies
-            .iter()
-            .filter(|(rel, src)| {
-                force_all
-                    || old_copies.and_then(|o| o.get(*rel)) != Some(*src)
-                    || matches!(src, CopySrc::Disk(abs) if this.dirty.iter().any(|p| abs.starts_with(p)))
-            })
-            .collect();
-        let copied: Vec<(String, std::io::Result<Bytes>)> = fresh
-            .par_iter()
-            .map(|(rel, src)| {
-                let bytes = match src {
-                    CopySrc::Theme(b) => Ok(Bytes::from_static(b)),
-                    CopySrc::Page(b) => Ok(b.clone()),
-                    CopySrc::Disk(abs) => std::fs::read(abs).map(Bytes::from),
-                };
-                ((*rel).clone(), bytes)
-            })
-            .collect();
-        let mut put: Vec<(String, Bytes)> = Vec::new();
-        for (rel, bytes) in copied {
-            match bytes {
-                Ok(b) => put.push((rel, b)),
-                Err(e) => errors.push(Diagnostic::new(Code::Io, format!("复制 {rel} 失败：{e}"))),
-            }
-        }
-        if !errors.is_empty() {
-            errors.sort_by(|a, b| a.message.cmp(&b.message));
-            errors.dedup();
+        let outcome = render::run::run(
+            &prepared,
+            &jobs,
+            tera,
+            &sink,
+            render::run::Keying::Model(&keys),
+            previous.map(|g| &g.state),
+            &crate::NoProgress,
+        )
+        .map_err(|errors| {
             let mut all = diags.clone();
             all.extend(errors);
-            return Err(all);
-        }
-
-        // The new job table, and what disappeared.
-        let mut new_jobs: HashMap<u64, Vec<String>> = HashMap::with_capacity(jobs.len());
-        let mut new_owners: HashMap<String, u64> = HashMap::new();
-        let mut candidates: Vec<String> = Vec::new();
-        match last {
-            Some(g) if !force_all => {
-                new_owners = g.owners.clone();
-                for (k, paths) in &g.jobs {
-                    if key_set.contains(k) && !rendered_keys.contains(k) {
-                        new_jobs.insert(*k, paths.clone());
-                        continue;
-                    }
-                    for p in paths {
-                        if new_owners.get(p) == Some(k) {
-                            new_owners.remove(p);
-                        }
-                        candidates.push(p.clone());
-                    }
-                }
-            }
-            Some(g) => candidates.extend(g.owners.keys().cloned()),
-            None => {}
-        }
-        if let Some(g) = last {
-            candidates.extend(
-                g.copies
-                    .keys()
-                    .filter(|r| !copies.contains_key(*r))
-                    .cloned(),
-            );
-        }
-        for (i, files) in &rendered {
-            let paths = new_jobs.entry(keys[*i]).or_default();
-            for (p, _) in files {
-                new_owners.insert(p.clone(), keys[*i]);
-                paths.push(p.clone());
-            }
-        }
-        let remove: Vec<String> = candidates
-            .into_iter()
-            .filter(|p| !new_owners.contains_key(p) && !copies.contains_key(p))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let rendered_count = rendered.len();
-        let kept = jobs.len() - rendered_count;
-        for (_, files) in rendered {
-            put.extend(files.into_iter().map(|(p, b)| (p, Bytes::from(b))));
-        }
+            all
+        })?;
+        let remove: Vec<String> = last
+            .map(|g| {
+                g.stored
+                    .paths
+                    .iter()
+                    .filter(|p| !outcome.paths.contains(*p))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let put = sink.put.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut extras = sink.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+        extras.retain(|p, _| outcome.state.key_of(p).is_none());
+        let stored = Stored {
+            extras,
+            sources: sink.sources.into_inner().unwrap_or_else(|e| e.into_inner()),
+            paths: outcome.paths,
+        };
+        let (new_state, rendered_count, kept) = (outcome.state, outcome.rendered, outcome.kept);
         t.render = ms(stage);
         drop(prepared);
 
@@ -945,9 +544,8 @@ impl Engine {
                     site,
                     diags: diags.clone(),
                     tera,
-                    jobs: new_jobs,
-                    owners: new_owners,
-                    copies,
+                    state: new_state,
+                    stored,
                 });
                 old_site
             }
@@ -958,9 +556,8 @@ impl Engine {
                 if let Some(t) = new_tera {
                     g.tera = t;
                 }
-                g.jobs = new_jobs;
-                g.owners = new_owners;
-                g.copies = copies;
+                g.state = new_state;
+                g.stored = stored;
                 None
             }
         };

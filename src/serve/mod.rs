@@ -8,7 +8,7 @@
 //! ```
 //!
 //! - [`watch`] turns file events into [`engine::Changes`];
-//! - [`engine`] rebuilds only what the changes touch ([`keys`] decides which jobs);
+//! - [`engine`] rebuilds only what the changes touch (`render::keys` decides which jobs);
 //! - [`http`] serves the rendered files from memory at the built site's URLs and pushes a
 //!   status event after every rebuild; the page reloads, or shows the diagnostics over the
 //!   last good version when the rebuild failed.
@@ -19,7 +19,8 @@
 pub mod admin;
 pub mod engine;
 pub mod http;
-pub mod keys;
+mod preview;
+mod sources;
 pub mod watch;
 
 use crate::diagnostics::{Code, Diagnostic};

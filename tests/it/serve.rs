@@ -600,6 +600,44 @@ fn a_title_edit_is_previewed_and_a_linking_edit_waits_for_the_full_build() {
     assert!(page.contains("2016年04月27日"));
 }
 
+/// The engine's render goes through the one render loop: a rebuild with nothing changed
+/// renders no job and stores nothing; a title edit renders a few jobs and stores their pages.
+#[test]
+fn a_rebuild_without_changes_renders_and_stores_nothing() {
+    use crate::support::api::{self, Changes, Engine};
+    let site = TestSite::demo();
+    let root = site.path().canonicalize().unwrap();
+    let mut engine = Engine::new(root.clone(), api::validate_options());
+    let first = engine.rebuild(&mut |_| false).unwrap().unwrap();
+    assert_eq!(first.kept, 0);
+    assert!(first.rendered > 100, "{} jobs", first.rendered);
+    let again = engine.rebuild(&mut |_| false).unwrap().unwrap();
+    assert_eq!((again.rendered, again.kept), (0, first.rendered));
+    let stored: Vec<&String> = again.put.iter().map(|(p, _)| p).collect();
+    assert!(stored.is_empty(), "{stored:?}");
+    assert!(again.remove.is_empty(), "{:?}", again.remove);
+
+    replace(&site, JILIN, "title = \"吉林省", "title = \"改过标题吉林省");
+    let mut ch = Changes::default();
+    ch.content.insert(root.join(JILIN));
+    ch.paths.insert(root.join(JILIN));
+    let _ = engine.apply(&ch).unwrap();
+    let edited = engine.rebuild(&mut |_| false).unwrap().unwrap();
+    assert!(
+        edited.rendered >= 3 && edited.rendered * 10 < first.rendered,
+        "{} of {} jobs",
+        edited.rendered,
+        first.rendered
+    );
+    let page = edited
+        .put
+        .iter()
+        .find(|(p, _)| p == "policies/2016/jilin-2016/index.html")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("the edited page is stored");
+    assert!(page.contains("改过标题吉林省"));
+}
+
 /// The live-reload channel itself: an SSE client (as the page's EventSource) gets `hello`
 /// with the current status, then a `status` event when a save breaks the site (not ok, the
 /// diagnostic named) and another when the fix lands (ok, the page listed as changed).

@@ -1,0 +1,466 @@
+//! The one render loop: the jobs of a prepared site into a [`Sink`], with the conflict checks
+//! and the static copies, for `build` (disk), `serve` (memory) and tests (counting).
+//!
+//! A job is rendered unless the previous render's [`State`] holds its key and the sink can
+//! keep what it produced then ([`Sink::reuse`]); the keys come from the template context
+//! ([`Keying::Context`], persisted by `build`) or from the model ([`Keying::Model`], kept in
+//! memory by `serve`). Every output path — of a rendered job, of a kept one, of an old URL's
+//! page or of a copied file — is claimed once; a second claim is `E-URL-CONFLICT`.
+
+use super::keys::{self, StableHasher, State};
+use super::{conflict_diag, job_owner, source_of, url_to_path, views, Files, Job, Prepared};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::output::Sink;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+use tera::Tera;
+
+/// How the jobs of a render are keyed.
+pub enum Keying<'a> {
+    /// No keys: every job renders.
+    None,
+    /// A page's key is a hash of its template context and what every page shares; files
+    /// written directly are always produced (`build`).
+    Context,
+    /// One key per job, in plan order, from the model ([`keys::model_keys`], `serve`).
+    Model(&'a [u64]),
+}
+
+/// What a render did.
+#[derive(Default)]
+pub struct Outcome {
+    /// HTML files of the jobs (rendered or kept).
+    pub pages: usize,
+    /// Jobs rendered, and jobs whose previous output was kept.
+    pub rendered: usize,
+    pub kept: usize,
+    /// The keys of this render, for the next one.
+    pub state: State,
+    /// Every path of the output.
+    pub paths: BTreeSet<String>,
+}
+
+/// What one job came to.
+struct Done {
+    key: Option<u64>,
+    paths: Vec<String>,
+    rendered: bool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Renders `jobs` (the plan of `prepared`) into `sink`: those whose key `previous` does not
+/// hold, or all of them without `previous`. Then the redirect pages of old URLs, the theme's
+/// assets and the site's copied files. Reports the stage 渲染 and each job to `progress`.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    prepared: &Prepared,
+    jobs: &[Job],
+    tera: &Tera,
+    sink: &dyn Sink,
+    keying: Keying,
+    previous: Option<&State>,
+    progress: &dyn crate::Progress,
+) -> Result<Outcome, Vec<Diagnostic>> {
+    let site = prepared.site;
+    let assets = super::fingerprints(&site.copies);
+    progress.stage("渲染", jobs.len() as u64);
+    let salt = matches!(keying, Keying::Context).then(|| {
+        let mut h = StableHasher::default();
+        cache_salt(prepared).hash(&mut h);
+        for (k, (v, _)) in &assets {
+            (k, v).hash(&mut h);
+        }
+        h.finish()
+    });
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let put = |job: &Job, path: &str, bytes: &[u8]| {
+        if let Err(e) = sink.put(path, bytes) {
+            let d = Diagnostic::new(
+                Code::Io,
+                format!("写入 {path} 失败（{}）：{e}", job_owner(site, job, path)),
+            );
+            let d = match source_of(site, job) {
+                Some(src) => d.in_file(&src),
+                None => d,
+            };
+            lock(&errors).push(d);
+        }
+    };
+    let emit = |job: &Job, key: Option<u64>, files: Files| -> Done {
+        let paths = files.iter().map(|(p, _)| p.clone()).collect();
+        for (p, b) in &files {
+            put(job, p, b);
+        }
+        Done {
+            key,
+            paths,
+            rendered: true,
+        }
+    };
+    #[allow(clippy::result_large_err)]
+    let one = |i: usize, job: &Job| -> Result<Done, Diagnostic> {
+        match (&keying, salt) {
+            (Keying::Model(keys), _) => {
+                let key = keys[i];
+                if let Some(paths) = previous.and_then(|s| s.paths_of(key)) {
+                    if paths.iter().all(|p| sink.reuse(p).unwrap_or(false)) {
+                        return Ok(Done {
+                            key: Some(key),
+                            paths: paths.to_vec(),
+                            rendered: false,
+                        });
+                    }
+                }
+                Ok(emit(job, Some(key), prepared.run(tera, job)?))
+            }
+            (Keying::Context, Some(salt)) => {
+                let (template, url, ctx) = match prepared.context(job) {
+                    views::Output::Page { template, url, ctx } => (template, url, ctx),
+                    views::Output::Raw(files) => return Ok(emit(job, None, files)),
+                };
+                let rel = url_to_path(&url);
+                let mut h = StableHasher::default();
+                h.write_u64(salt);
+                h.write(template.as_bytes());
+                h.write(url.as_bytes());
+                keys::hash_value(&ctx, &mut h);
+                let key = h.finish();
+                if previous.and_then(|s| s.key_of(&rel)) == Some(key)
+                    && sink.reuse(&rel).unwrap_or(false)
+                {
+                    return Ok(Done {
+                        key: Some(key),
+                        paths: vec![rel],
+                        rendered: false,
+                    });
+                }
+                Ok(emit(
+                    job,
+                    Some(key),
+                    prepared.render_page(tera, template, url, ctx)?,
+                ))
+            }
+            _ => Ok(emit(job, None, prepared.run(tera, job)?)),
+        }
+    };
+    let done: Vec<Option<Done>> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(i, job)| {
+            let r = one(i, job);
+            progress.advance();
+            r.map_err(|d| lock(&errors).push(d)).ok()
+        })
+        .collect();
+
+    // Every output path, claimed once, in plan order.
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = Outcome::default();
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in done.into_iter().enumerate() {
+        let Some(d) = d else { continue };
+        let job = &jobs[i];
+        for path in &d.paths {
+            if path.ends_with(".html") {
+                out.pages += 1;
+            }
+            if let Some(first) = owner.insert(path.clone(), i) {
+                let other = &jobs[first];
+                errors.push(conflict_diag(
+                    path,
+                    &job_owner(site, other, path),
+                    &job_owner(site, job, path),
+                    source_of(site, job)
+                        .or_else(|| source_of(site, other))
+                        .as_deref(),
+                ));
+            }
+        }
+        if d.rendered {
+            out.rendered += 1;
+        } else {
+            out.kept += 1;
+        }
+        if let Some(key) = d.key {
+            out.state.insert(key, d.paths);
+        }
+    }
+    let mut paths: BTreeSet<String> = owner.into_keys().collect();
+    let copied: BTreeSet<&str> = site.copies.iter().map(|c| c.rel.as_str()).collect();
+    // A static file where a job writes.
+    let clashing: BTreeSet<&str> = copied
+        .iter()
+        .copied()
+        .filter(|rel| paths.contains(*rel))
+        .collect();
+    for rel in &clashing {
+        errors.push(Diagnostic::new(
+            Code::UrlConflict,
+            format!("静态文件与生成的页面地址相同：{rel}"),
+        ));
+    }
+
+    // Redirect pages of old URLs and pages of withdrawn ones: in no listing, feed or sitemap.
+    match prepared.old_url_pages(tera) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                if paths.contains(&path) || copied.contains(path.as_str()) {
+                    errors.push(
+                        Diagnostic::new(
+                            Code::UrlConflict,
+                            format!("旧网址与生成的页面地址相同：{path}"),
+                        )
+                        .with_hint("修改 aliases 或 content/removed.toml 中的网址"),
+                    );
+                } else if let Err(e) = sink.put(&path, &bytes) {
+                    errors.push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
+                } else {
+                    paths.insert(path);
+                }
+            }
+        }
+        Err(d) => errors.push(d),
+    }
+    // Theme assets under their content-hashed names, and the theme's files the site keeps.
+    for (hashed, bytes) in assets.values() {
+        match sink.put(hashed, bytes) {
+            Ok(()) => {
+                paths.insert(hashed.clone());
+            }
+            Err(e) => errors.push(Diagnostic::new(
+                Code::Io,
+                format!("写入 {hashed} 失败：{e}"),
+            )),
+        }
+    }
+    for (rel, bytes) in crate::theme::STATIC {
+        if !copied.contains(rel) {
+            match sink.put(rel, bytes) {
+                Ok(()) => {
+                    paths.insert(rel.to_string());
+                }
+                Err(e) => errors.push(Diagnostic::new(Code::Io, format!("写入 {rel} 失败：{e}"))),
+            }
+        }
+    }
+    // The site's static files and the assets its documents use.
+    let copy_errors: Vec<Diagnostic> = site
+        .copies
+        .par_iter()
+        .filter(|c| !clashing.contains(c.rel.as_str()))
+        .filter_map(|c| {
+            sink.copy(&c.rel, &c.abs).err().map(|e| {
+                Diagnostic::new(
+                    Code::Io,
+                    format!("复制 {} 失败（来源 {}）：{e}", c.rel, c.abs.display()),
+                )
+            })
+        })
+        .collect();
+    errors.extend(copy_errors);
+    paths.extend(site.copies.iter().map(|c| c.rel.clone()));
+    if errors.is_empty() {
+        out.paths = paths;
+        Ok(out)
+    } else {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// Renders the whole site into `sink`, every job, without keys (the stages example, tests).
+pub fn all(site: &crate::model::Site, sink: &dyn Sink) -> Result<Outcome, Vec<Diagnostic>> {
+    let tera = super::templates(&site.templates, &site.copies)?;
+    let prepared = Prepared::new(site);
+    let jobs = super::plan(&prepared);
+    run(
+        &prepared,
+        &jobs,
+        &tera,
+        sink,
+        Keying::None,
+        None,
+        &crate::NoProgress,
+    )
+}
+
+/// What every page of a build depends on besides its own context: the gongkai version, the
+/// templates and the shared context (site settings, navigation, build date).
+fn cache_salt(p: &Prepared) -> u64 {
+    let mut h = StableHasher::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    crate::theme::TEMPLATES.hash(&mut h);
+    p.site.templates.hash(&mut h);
+    keys::hash_value(&Value::Object(p.base.clone()), &mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Site;
+    use crate::validate::{self, Memo};
+    use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A sink that stores only paths and counts what it is given.
+    #[derive(Default)]
+    struct Counting {
+        /// Paths put since the last [`Counting::take`].
+        puts: Mutex<BTreeSet<String>>,
+        copies: AtomicUsize,
+        stored: Mutex<BTreeMap<String, Vec<u8>>>,
+    }
+
+    impl Counting {
+        fn take(&self) -> BTreeSet<String> {
+            self.copies.store(0, Ordering::Relaxed);
+            std::mem::take(&mut *lock(&self.puts))
+        }
+        fn text(&self, rel: &str) -> String {
+            String::from_utf8_lossy(&lock(&self.stored)[rel]).into_owned()
+        }
+    }
+
+    impl Sink for Counting {
+        fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+            lock(&self.puts).insert(rel.to_string());
+            lock(&self.stored).insert(rel.to_string(), bytes.to_vec());
+            Ok(())
+        }
+        fn copy(&self, rel: &str, _abs: &Path) -> std::io::Result<()> {
+            self.copies.fetch_add(1, Ordering::Relaxed);
+            lock(&self.stored).insert(rel.to_string(), Vec::new());
+            Ok(())
+        }
+        fn reuse(&self, rel: &str) -> std::io::Result<bool> {
+            Ok(lock(&self.stored).contains_key(rel))
+        }
+    }
+
+    fn demo() -> (Site, Memo) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::source::load(root).unwrap();
+        let opts = validate::Options {
+            build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
+        };
+        let memo = Memo::new();
+        let (site, diags) = validate::validate_with(&loaded, &opts, &memo);
+        assert!(!crate::diagnostics::has_errors(&diags), "{diags:?}");
+        (site, memo)
+    }
+
+    /// Renders `site` keyed by the model, after `previous`.
+    fn by_model(site: &Site, memo: &Memo, sink: &Counting, previous: Option<&State>) -> Outcome {
+        let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
+        let prepared = Prepared::new(site);
+        let jobs = crate::render::plan(&prepared);
+        let keys = keys::model_keys(&prepared, memo, &jobs);
+        let keying = Keying::Model(&keys);
+        let np = &crate::NoProgress;
+        run(&prepared, &jobs, &tera, sink, keying, previous, np).unwrap()
+    }
+
+    fn job_pages(puts: &BTreeSet<String>, state: &State) -> Vec<String> {
+        puts.iter()
+            .filter(|p| state.key_of(p).is_some())
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn an_unchanged_site_renders_no_job_and_one_edit_renders_few() {
+        let (site, memo) = demo();
+        let sink = Counting::default();
+        let first = by_model(&site, &memo, &sink, None);
+        assert_eq!(sink.copies.load(Ordering::Relaxed), site.copies.len());
+        let all = sink.take();
+        assert_eq!(first.kept, 0);
+        assert!(first.rendered > 100, "{} jobs", first.rendered);
+        assert_eq!(
+            job_pages(&all, &first.state).len(),
+            first.state.len(),
+            "every job's file reached the sink"
+        );
+
+        // The same site again: no job renders, no page reaches the sink.
+        let second = by_model(&site, &memo, &sink, Some(&first.state));
+        let puts = sink.take();
+        assert_eq!(second.rendered, 0);
+        assert_eq!(second.kept, first.rendered);
+        assert_eq!(job_pages(&puts, &second.state), Vec::<String>::new());
+        assert_eq!(second.paths, first.paths);
+
+        // One policy's title: its page and the pages listing it, nothing else.
+        let mut edited = site;
+        let i = edited
+            .policies
+            .iter()
+            .position(|p| p.url == "/policies/2016/jilin-2016/")
+            .unwrap();
+        edited.policies[i].title = "改过标题的吉林省文件".into();
+        let third = by_model(&edited, &memo, &sink, Some(&second.state));
+        let pages = job_pages(&sink.take(), &third.state);
+        assert_eq!(third.rendered + third.kept, first.rendered);
+        assert!(
+            pages.contains(&"policies/2016/jilin-2016/index.html".to_string()),
+            "{pages:?}"
+        );
+        assert!(pages.contains(&"index.html".to_string()), "{pages:?}");
+        assert!(
+            third.rendered >= 3 && third.rendered * 10 < first.rendered,
+            "{} of {} jobs rendered: {pages:?}",
+            third.rendered,
+            first.rendered
+        );
+        assert!(sink
+            .text("policies/2016/jilin-2016/index.html")
+            .contains("改过标题的吉林省文件"));
+    }
+
+    #[test]
+    fn context_keys_keep_every_unchanged_page_of_a_build() {
+        let (site, _) = demo();
+        let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
+        let prepared = Prepared::new(&site);
+        let jobs = crate::render::plan(&prepared);
+        let sink = Counting::default();
+        let np = &crate::NoProgress;
+        let first = run(&prepared, &jobs, &tera, &sink, Keying::Context, None, np).unwrap();
+        let all = sink.take();
+        assert!(all.contains("policies/2016/jilin-2016/index.html"));
+        let again = Some(&first.state);
+        let second = run(&prepared, &jobs, &tera, &sink, Keying::Context, again, np).unwrap();
+        let puts = sink.take();
+        assert_eq!(job_pages(&puts, &second.state), Vec::<String>::new());
+        assert_eq!(second.kept, first.state.len());
+        assert_eq!(second.pages, first.pages);
+        assert_eq!(second.paths, first.paths);
+        // Files written directly (feeds, sitemap, downloads) are always produced.
+        assert!(puts.contains("sitemap.xml"), "{puts:?}");
+    }
+
+    #[test]
+    fn two_jobs_writing_one_path_are_a_conflict() {
+        let (mut site, _) = demo();
+        let copy = site.copies[0].clone();
+        site.copies.push(crate::model::CopyFile {
+            rel: "index.html".into(),
+            ..copy
+        });
+        let errors = all(&site, &Counting::default()).err().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|d| d.message == "静态文件与生成的页面地址相同：index.html"),
+            "{errors:?}"
+        );
+    }
+}
