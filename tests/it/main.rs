@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod check;
 mod downloads;
+mod editors;
 mod fuzz;
 mod hardening;
 mod incremental;
