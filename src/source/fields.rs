@@ -94,13 +94,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn error(
-        &mut self,
-        code: Code,
-        key: &str,
-        message: String,
-        hint: Option<String>,
-    ) {
+    pub fn error(&mut self, code: Code, key: &str, message: String, hint: Option<String>) {
         let mut d = Diagnostic::new(code, format!("{}{}", self.prefix(), message)).at(
             self.path,
             self.text,
