@@ -7,6 +7,9 @@
 mod code;
 
 pub use code::{codes_md, rules_zh, Code, Doc};
+
+/// The manual's page on the codes, relative to the repository (or site) root.
+pub const RULES_DOC: &str = "docs/zh/检查规则.md";
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -82,6 +85,12 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// Where the manual explains this code: `docs/zh/检查规则.md#<CODE>`.
+    pub fn docs_link(&self) -> String {
+        let anchor = Code::parse(self.code).map_or(self.code, Code::anchor);
+        format!("{RULES_DOC}#{anchor}")
+    }
+
     /// rustc-style text, coloured when `color` is set.
     pub fn render_human(&self, color: bool) -> String {
         let (sev, sev_color) = match self.severity {
@@ -125,11 +134,22 @@ impl Diagnostic {
                 " ".repeat(self.line.to_string().len())
             );
         }
+        let _ = writeln!(
+            out,
+            "{blue}{} = {reset}{b}详见{reset}: {}",
+            " ".repeat(self.line.to_string().len()),
+            self.docs_link()
+        );
         out
     }
 
+    /// One JSON object: the fields, and `docs`, the manual's section on the code.
     pub fn render_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("docs".into(), serde_json::Value::String(self.docs_link()));
+        }
+        serde_json::to_string(&v).unwrap_or_default()
     }
 }
 
@@ -235,6 +255,26 @@ mod tests {
         // marker under "here": "xx " (3) + "错误" (4 columns) + " " (1) = 8 spaces
         assert!(s.contains(&format!("  | {}^", " ".repeat(8))));
         assert!(s.contains("提示: 修好它"));
+        assert!(s.contains("详见: docs/zh/检查规则.md#E-BROKEN-LINK"));
+        let j: serde_json::Value = serde_json::from_str(&d.render_json()).unwrap();
+        assert_eq!(j["docs"], "docs/zh/检查规则.md#E-BROKEN-LINK");
+        assert_eq!(j["code"], "E-BROKEN-LINK");
+    }
+
+    /// Every code's `docs` link lands on an anchor of the generated 检查规则.md.
+    #[test]
+    fn every_code_has_its_anchor_in_the_rules_doc() {
+        let doc = rules_zh();
+        for c in Code::ALL {
+            let link = Diagnostic::new(*c, "x").docs_link();
+            let anchor = link
+                .strip_prefix("docs/zh/检查规则.md#")
+                .expect("links the rules");
+            assert!(
+                doc.contains(&format!("<a id=\"{anchor}\"></a>")),
+                "no anchor {anchor} in 检查规则.md"
+            );
+        }
     }
 
     #[test]

@@ -509,11 +509,7 @@ fn main() -> ExitCode {
         }
         Command::Schema { kind } => match gongkai::schema::Kind::parse(&kind) {
             Some(k) => {
-                let schema = gongkai::schema::json_schema(k);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&schema).unwrap_or_default()
-                );
+                print!("{}", gongkai::schema::json_schema_text(k));
                 ExitCode::SUCCESS
             }
             None => ExitCode::from(2),

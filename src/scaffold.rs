@@ -157,6 +157,10 @@ pub fn site(dir: &Path, title: &str, today: chrono::NaiveDate) -> Result<PathBuf
         &dir.join("content/pages/guide.md"),
         "+++\ntitle = \"政府信息公开指南\"\nslug = \"guide\"\n+++\n\n## 一、主动公开\n\n## 二、依申请公开\n\n## 三、联系方式\n",
     )?;
+    // .taplo.toml and the schemas it names: editors check the TOML files as they type.
+    for (path, text) in crate::schema::editor_files() {
+        write_new(&dir.join(path), &text)?;
+    }
     Ok(dir.to_path_buf())
 }
 

@@ -16,6 +16,59 @@ pub use decl::{
 pub use docs::content_format_zh;
 pub use json::json_schema;
 
+/// The schema of `kind` as `gongkai schema <kind>` prints it (pretty JSON and a newline):
+/// the bytes `gongkai new site` writes under `schemas/`.
+pub fn json_schema_text(kind: Kind) -> String {
+    let mut s = serde_json::to_string_pretty(&json_schema(kind)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The kinds editors validate as whole TOML files, with the files they apply to
+/// (taplo `include` globs, relative to the site root).
+pub const TAPLO_RULES: [(Kind, &[&str]); 3] = [
+    (Kind::SiteConfig, &["site-config.toml"]),
+    (
+        Kind::List,
+        &["content/lists/*.toml", "content/lists/**/*.toml"],
+    ),
+    (Kind::Report, &["content/reports/*.toml"]),
+];
+
+/// Where a site keeps the schema of `kind` (`schemas/<kind>.schema.json`).
+pub fn schema_file(kind: Kind) -> String {
+    format!("schemas/{}.schema.json", kind.name())
+}
+
+/// The site's `.taplo.toml`: each rule ties files to their schema under `schemas/`, so that
+/// taplo and Even Better TOML check them as you type.
+pub fn taplo_toml() -> String {
+    let mut s = String::from(
+        "# taplo / Even Better TOML：按 schemas/ 下的 JSON Schema 校验站点文件（gongkai new site 生成）。\n\
+         # 重新生成某个 schema：gongkai schema <类型> > schemas/<类型>.schema.json\n",
+    );
+    for (kind, include) in TAPLO_RULES {
+        let globs: Vec<String> = include.iter().map(|g| format!("\"{g}\"")).collect();
+        s.push_str(&format!(
+            "\n# {}\n[[rule]]\ninclude = [{}]\n\n[rule.schema]\npath = \"./{}\"\n",
+            kind.title(),
+            globs.join(", "),
+            schema_file(kind)
+        ));
+    }
+    s
+}
+
+/// The files `gongkai new site` writes for editors' tools: `.taplo.toml` and the schemas it
+/// names, as (path relative to the site root, contents).
+pub fn editor_files() -> Vec<(String, String)> {
+    let mut files = vec![(".taplo.toml".to_string(), taplo_toml())];
+    for (kind, _) in TAPLO_RULES {
+        files.push((schema_file(kind), json_schema_text(kind)));
+    }
+    files
+}
+
 /// A kind of file a site is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

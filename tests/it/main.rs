@@ -7,6 +7,7 @@ mod architecture;
 mod build;
 mod check;
 mod downloads;
+mod editors;
 mod fuzz;
 mod hardening;
 mod incremental;
