@@ -16,9 +16,6 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-/// `2016年04月26日`: how pages and diagnostics write a date (defined with the model values).
-pub use crate::model::cn_date;
-
 /// The shipped data file, embedded at compile time.
 const OFFICIAL_TOML: &str = include_str!("../data/holidays.toml");
 

@@ -3,9 +3,9 @@
 //! the indicators that veto the whole site (单项否决), and the 自查表 that sums every
 //! indicator up (`gongkai check --inspection`). Thresholds and their sources: docs/inspection.md.
 
-use crate::calendar::cn_date;
 use crate::config::InspectionConfig;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::format::cn_date;
 use crate::model::ledger::{item_count, LedgerKind, Value};
 use crate::model::Site;
 use crate::source::Loaded;

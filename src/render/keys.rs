@@ -30,8 +30,9 @@
 //!   When a view starts reading something new, its key here must read it too: the
 //!   incremental-equals-full-build test (`tests/it/serve.rs`) is there to catch a miss.
 
-use super::{Job, Prepared, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
+use super::Prepared;
 use crate::model::{Attachment, Interpretation, Policy};
+use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
 use crate::validate::Memo;
 use rayon::prelude::*;
 use serde_json::Value;

@@ -18,9 +18,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use tera::Tera;
 
-pub use crate::format::{cn_date, escape_html};
-pub use crate::routes::url_to_path;
-pub use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
+use crate::format::{cn_date, escape_html};
+use crate::routes::{url_to_path, Job};
 pub use views::Prepared;
 
 /// Builds the template engine: the built-in theme, overridden by the site's templates; the

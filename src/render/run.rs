@@ -8,9 +8,10 @@
 //! page or of a copied file — is claimed once; a second claim is `E-URL-CONFLICT`.
 
 use super::keys::{self, StableHasher, State};
-use super::{conflict_diag, job_owner, source_of, url_to_path, views, Files, Job, Prepared};
+use super::{conflict_diag, job_owner, source_of, views, Files, Prepared};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::Sink;
+use crate::routes::{url_to_path, Job};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,7 @@
 //! with its new body, before the whole site is validated again.
 
 use crate::model::Site;
-use crate::render::Job;
+use crate::routes::Job;
 use crate::source;
 use crate::validate;
 use std::collections::{BTreeMap, HashMap};
