@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::sync::Mutex;
 
-/// An in-memory output, for `serve` and tests.
+/// An in-memory output, for tests (serve keeps its own sink, which also diffs against the last
+/// build: `serve::engine`).
 #[derive(Default)]
 pub struct Memory {
     pub files: Mutex<BTreeMap<String, Vec<u8>>>,
