@@ -25,9 +25,17 @@ fn main() {
     let t = Instant::now();
     let loaded = gongkai::source::load(&root).expect("load");
     let t_load = t.elapsed();
+    // Twice with a memo (as `serve` runs it): the second run redoes only site-wide rules.
+    let memo = gongkai::validate::Memo::new();
     let t = Instant::now();
-    let (site, diags) = gongkai::validate::validate(loaded, &opts);
+    let _ = gongkai::validate::validate_with(&loaded, &opts, &memo);
     let t_validate = t.elapsed();
+    let t = Instant::now();
+    let (site, diags) = gongkai::validate::validate_with(&loaded, &opts, &memo);
+    let t_warm = t.elapsed();
+    let t = Instant::now();
+    let _ = gongkai::render::search::index(&site);
+    let t_search = t.elapsed();
     let sink = Count(AtomicUsize::new(0), AtomicUsize::new(0));
     let t = Instant::now();
     let pages = gongkai::render::run::all(&site, &sink)
@@ -35,9 +43,11 @@ fn main() {
         .pages;
     let t_render = t.elapsed();
     println!(
-        "load {:.3}s  validate {:.3}s  render {:.3}s  ({} pages, {} files, {} MB, {} diagnostics)",
+        "load {:.3}s  validate {:.3}s  (again, memoized {:.3}s)  search index {:.3}s  render {:.3}s  ({} pages, {} files, {} MB, {} diagnostics)",
         t_load.as_secs_f64(),
         t_validate.as_secs_f64(),
+        t_warm.as_secs_f64(),
+        t_search.as_secs_f64(),
         t_render.as_secs_f64(),
         pages,
         sink.0.load(Ordering::Relaxed),

@@ -266,6 +266,7 @@ pub fn build_with_progress(
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
+    progress.stage("准备", 0);
     if let Some(b) = &opts.base_url {
         site.config.base_url = config::normalize_base_url(b).map_err(|why| {
             Error::Load(source::LoadError::Config(vec![Diagnostic::new(
@@ -309,15 +310,17 @@ pub fn build_with_progress(
     let gz = precompress::Precompress::new(&recorder);
     let sink: &dyn output::Sink = if opts.precompress { &gz } else { &recorder };
     let rendered = render::templates(&site.templates, &site.copies).and_then(|tera| {
+        progress.stage("计算依赖", 0);
         let prepared = render::Prepared::new(&site);
         let jobs = render::plan(&prepared);
-        let keying = render::run::Keying::Context;
+        let keys = render::keys::model_keys(&prepared, &jobs);
+        let keys = render::keys::salted(&keys, render::run::salt(&prepared));
         render::run::run(
             &prepared,
             &jobs,
             &tera,
             sink,
-            keying,
+            render::run::Keying::Model(&keys),
             Some(&previous),
             progress,
         )

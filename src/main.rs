@@ -175,6 +175,8 @@ struct TermProgress {
     started: std::time::Instant,
     terminal: bool,
     shown: std::sync::atomic::AtomicBool,
+    /// `GONGKAI_PROFILE=1`: each stage's name and start, printed as a table at the end.
+    profile: Option<std::sync::Mutex<Vec<(&'static str, std::time::Instant)>>>,
 }
 
 impl TermProgress {
@@ -187,6 +189,9 @@ impl TermProgress {
             started: std::time::Instant::now(),
             terminal: std::io::stderr().is_terminal(),
             shown: std::sync::atomic::AtomicBool::new(false),
+            profile: std::env::var_os("GONGKAI_PROFILE")
+                .filter(|v| !v.is_empty() && v != "0")
+                .map(|_| std::sync::Mutex::new(Vec::new())),
         }
     }
 
@@ -207,11 +212,23 @@ impl TermProgress {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+        if let Some(stages) = &self.profile {
+            let stages = stages.lock().unwrap_or_else(|e| e.into_inner());
+            let end = std::time::Instant::now();
+            for (i, (name, start)) in stages.iter().enumerate() {
+                let until = stages.get(i + 1).map_or(end, |s| s.1);
+                eprintln!("阶段 {name}：{} 毫秒", (until - *start).as_millis());
+            }
+        }
     }
 }
 
 impl gongkai::Progress for TermProgress {
     fn stage(&self, name: &'static str, total: u64) {
+        if let Some(stages) = &self.profile {
+            let mut stages = stages.lock().unwrap_or_else(|e| e.into_inner());
+            stages.push((name, std::time::Instant::now()));
+        }
         let style = if total > 0 {
             indicatif::ProgressStyle::with_template(
                 "{spinner} {prefix} [{bar:30}] {pos}/{len}（{elapsed}）",

@@ -86,8 +86,12 @@ fn entity(s: &str) -> Option<(char, usize)> {
 
 /// The text folded for matching: (byte offset in `text`, class) per character, entities
 /// decoded.
+///
+/// A run of [`Class::Other`] is kept as its first character only: the scan reads nothing
+/// else of it (it ends a number and resets the separators, once or many times alike), and
+/// most of a Chinese text is such runs, so the list stays a fraction of the text's length.
 fn normalise(text: &str) -> Vec<(usize, Class)> {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out: Vec<(usize, Class)> = Vec::new();
     let mut rest = text;
     let mut off = 0;
     while let Some(c) = rest.chars().next() {
@@ -98,7 +102,9 @@ fn normalise(text: &str) -> Vec<(usize, Class)> {
             },
             c => (classify(c), c.len_utf8()),
         };
-        out.push((off, cls));
+        if !(cls == Class::Other && matches!(out.last(), Some((_, Class::Other)))) {
+            out.push((off, cls));
+        }
         off += len;
         rest = &rest[len..];
     }

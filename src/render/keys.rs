@@ -1,39 +1,39 @@
 //! The dependency keys of rendering, in one place: a key for every render job such that equal
 //! keys mean equal output, and the keys of the last render kept between renders.
 //!
-//! Two ways to key a job, one [`State`] to keep them:
+//! Every job is keyed **by the model** ([`model_keys`]), in `build` and `serve` alike, and
+//! the keys are stable: the same model gives the same keys in every run.
 //!
-//! - **By context** (`build`): a 64-bit hash of everything a page is made from — the gongkai
-//!   version, every template, the shared context (site settings, navigation, build date) and
-//!   the page's own template context. After a build, a file in `.gongkai-cache/` at the site
-//!   root (one per output directory, named after a hash of its absolute path) holds one line
-//!   per page: its key and output path. The next build still builds every page's context, but
-//!   renders a page only when its key changed or its file is missing from the previous
-//!   output; otherwise the previous file is kept ([`crate::output::Sink::reuse`]). Files
-//!   written directly (feeds, sitemap.xml, ledger downloads, the search index, static files)
-//!   are always produced and compared as before. The cache file is removed before the new
-//!   output is swapped in and written again after, so a cache never describes an output it
-//!   did not come from.
-//! - **By model** (`serve`, [`model_keys`]): jobs that exist once per site (home, feeds,
-//!   indexes, reports, pages) are keyed by their whole template context
-//!   ([`Prepared::fingerprint`]). Jobs that scale with the content (one per document, listing
-//!   page or ledger row) would cost seconds to fingerprint at 10,000 documents, so their key
-//!   is a hash of exactly the model values their view reads:
-//!   - a policy page: the policy's fields, its body (by memo version), the rows of its 解读
-//!     and of the policy replacing it;
+//! - Jobs that exist once per site (home, feeds, indexes, reports, pages) are keyed by their
+//!   whole template context ([`Prepared::fingerprint`]).
+//! - Jobs that scale with the content (one per document, listing page or ledger row) would
+//!   cost a second to fingerprint at 10,000 documents, so their key is a hash of exactly the
+//!   model values their view reads:
+//!   - a policy page: the policy's fields, its rendered body, the rows of its 解读 and of the
+//!     policy replacing it;
 //!   - a 解读 page: its fields, body, and the rows of the policies it interprets;
 //!   - a listing page (library, catalog, 解读 by form): the facet sidebar (labels, counts),
 //!     the page number and the rows shown on it;
-//!   - a ledger page, item page or download: the ledger (by memo version);
+//!   - a ledger page, item page or download: the whole ledger;
 //!   - `sitemap.xml`: every page URL and date.
+//! - What every page shares — the gongkai version, the templates, the theme's asset names,
+//!   the site settings and the shared context (navigation, build date) — is the salt
+//!   ([`salted`]) `build` mixes into every key, so that any change there renders everything.
 //!
-//!   When a view starts reading something new, its key here must read it too: the
-//!   incremental-equals-full-build test (`tests/it/serve.rs`) is there to catch a miss.
+//! When a view starts reading something new, its key here must read it too: the
+//! incremental-equals-full-build tests (`tests/it/serve.rs`, `tests/it/incremental.rs`) are
+//! there to catch a miss.
+//!
+//! `build` keeps the keys in a file of `.gongkai-cache/` at the site root (one per output
+//! directory, named after a hash of its absolute path): one line per output path, its job's
+//! key. The next build renders a job only when its key is new or one of its files is not
+//! the previous output's, byte for byte by its record ([`crate::output::Sink::reuse`]); the
+//! other jobs keep their files. The cache file is removed before the new output is swapped
+//! in and written again after, so a cache never describes an output it did not come from.
 
 use super::Prepared;
-use crate::model::{Attachment, Interpretation, Policy};
+use crate::model::{Attachment, Body, Interpretation, Policy};
 use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
-use crate::validate::Memo;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -41,7 +41,7 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-const HEADER: &str = "gongkai-cache 2";
+const HEADER: &str = "gongkai-cache 3";
 
 /// The keys of a render: every keyed job's key and the output paths it produced.
 #[derive(Default, Clone)]
@@ -176,12 +176,6 @@ pub fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
     }
 }
 
-fn hash_of<T: Hash + ?Sized>(t: &T) -> u64 {
-    let mut h = StableHasher::default();
-    t.hash(&mut h);
-    h.finish()
-}
-
 /// Feeds serialized JSON straight into a hasher (no intermediate string).
 struct HashWriter(StableHasher);
 
@@ -195,10 +189,11 @@ impl std::io::Write for HashWriter {
     }
 }
 
-fn hash_json(tag: impl Hash, v: &serde_json::Value) -> u64 {
+fn hash_json<T: serde::Serialize + ?Sized>(tag: impl Hash, v: &T) -> u64 {
     let mut w = HashWriter(StableHasher::default());
     tag.hash(&mut w.0);
-    // Serializing a Value into a writer cannot fail except through the writer, which doesn't.
+    // Serializing plain data (string-keyed maps) into a writer cannot fail except through the
+    // writer, which doesn't.
     let _ = serde_json::to_writer(&mut w, v);
     w.0.finish()
 }
@@ -253,6 +248,20 @@ fn policy_sig(p: &Policy) -> u64 {
     h.finish()
 }
 
+/// A rendered body: what views read of it.
+fn body_sig(b: &Body) -> u64 {
+    let Body {
+        html,
+        toc,
+        first_paragraph,
+        plain_len,
+    } = b;
+    let mut w = HashWriter(StableHasher::default());
+    (html, first_paragraph, plain_len).hash(&mut w.0);
+    let _ = serde_json::to_writer(&mut w, toc);
+    w.0.finish()
+}
+
 /// The row of a 解读 in listings: its fields and the policies it interprets.
 fn interp_sig(it: &Interpretation, policy: &[u64]) -> u64 {
     let Interpretation {
@@ -290,6 +299,9 @@ struct Sigs {
     policy: Vec<u64>,
     interp: Vec<u64>,
     ledger: Vec<u64>,
+    /// The rendered bodies of policies and of 解读.
+    bodies: Vec<u64>,
+    interp_bodies: Vec<u64>,
     /// The facet sidebars of the policy library and of the catalog.
     library_nav: u64,
     catalog_nav: u64,
@@ -313,7 +325,7 @@ fn page_slice(items: &[usize], page: usize, per: usize) -> &[usize] {
 }
 
 /// The key of every job of `jobs`, in order.
-pub fn model_keys(p: &Prepared, memo: &Memo, jobs: &[Job]) -> Vec<u64> {
+pub fn model_keys(p: &Prepared, jobs: &[Job]) -> Vec<u64> {
     let site = p.site;
     let policy: Vec<u64> = site.policies.par_iter().map(policy_sig).collect();
     let interp: Vec<u64> = site
@@ -321,10 +333,21 @@ pub fn model_keys(p: &Prepared, memo: &Memo, jobs: &[Job]) -> Vec<u64> {
         .par_iter()
         .map(|i| interp_sig(i, &policy))
         .collect();
+    // A ledger's page, rows and downloads read all of it.
     let ledger: Vec<u64> = site
         .lists
-        .iter()
-        .map(|l| hash_of(&(memo.version_of(&l.source), &l.source, &l.stem, &l.url)))
+        .par_iter()
+        .map(|l| hash_json("ledger", &**l))
+        .collect();
+    let bodies: Vec<u64> = site
+        .policies
+        .par_iter()
+        .map(|x| body_sig(&x.body))
+        .collect();
+    let interp_bodies: Vec<u64> = site
+        .interpretations
+        .par_iter()
+        .map(|x| body_sig(&x.body))
         .collect();
     let sigs = Sigs {
         library_nav: nav_sig(p, p.library_facets),
@@ -332,27 +355,37 @@ pub fn model_keys(p: &Prepared, memo: &Memo, jobs: &[Job]) -> Vec<u64> {
         policy,
         interp,
         ledger,
+        bodies,
+        interp_bodies,
     };
-    jobs.par_iter()
-        .map(|j| key(p, memo, &sigs, jobs, j))
+    jobs.par_iter().map(|j| key(p, &sigs, jobs, j)).collect()
+}
+
+/// `keys` mixed with `salt` (what every page shares; see the module doc).
+pub fn salted(keys: &[u64], salt: u64) -> Vec<u64> {
+    keys.iter()
+        .map(|k| {
+            let mut h = StableHasher::default();
+            (salt, k).hash(&mut h);
+            h.finish()
+        })
         .collect()
 }
 
-fn key(p: &Prepared, memo: &Memo, s: &Sigs, jobs: &[Job], job: &Job) -> u64 {
+fn key(p: &Prepared, s: &Sigs, jobs: &[Job], job: &Job) -> u64 {
     let site = p.site;
     let mut h = StableHasher::default();
     match job {
         Job::Policy(i) => {
             let pol = &site.policies[*i];
-            ("policy", s.policy[*i], memo.version_of(&pol.source)).hash(&mut h);
+            ("policy", s.policy[*i], s.bodies[*i]).hash(&mut h);
             for j in &pol.interpretations {
                 s.interp[*j].hash(&mut h);
             }
             pol.replaced_by.map(|r| s.policy[r]).hash(&mut h);
         }
         Job::Interpretation(i) => {
-            let it = &site.interpretations[*i];
-            ("interpretation", s.interp[*i], memo.version_of(&it.source)).hash(&mut h);
+            ("interpretation", s.interp[*i], s.interp_bodies[*i]).hash(&mut h);
         }
         Job::PolicyList { facet, page } | Job::Catalog { facet, page } => {
             let (tag, which, nav, per) = match job {

@@ -2,16 +2,16 @@
 //! and the static copies, for `build` (disk), `serve` (memory) and tests (counting).
 //!
 //! A job is rendered unless the previous render's [`State`] holds its key and the sink can
-//! keep what it produced then ([`Sink::reuse`]); the keys come from the template context
-//! ([`Keying::Context`], persisted by `build`) or from the model ([`Keying::Model`], kept in
-//! memory by `serve`). Every output path — of a rendered job, of a kept one, of an old URL's
+//! keep what it produced then ([`Sink::reuse`]); the keys come from the model
+//! ([`keys::model_keys`]: persisted by `build`, salted with [`salt`]; kept in memory by
+//! `serve`). Every output path — of a rendered job, of a kept one, of an old URL's
 //! page or of a copied file — is claimed once; a second claim is `E-URL-CONFLICT`.
 
 use super::keys::{self, StableHasher, State};
-use super::{conflict_diag, job_owner, source_of, views, Files, Prepared};
+use super::{conflict_diag, job_owner, source_of, Files, Prepared};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::Sink;
-use crate::routes::{url_to_path, Job};
+use crate::routes::Job;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,10 +23,7 @@ use tera::Tera;
 pub enum Keying<'a> {
     /// No keys: every job renders.
     None,
-    /// A page's key is a hash of its template context and what every page shares; files
-    /// written directly are always produced (`build`).
-    Context,
-    /// One key per job, in plan order, from the model ([`keys::model_keys`], `serve`).
+    /// One key per job, in plan order, from the model ([`keys::model_keys`]).
     Model(&'a [u64]),
 }
 
@@ -71,14 +68,6 @@ pub fn run(
     let site = prepared.site;
     let assets = super::fingerprints(&site.copies);
     progress.stage("渲染", jobs.len() as u64);
-    let salt = matches!(keying, Keying::Context).then(|| {
-        let mut h = StableHasher::default();
-        cache_salt(prepared).hash(&mut h);
-        for (k, (v, _)) in &assets {
-            (k, v).hash(&mut h);
-        }
-        h.finish()
-    });
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let put = |job: &Job, path: &str, bytes: &[u8]| {
         if let Err(e) = sink.put(path, bytes) {
@@ -106,49 +95,20 @@ pub fn run(
     };
     #[allow(clippy::result_large_err)]
     let one = |i: usize, job: &Job| -> Result<Done, Diagnostic> {
-        match (&keying, salt) {
-            (Keying::Model(keys), _) => {
-                let key = keys[i];
-                if let Some(paths) = previous.and_then(|s| s.paths_of(key)) {
-                    if paths.iter().all(|p| sink.reuse(p).unwrap_or(false)) {
-                        return Ok(Done {
-                            key: Some(key),
-                            paths: paths.to_vec(),
-                            rendered: false,
-                        });
-                    }
-                }
-                Ok(emit(job, Some(key), prepared.run(tera, job)?))
+        let Keying::Model(keys) = &keying else {
+            return Ok(emit(job, None, prepared.run(tera, job)?));
+        };
+        let key = keys[i];
+        if let Some(paths) = previous.and_then(|s| s.paths_of(key)) {
+            if paths.iter().all(|p| sink.reuse(p).unwrap_or(false)) {
+                return Ok(Done {
+                    key: Some(key),
+                    paths: paths.to_vec(),
+                    rendered: false,
+                });
             }
-            (Keying::Context, Some(salt)) => {
-                let (template, url, ctx) = match prepared.context(job) {
-                    views::Output::Page { template, url, ctx } => (template, url, ctx),
-                    views::Output::Raw(files) => return Ok(emit(job, None, files)),
-                };
-                let rel = url_to_path(&url);
-                let mut h = StableHasher::default();
-                h.write_u64(salt);
-                h.write(template.as_bytes());
-                h.write(url.as_bytes());
-                keys::hash_value(&ctx, &mut h);
-                let key = h.finish();
-                if previous.and_then(|s| s.key_of(&rel)) == Some(key)
-                    && sink.reuse(&rel).unwrap_or(false)
-                {
-                    return Ok(Done {
-                        key: Some(key),
-                        paths: vec![rel],
-                        rendered: false,
-                    });
-                }
-                Ok(emit(
-                    job,
-                    Some(key),
-                    prepared.render_page(tera, template, url, ctx)?,
-                ))
-            }
-            _ => Ok(emit(job, None, prepared.run(tera, job)?)),
         }
+        Ok(emit(job, Some(key), prepared.run(tera, job)?))
     };
     let done: Vec<Option<Done>> = jobs
         .par_iter()
@@ -292,13 +252,20 @@ pub fn all(site: &crate::model::Site, sink: &dyn Sink) -> Result<Outcome, Vec<Di
     )
 }
 
-/// What every page of a build depends on besides its own context: the gongkai version, the
-/// templates and the shared context (site settings, navigation, build date).
-fn cache_salt(p: &Prepared) -> u64 {
+/// What every page of a build depends on besides its own model values, for
+/// [`keys::salted`]: the gongkai version, the templates, the theme's asset names, the site
+/// settings and the shared context (navigation, build date).
+pub fn salt(p: &Prepared) -> u64 {
     let mut h = StableHasher::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     crate::theme::TEMPLATES.hash(&mut h);
     p.site.templates.hash(&mut h);
+    for (k, (v, _)) in &super::fingerprints(&p.site.copies) {
+        (k, v).hash(&mut h);
+    }
+    if let Ok(config) = serde_json::to_value(&p.site.config) {
+        keys::hash_value(&config, &mut h);
+    }
     keys::hash_value(&Value::Object(p.base.clone()), &mut h);
     h.finish()
 }
@@ -363,7 +330,7 @@ mod tests {
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(site);
         let jobs = crate::render::plan(&prepared);
-        let keys = keys::model_keys(&prepared, memo, &jobs);
+        let keys = keys::model_keys(&prepared, &jobs);
         let keying = Keying::Model(&keys);
         let np = &crate::NoProgress;
         run(&prepared, &jobs, &tera, sink, keying, previous, np).unwrap()
@@ -427,25 +394,49 @@ mod tests {
     }
 
     #[test]
-    fn context_keys_keep_every_unchanged_page_of_a_build() {
+    fn a_new_salt_renders_every_job_and_the_same_salt_none() {
         let (site, _) = demo();
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(&site);
         let jobs = crate::render::plan(&prepared);
+        let model = keys::model_keys(&prepared, &jobs);
         let sink = Counting::default();
         let np = &crate::NoProgress;
-        let first = run(&prepared, &jobs, &tera, &sink, Keying::Context, None, np).unwrap();
-        let all = sink.take();
-        assert!(all.contains("policies/2016/jilin-2016/index.html"));
+        let salt = super::salt(&prepared);
+        let k1 = keys::salted(&model, salt);
+        let first = run(&prepared, &jobs, &tera, &sink, Keying::Model(&k1), None, np).unwrap();
+        assert!(sink.take().contains("policies/2016/jilin-2016/index.html"));
         let again = Some(&first.state);
-        let second = run(&prepared, &jobs, &tera, &sink, Keying::Context, again, np).unwrap();
-        let puts = sink.take();
-        assert_eq!(job_pages(&puts, &second.state), Vec::<String>::new());
-        assert_eq!(second.kept, first.state.len());
-        assert_eq!(second.pages, first.pages);
+        let second = run(
+            &prepared,
+            &jobs,
+            &tera,
+            &sink,
+            Keying::Model(&k1),
+            again,
+            np,
+        )
+        .unwrap();
+        assert_eq!(job_pages(&sink.take(), &second.state), Vec::<String>::new());
+        assert_eq!((second.rendered, second.kept), (0, first.rendered));
         assert_eq!(second.paths, first.paths);
-        // Files written directly (feeds, sitemap, downloads) are always produced.
-        assert!(puts.contains("sitemap.xml"), "{puts:?}");
+        // Another gongkai version, template or setting: every job renders again.
+        let k2 = keys::salted(&model, salt ^ 1);
+        let third = run(
+            &prepared,
+            &jobs,
+            &tera,
+            &sink,
+            Keying::Model(&k2),
+            again,
+            np,
+        )
+        .unwrap();
+        assert_eq!((third.rendered, third.kept), (first.rendered, 0));
+        // The salt reads the site settings.
+        let (mut other, _) = demo();
+        other.config.title.push('市');
+        assert_ne!(super::salt(&Prepared::new(&other)), salt);
     }
 
     #[test]

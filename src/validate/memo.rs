@@ -36,7 +36,6 @@ struct DocEntry {
     /// Whether the body may contain a link ([`may_link`]), which says which `env` it read.
     links: bool,
     env: u64,
-    version: u64,
     /// The run that last looked it up.
     used: u64,
     rendered: Arc<Rendered>,
@@ -67,7 +66,6 @@ struct LedgerEntry {
     text: Arc<str>,
     build_date: NaiveDate,
     allow_personal: bool,
-    version: u64,
     used: u64,
     result: Arc<LedgerResult>,
 }
@@ -84,7 +82,6 @@ pub struct Memo {
     run: AtomicU64,
     /// The environment of the last run.
     last_env: Mutex<Env>,
-    next_version: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -108,7 +105,6 @@ impl Memo {
     pub fn new() -> Memo {
         Memo {
             enabled: true,
-            next_version: AtomicU64::new(1),
             ..Memo::default()
         }
     }
@@ -150,10 +146,6 @@ impl Memo {
         lock(&self.docs).get(path).map(|e| e.rendered.clone())
     }
 
-    fn version(&self) -> u64 {
-        self.next_version.fetch_add(1, Ordering::Relaxed)
-    }
-
     /// The rendered body of `raw`, from the memo when
     /// nothing it depends on changed, else from `render`.
     pub fn markdown(
@@ -179,7 +171,6 @@ impl Memo {
             text: raw.file.text.clone(),
             links,
             env: if links { env.links } else { env.base },
-            version: self.version(),
             used: run,
             rendered: rendered.clone(),
         };
@@ -260,7 +251,6 @@ impl Memo {
             text: raw.file.text.clone(),
             build_date,
             allow_personal,
-            version: self.version(),
             used: run,
             result: result.clone(),
         };
@@ -277,18 +267,6 @@ impl Memo {
         lock(&self.docs).retain(|_, e| e.used == run);
         lock(&self.fronts).retain(|_, e| e.used == run);
         lock(&self.ledgers).retain(|_, e| e.used == run);
-    }
-
-    /// A number that changes whenever the memoized result for `path` (a document body or a
-    /// ledger) was recomputed: equal versions mean identical results. 0 when unknown.
-    pub fn version_of(&self, path: &str) -> u64 {
-        if let Some(e) = lock(&self.docs).get(path) {
-            return e.version;
-        }
-        lock(&self.ledgers)
-            .get(path)
-            .map(|e| e.version)
-            .unwrap_or(0)
     }
 }
 
