@@ -274,7 +274,7 @@ pub fn salt(p: &Prepared) -> u64 {
 mod tests {
     use super::*;
     use crate::model::Site;
-    use crate::validate::{self, Memo};
+    use crate::validate;
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -313,20 +313,19 @@ mod tests {
         }
     }
 
-    fn demo() -> (Site, Memo) {
+    fn demo() -> Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let loaded = crate::source::load(root).unwrap();
         let opts = validate::Options {
             build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
         };
-        let memo = Memo::new();
-        let (site, diags) = validate::validate_with(&loaded, &opts, &memo);
+        let (site, diags) = validate::validate(loaded, &opts);
         assert!(!crate::diagnostics::has_errors(&diags), "{diags:?}");
-        (site, memo)
+        site
     }
 
     /// Renders `site` keyed by the model, after `previous`.
-    fn by_model(site: &Site, memo: &Memo, sink: &Counting, previous: Option<&State>) -> Outcome {
+    fn by_model(site: &Site, sink: &Counting, previous: Option<&State>) -> Outcome {
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(site);
         let jobs = crate::render::plan(&prepared);
@@ -345,9 +344,9 @@ mod tests {
 
     #[test]
     fn an_unchanged_site_renders_no_job_and_one_edit_renders_few() {
-        let (site, memo) = demo();
+        let site = demo();
         let sink = Counting::default();
-        let first = by_model(&site, &memo, &sink, None);
+        let first = by_model(&site, &sink, None);
         assert_eq!(sink.copies.load(Ordering::Relaxed), site.copies.len());
         let all = sink.take();
         assert_eq!(first.kept, 0);
@@ -359,7 +358,7 @@ mod tests {
         );
 
         // The same site again: no job renders, no page reaches the sink.
-        let second = by_model(&site, &memo, &sink, Some(&first.state));
+        let second = by_model(&site, &sink, Some(&first.state));
         let puts = sink.take();
         assert_eq!(second.rendered, 0);
         assert_eq!(second.kept, first.rendered);
@@ -374,7 +373,7 @@ mod tests {
             .position(|p| p.url == "/policies/2016/jilin-2016/")
             .unwrap();
         edited.policies[i].title = "改过标题的吉林省文件".into();
-        let third = by_model(&edited, &memo, &sink, Some(&second.state));
+        let third = by_model(&edited, &sink, Some(&second.state));
         let pages = job_pages(&sink.take(), &third.state);
         assert_eq!(third.rendered + third.kept, first.rendered);
         assert!(
@@ -395,7 +394,7 @@ mod tests {
 
     #[test]
     fn a_new_salt_renders_every_job_and_the_same_salt_none() {
-        let (site, _) = demo();
+        let site = demo();
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(&site);
         let jobs = crate::render::plan(&prepared);
@@ -434,14 +433,14 @@ mod tests {
         .unwrap();
         assert_eq!((third.rendered, third.kept), (first.rendered, 0));
         // The salt reads the site settings.
-        let (mut other, _) = demo();
+        let mut other = demo();
         other.config.title.push('市');
         assert_ne!(super::salt(&Prepared::new(&other)), salt);
     }
 
     #[test]
     fn two_jobs_writing_one_path_are_a_conflict() {
-        let (mut site, _) = demo();
+        let mut site = demo();
         let copy = site.copies[0].clone();
         site.copies.push(crate::model::CopyFile {
             rel: "index.html".into(),
