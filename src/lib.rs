@@ -313,8 +313,8 @@ pub fn build_with_progress(
         progress.stage("计算依赖", 0);
         let prepared = render::Prepared::new(&site);
         let jobs = render::plan(&prepared);
-        let keys = render::keys::model_keys(&prepared, &jobs);
-        let keys = render::keys::salted(&keys, render::run::salt(&prepared));
+        let salt = render::run::salt(&prepared);
+        let keys = render::keys::salted(&render::keys::model_keys(&prepared, &jobs), salt);
         render::run::run(
             &prepared,
             &jobs,
@@ -324,14 +324,32 @@ pub fn build_with_progress(
             Some(&previous),
             progress,
         )
+        .map(|o| (o, salt))
     });
     let rendered = match rendered {
-        // The search index is built from the model (not the pages), once they all rendered.
-        Ok(o) if opts.search => {
+        // The search index is built from the model (not the pages), once they all rendered;
+        // kept whole when nothing it is made of changed.
+        Ok((mut o, salt)) if opts.search => {
             progress.stage("搜索索引", 0);
-            render::search::write(&site, sink).map(|_| o)
+            let key = render::keys::salted(&[render::keys::search_key(&site)], salt)[0];
+            let kept = previous
+                .paths_of(key)
+                .filter(|paths| {
+                    paths
+                        .iter()
+                        .all(|p| output::Sink::reuse(sink, p).unwrap_or(false))
+                })
+                .map(<[String]>::to_vec);
+            match kept {
+                Some(paths) => Ok(paths),
+                None => render::search::write(&site, sink),
+            }
+            .map(|paths| {
+                o.state.insert(key, paths);
+                o
+            })
         }
-        other => other,
+        other => other.map(|(o, _)| o),
     };
     let listed = match rendered {
         Ok(o) => recorder

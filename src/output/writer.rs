@@ -11,7 +11,6 @@ use crate::BuildStats;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Which move of a commit fails on purpose (`GONGKAI_FAULT_MOVE=<n>`, or `last`: the
@@ -35,8 +34,6 @@ pub struct Writer {
     prev: HashMap<String, Record>,
     records: Option<PathBuf>,
     fault: Option<Fault>,
-    written: AtomicUsize,
-    unchanged: AtomicUsize,
     /// Every file of this build, with the hash of its bytes.
     files: Mutex<HashMap<String, u128>>,
     /// Files written into the staging directory.
@@ -175,8 +172,6 @@ impl Writer {
             prev,
             records,
             fault,
-            written: AtomicUsize::new(0),
-            unchanged: AtomicUsize::new(0),
             files: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
             dirs: Mutex::new(HashSet::new()),
@@ -244,6 +239,8 @@ impl Writer {
         let mut staged =
             std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
         staged.sort();
+        // A path put twice (kept, then written after all) is one file.
+        staged.dedup();
         let removed = if self.in_place {
             self.commit_in_place(&files, &staged)?
         } else {
@@ -270,8 +267,8 @@ impl Writer {
         Ok(BuildStats {
             pages: 0,
             files: files.len(),
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
+            written: staged.len(),
+            unchanged: files.len() - staged.len(),
             removed,
         })
     }
@@ -564,12 +561,10 @@ impl Sink for Writer {
         check_rel(rel)?;
         let hash = content_hash(bytes);
         if self.same_as_old(rel, hash, bytes) {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             let target = self.staging.join(rel);
             self.parent_dir(&target)?;
             std::fs::write(&target, bytes)?;
-            self.written.fetch_add(1, Ordering::Relaxed);
             self.staged
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -586,7 +581,6 @@ impl Sink for Writer {
         }
         match self.prev.get(rel) {
             Some(r) if stamp_of(&self.out.join(rel)) == Some(r.stamp) => {
-                self.unchanged.fetch_add(1, Ordering::Relaxed);
                 self.record(rel, r.hash);
                 Ok(true)
             }

@@ -361,6 +361,40 @@ pub fn model_keys(p: &Prepared, jobs: &[Job]) -> Vec<u64> {
     jobs.par_iter().map(|j| key(p, &sigs, jobs, j)).collect()
 }
 
+/// The key of the search index: every model value a search record is made of (see
+/// [`super::search::text`]): the documents' fields and bodies, the pages, ledgers and
+/// reports, and the site settings. Equal keys, equal index files.
+pub fn search_key(site: &crate::model::Site) -> u64 {
+    let policy: Vec<u64> = site.policies.par_iter().map(policy_sig).collect();
+    let mut h = StableHasher::default();
+    (crate::search::index::VERSION, "search").hash(&mut h);
+    let bodies: Vec<u64> = site
+        .policies
+        .par_iter()
+        .map(|x| body_sig(&x.body))
+        .collect();
+    (&policy, bodies).hash(&mut h);
+    let interp: Vec<(u64, u64)> = site
+        .interpretations
+        .par_iter()
+        .map(|i| (interp_sig(i, &policy), body_sig(&i.body)))
+        .collect();
+    interp.hash(&mut h);
+    let ledgers: Vec<u64> = site
+        .lists
+        .par_iter()
+        .map(|l| hash_json("ledger", &**l))
+        .collect();
+    ledgers.hash(&mut h);
+    (
+        hash_json("pages", &site.pages),
+        hash_json("reports", &site.reports),
+        hash_json("config", &site.config),
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
 /// `keys` mixed with `salt` (what every page shares; see the module doc).
 pub fn salted(keys: &[u64], salt: u64) -> Vec<u64> {
     keys.iter()

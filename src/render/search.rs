@@ -258,12 +258,11 @@ pub fn index_docs(docs: Vec<Doc>) -> Files {
 }
 
 /// Builds the index and puts its files into `sink` as they are made (the index is never
-/// held whole in memory). Returns how many files were written.
-pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<usize, Vec<Diagnostic>> {
+/// held whole in memory). Returns the paths of the files, sorted.
+pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
     let errors = std::sync::Mutex::new(Vec::new());
-    let count = std::sync::atomic::AtomicUsize::new(0);
+    let paths = std::sync::Mutex::new(Vec::new());
     crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = format!("{DIR}/{p}");
         if let Err(e) = sink.put(&path, &b) {
             errors
@@ -271,10 +270,13 @@ pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<usize, Vec<D
                 .unwrap_or_else(|e| e.into_inner())
                 .push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
         }
+        paths.lock().unwrap_or_else(|e| e.into_inner()).push(path);
     });
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
-        Ok(count.into_inner())
+        let mut paths = paths.into_inner().unwrap_or_else(|e| e.into_inner());
+        paths.sort_unstable();
+        Ok(paths)
     } else {
         errors.sort_by(|a, b| a.message.cmp(&b.message));
         Err(errors)

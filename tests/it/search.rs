@@ -378,6 +378,57 @@ fn rebuild_rewrites_only_the_index_files_that_changed() {
 }
 
 #[test]
+fn a_kept_index_is_repaired_when_damaged_and_rebuilt_when_a_document_goes() {
+    let site = site_with_markers("主动公开");
+    let fresh = |site: &TestSite| {
+        let mut files: Vec<(String, Vec<u8>)> = output_files(&site.out())
+            .into_iter()
+            .filter(|f| f.starts_with("search-index/"))
+            .map(|f| {
+                let b = std::fs::read(site.out().join(&f)).unwrap();
+                (f, b)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = fresh(&site);
+    // A rebuild keeps the index whole; a truncated or hand-edited index file is not trusted.
+    std::fs::write(site.out().join("search-index/meta.json"), b"").unwrap();
+    let shard = before
+        .iter()
+        .find(|(f, _)| f.starts_with("search-index/d/"))
+        .map(|(f, _)| f.clone())
+        .unwrap();
+    std::fs::write(site.out().join(&shard), b"edited by hand").unwrap();
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fresh(&site), before, "both damaged files written again");
+    // The marked policy turns 依申请公开: the kept index must not keep it findable.
+    let hidden = with_disclosure(
+        2,
+        "关于QZXTITLEMARKER事项的通知",
+        "QZXBODYMARKER和机密甲乙丙丁戊",
+        "依申请公开",
+    );
+    site.write(hidden.rel(), &hidden.render());
+    site.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/policies/2016/b/\"\nreason = \"改为依申请公开\"\ndate = 2016-12-01\n",
+    );
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for m in ["QZXTITLEMARKER", "QZXBODYMARKER"] {
+        assert_eq!(
+            files_containing(&site.out(), m),
+            Vec::<String>::new(),
+            "{m}"
+        );
+    }
+    site.assert_same_as_fresh_default_build();
+}
+
+#[test]
 fn no_search_flag_builds_without_the_index() {
     let site = TestSite::new().policy(Policy::new(1, "关于做好政务公开工作的通知"));
     let r = gongkai(&["build", "--no-search"], site.path());

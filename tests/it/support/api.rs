@@ -27,13 +27,14 @@ pub fn validate_options() -> ValidateOptions {
     }
 }
 
-/// `gongkai::build` of `root` into `out` on [`build_date`], without search or precompression.
+/// `gongkai::build` of `root` into `out` on [`build_date`], with search, without precompression.
 pub fn build_into(root: &Path, out: &Path) -> Result<(), Error> {
     let opts = gongkai::BuildOptions {
         output: Some(out.to_path_buf()),
         base_url: None,
         validate: validate_options(),
-        search: false,
+        // As users run it: the kept-or-rebuilt search index is part of every comparison.
+        search: true,
         precompress: false,
         previous: None,
     };

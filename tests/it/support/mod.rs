@@ -308,9 +308,20 @@ impl TestSite {
     /// Builds afresh into `fresh/` (deleted after): it reuses nothing and has the same files
     /// and bytes as the site's output.
     pub fn assert_same_as_fresh_build(&self) {
+        self.assert_same_as_fresh(&["--no-search"]);
+    }
+
+    /// [`Self::assert_same_as_fresh_build`] for a site built with the default flags (search on).
+    pub fn assert_same_as_fresh_default_build(&self) {
+        self.assert_same_as_fresh(&[]);
+    }
+
+    fn assert_same_as_fresh(&self, flags: &[&str]) {
         let fresh = self.path().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
-        let r = gongkai(&["build", "--no-search", "--output", "fresh"], self.path());
+        let mut args = vec!["build", "--output", "fresh"];
+        args.extend_from_slice(flags);
+        let r = gongkai(&args, self.path());
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(r.counts().1, 0, "a fresh build reuses nothing");
         let (a, b) = (tree(&self.out()), tree(&fresh));
