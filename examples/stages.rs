@@ -36,6 +36,22 @@ fn main() {
     let t = Instant::now();
     let _ = gongkai::render::search::index(&site);
     let t_search = t.elapsed();
+    if std::env::var_os("STAGES_SEARCH").is_some() {
+        let t = Instant::now();
+        let recs = gongkai::render::search::records(&site);
+        let t_text = t.elapsed();
+        let t = Instant::now();
+        let mut n = 0usize;
+        for d in &recs {
+            gongkai::search::text::tokens(&d.weighted, |_| n += 1);
+            gongkai::search::text::tokens(&d.body, |_| n += 1);
+        }
+        eprintln!(
+            "search: records text {:.3}s, tokens (1 thread) {:.3}s ({n} tokens)",
+            t_text.as_secs_f64(),
+            t.elapsed().as_secs_f64()
+        );
+    }
     let sink = Count(AtomicUsize::new(0), AtomicUsize::new(0));
     let t = Instant::now();
     let pages = gongkai::render::run::all(&site, &sink)
