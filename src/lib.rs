@@ -38,6 +38,7 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod tomlpos;
+pub mod uptodate;
 pub mod validate;
 
 use diagnostics::{Code, Diagnostic};
@@ -256,12 +257,34 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<(BuildStats, Vec<Diagno
     build_with_progress(root, opts, &NoProgress)
 }
 
+/// The output directory a build of `root` with `opts` will write, from `--output` or the
+/// config alone (`None` when the config cannot be read: the build reports why).
+fn planned_output(root: &Path, opts: &BuildOptions) -> Option<PathBuf> {
+    if let Some(o) = &opts.output {
+        return Some(o.clone());
+    }
+    let text = std::fs::read_to_string(root.join("site-config.toml")).ok()?;
+    let (config, _) = config::parse("site-config.toml", &text);
+    Some(root.join(config?.output))
+}
+
 /// [`build`], reporting its stages to `progress`.
 pub fn build_with_progress(
     root: &Path,
     opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
+    // Nothing changed since the last build into this output: nothing to do.
+    progress.stage("核对", 0);
+    let planned = planned_output(root, opts).map(|o| output::resolve(&o));
+    let inputs = planned
+        .as_ref()
+        .and_then(|out| uptodate::Inputs::of(root, out, opts));
+    if let (Some(out), Some(inputs)) = (&planned, inputs) {
+        if let Some(last) = uptodate::last(root, out, inputs) {
+            return Ok(last);
+        }
+    }
     let (mut site, mut diags) = check_with_progress(root, &opts.validate, progress)?;
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
@@ -373,6 +396,7 @@ pub fn build_with_progress(
         }
     };
     render::keys::State::forget(root, &out_dir);
+    uptodate::forget(root, &out_dir);
     progress.stage("写入", 0);
     let mut stats = writer
         .commit()
@@ -388,5 +412,10 @@ pub fn build_with_progress(
     // Without a cache file the next build renders everything: nothing is lost.
     let _ = outcome.state.save(root, &out_dir);
     stats.pages = outcome.pages;
+    if let (Some(out), Some(inputs)) = (&planned, inputs) {
+        if *out == out_dir {
+            uptodate::save(root, &out_dir, inputs, &stats, &diags);
+        }
+    }
     Ok((stats, diags))
 }

@@ -33,7 +33,7 @@ mod records;
 mod writer;
 
 pub use memory::Memory;
-pub use records::{cache_path, owned_files, records_path};
+pub use records::{cache_path, intact, owned_files, records_path};
 pub use writer::Writer;
 
 use crate::diagnostics::{Code, Diagnostic};

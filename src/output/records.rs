@@ -140,6 +140,27 @@ pub(super) fn read_marker(out: &Path) -> io::Result<Option<HashSet<String>>> {
     ))
 }
 
+/// True when the output `out` of the site at `root` is exactly what its last build left:
+/// the marker lists the files the records describe, and each has the stamp (size, mtime,
+/// ctime, inode) it had then. False without records or marker.
+pub fn intact(root: &Path, out: &Path) -> bool {
+    use rayon::prelude::*;
+    let out = super::resolve(out);
+    let Ok(Some(owned)) = read_marker(&out) else {
+        return false;
+    };
+    let records = load_records(&records_path(root, &out));
+    if records.is_empty()
+        || records.len() != owned.len()
+        || !owned.iter().all(|f| records.contains_key(f))
+    {
+        return false;
+    }
+    records
+        .par_iter()
+        .all(|(rel, r)| stamp_of(&out.join(rel)) == Some(r.stamp))
+}
+
 /// The files of the last build into `out`, sorted, as its marker lists them (`None`: `out`
 /// is not a gongkai output). For whatever runs after [`Writer::commit`], e.g. a manifest.
 pub fn owned_files(out: &Path) -> io::Result<Option<Vec<String>>> {

@@ -14,8 +14,8 @@ fn editing_one_body_rewrites_only_its_page() {
         .expect("the cache is in .gongkai-cache/")
         .count();
     assert_eq!(
-        caches, 2,
-        "one output directory: its page hashes and its file records"
+        caches, 3,
+        "one output directory: its job keys, its file records and its inputs"
     );
 
     // Nothing changed: nothing is written.
@@ -325,4 +325,59 @@ mod sequences {
             }
         }
     }
+}
+
+#[test]
+fn an_unchanged_rebuild_does_nothing_and_reports_what_the_last_build_did() {
+    let warned = Policy::new(2, "测试市行政规范性文件").set_str("doc_type", "行政规范性文件");
+    let site = TestSite::new()
+        .policy(Policy::new(1, "关于做好政务公开工作的通知"))
+        .policy(warned.clone());
+    let build = || gongkai_env(&["build"], site.path(), &[("GONGKAI_PROFILE", "1")]);
+    let report = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("阶段 "))
+            .map(|l| l.split("用时").next().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let first = build();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("W-REG-NO-MISSING"),
+        "{}",
+        first.stderr
+    );
+    // A source written again with the same bytes: the build runs, and writes nothing.
+    site.write(warned.rel(), &warned.render());
+    let touched = build();
+    assert!(touched.stderr.contains("阶段 读取"), "{}", touched.stderr);
+    assert_eq!(touched.counts().0, 0, "{}", touched.stderr);
+    let page = site.out().join("index.html");
+    let mtime = || std::fs::metadata(&page).unwrap().modified().unwrap();
+    let before = mtime();
+    // Nothing changed since: nothing is read or touched, and the report (warnings, counts)
+    // is the one the last build gave, but for the time.
+    let again = build();
+    assert_eq!(again.code, 0);
+    assert!(!again.stderr.contains("阶段 读取"), "{}", again.stderr);
+    assert_eq!(report(&again.stderr), report(&touched.stderr));
+    assert_eq!(mtime(), before);
+    // An output file damaged by hand: the build runs and repairs it.
+    std::fs::write(&page, "坏了").unwrap();
+    let fixed = build();
+    assert!(fixed.stderr.contains("阶段 读取"));
+    assert_eq!(fixed.counts().0, 1, "{}", fixed.stderr);
+    assert!(site.read_out("index.html").contains("<html"));
+    // Another option is another input: --no-search builds, and drops the index.
+    let r = site.build_ok(&[]);
+    assert!(r.counts().2 > 0, "the index is removed: {}", r.stderr);
+    site.assert_same_as_fresh_build();
+    // A real edit after all that is built.
+    site.write(warned.rel(), &warned.clone().body("新的正文。").render());
+    let edited = build();
+    assert!(edited.counts().0 >= 1);
+    assert!(site
+        .read_out("policies/2016/b/index.html")
+        .contains("新的正文。"));
 }

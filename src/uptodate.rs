@@ -1,0 +1,256 @@
+//! The rebuild with nothing to do: when no input of the last successful build into an output
+//! directory changed and that output is still exactly what the build wrote, `build` does no
+//! work at all and reports what the last build reported.
+//!
+//! The inputs of a build are every file and folder under the site root (the output
+//! directory, its staging folder, `.gongkai-cache/` and `.git/` aside) by path, size,
+//! mtime, ctime and inode (folders by their entries); the gongkai binary (by the same stamp, so a rebuilt gongkai of the
+//! same version counts as new); the build options (output, `--base-url`, `--no-search`,
+//! `--precompress`, `--previous` and that file's stamp, the build date); and every
+//! `GONGKAI_*` environment variable. Their hash is kept in `.gongkai-cache/` with the last
+//! build's summary and diagnostics. Any difference — one byte of one file, a `touch`, a new
+//! empty folder — and the build runs as usual.
+//!
+//! The output is checked too ([`crate::output::intact`]): every file the last build recorded
+//! has the stamp it had then, and the marker lists exactly those files. A damaged, deleted
+//! or replaced output file sends the build down the usual path, which repairs it.
+//!
+//! The record is removed before a build changes the output and written after it succeeded,
+//! so it never describes an output it did not come from.
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::{BuildOptions, BuildStats};
+use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+const FORMAT: u32 = 1;
+
+/// The hash of every input of a build (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inputs(u64);
+
+/// What the last successful build reported.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    format: u32,
+    inputs: u64,
+    pages: usize,
+    files: usize,
+    diags: Vec<Diag>,
+}
+
+/// A [`Diagnostic`] as stored (its code by name).
+#[derive(Serialize, Deserialize)]
+struct Diag {
+    code: String,
+    severity: Severity,
+    message: String,
+    path: String,
+    line: usize,
+    col: usize,
+    source_line: Option<String>,
+    hint: Option<String>,
+}
+
+fn stamp_hash(m: &std::fs::Metadata, h: &mut impl Hasher) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (
+            m.size(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec(),
+            m.ino(),
+        )
+            .hash(h);
+    }
+    #[cfg(not(unix))]
+    {
+        (m.len(), m.modified().ok()).hash(h);
+    }
+    (m.is_dir(), m.is_file(), m.file_type().is_symlink()).hash(h);
+}
+
+impl Inputs {
+    /// The inputs of building `root` into `out` with `opts`; `None` when one cannot be read
+    /// (the build then runs as usual and reports it).
+    pub fn of(root: &Path, out: &Path, opts: &BuildOptions) -> Option<Inputs> {
+        let out = crate::output::resolve(out);
+        let staging = PathBuf::from(format!("{}.gongkai-staging", out.display()));
+        let root_abs = crate::output::resolve(root);
+        let skip = [
+            out,
+            staging,
+            root_abs.join(".gongkai-cache"),
+            root_abs.join(".git"),
+        ];
+        let mut entries: Vec<(String, u64)> = Vec::new();
+        let walk = walkdir::WalkDir::new(&root_abs)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !skip.iter().any(|s| e.path() == s));
+        for e in walk {
+            let e = e.ok()?;
+            let mut h = crate::render::keys::StableHasher::default();
+            let m = e.metadata().ok()?;
+            // A folder is its entries, which are listed here; its own mtime changes when
+            // a build adds and removes its staging folder beside the output.
+            if m.is_dir() {
+                "dir".hash(&mut h);
+            } else {
+                stamp_hash(&m, &mut h);
+            }
+            if e.path_is_symlink() {
+                // What the link points at is read, not the link.
+                if let Ok(m) = std::fs::metadata(e.path()) {
+                    stamp_hash(&m, &mut h);
+                }
+            }
+            let rel = e.path().strip_prefix(&root_abs).ok()?;
+            entries.push((rel.to_string_lossy().into_owned(), h.finish()));
+        }
+        let mut h = crate::render::keys::StableHasher::default();
+        (FORMAT, env!("CARGO_PKG_VERSION"), entries).hash(&mut h);
+        let exe = std::env::current_exe().ok()?;
+        stamp_hash(&std::fs::metadata(exe).ok()?, &mut h);
+        // Every option, as it prints (a new option is covered without a change here).
+        format!("{opts:?}").hash(&mut h);
+        if let Some(p) = &opts.previous {
+            if let Ok(m) = std::fs::metadata(p) {
+                stamp_hash(&m, &mut h);
+            }
+        }
+        let mut env: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("GONGKAI_") && k != "GONGKAI_PROFILE")
+            .collect();
+        env.sort();
+        env.hash(&mut h);
+        Some(Inputs(h.finish()))
+    }
+}
+
+fn path_for(root: &Path, out: &Path) -> PathBuf {
+    crate::paths::cache_file(root, out, "uptodate")
+}
+
+/// The summary and diagnostics of the last build into `out`, when it had exactly these
+/// `inputs` and its output is intact.
+pub fn last(root: &Path, out: &Path, inputs: Inputs) -> Option<(BuildStats, Vec<Diagnostic>)> {
+    let text = std::fs::read(path_for(root, out)).ok()?;
+    let r: Record = serde_json::from_slice(&text).ok()?;
+    if r.format != FORMAT || r.inputs != inputs.0 || !crate::output::intact(root, out) {
+        return None;
+    }
+    let mut diags = Vec::with_capacity(r.diags.len());
+    for d in r.diags {
+        diags.push(Diagnostic {
+            code: Code::parse(&d.code)?.as_str(),
+            severity: d.severity,
+            message: d.message,
+            path: d.path,
+            line: d.line,
+            col: d.col,
+            source_line: d.source_line,
+            hint: d.hint,
+        });
+    }
+    let stats = BuildStats {
+        pages: r.pages,
+        files: r.files,
+        written: 0,
+        unchanged: r.files,
+        removed: 0,
+    };
+    Some((stats, diags))
+}
+
+/// Forgets the last build into `out` (before its output is replaced).
+pub fn forget(root: &Path, out: &Path) {
+    let _ = std::fs::remove_file(path_for(root, out));
+}
+
+/// Keeps what a successful build with `inputs` into `out` reported. Without it, the next
+/// build just runs as usual.
+pub fn save(root: &Path, out: &Path, inputs: Inputs, stats: &BuildStats, diags: &[Diagnostic]) {
+    let r = Record {
+        format: FORMAT,
+        inputs: inputs.0,
+        pages: stats.pages,
+        files: stats.files,
+        diags: diags
+            .iter()
+            .map(|d| Diag {
+                code: d.code.to_string(),
+                severity: d.severity,
+                message: d.message.clone(),
+                path: d.path.clone(),
+                line: d.line,
+                col: d.col,
+                source_line: d.source_line.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect(),
+    };
+    let path = path_for(root, out);
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(path.parent().unwrap_or(root))?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&r).map_err(std::io::Error::other)?)?;
+        std::fs::rename(&tmp, &path)
+    };
+    let _ = write();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> BuildOptions {
+        BuildOptions {
+            validate: crate::validate::Options {
+                build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(),
+            },
+            ..BuildOptions::default()
+        }
+    }
+
+    #[test]
+    fn any_input_change_changes_the_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let out = root.join("public");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "甲").unwrap();
+        let a = Inputs::of(root, &out, &opts()).unwrap();
+        assert_eq!(Inputs::of(root, &out, &opts()), Some(a), "stable");
+        // The output, the cache and .git are not inputs.
+        std::fs::create_dir_all(out.join("x")).unwrap();
+        std::fs::create_dir_all(root.join(".gongkai-cache")).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/HEAD"), "ref").unwrap();
+        assert_eq!(Inputs::of(root, &out, &opts()), Some(a));
+        // A new empty folder, a same-size edit, another option: new inputs.
+        std::fs::create_dir_all(root.join("content/new")).unwrap();
+        let b = Inputs::of(root, &out, &opts()).unwrap();
+        assert_ne!(a, b);
+        std::fs::write(root.join("content/a.md"), "乙").unwrap();
+        let c = Inputs::of(root, &out, &opts()).unwrap();
+        assert_ne!(b, c);
+        let other = BuildOptions {
+            search: false,
+            ..opts()
+        };
+        assert_ne!(Inputs::of(root, &out, &other), Some(c));
+        let later = BuildOptions {
+            validate: crate::validate::Options {
+                build_date: chrono::NaiveDate::from_ymd_opt(2016, 12, 2).unwrap(),
+            },
+            ..opts()
+        };
+        assert_ne!(Inputs::of(root, &out, &later), Some(c));
+    }
+}
