@@ -126,6 +126,10 @@ pub(super) fn private_static_refs<'a>(
         .map(|c| c.rel.as_str())
         .collect();
     let mut refs: HashSet<String> = HashSet::default();
+    if own.is_empty() {
+        // No file of the site's own to keep back: nothing to look for in the bodies.
+        return refs;
+    }
     let mut add = |target: &str| {
         let bare = target.split(['#', '?']).next().unwrap_or("");
         let decoded = percent_encoding::percent_decode_str(bare.trim().trim_start_matches('/'))
@@ -146,14 +150,23 @@ pub(super) fn private_static_refs<'a>(
     };
     // Raw HTML of a published document (not among the Markdown links the build records)
     // keeps a file it names published.
-    let mut public_html: HashSet<String> = HashSet::default();
-    for raw in loaded.docs.iter().filter(|r| !is_private(r)) {
-        for event in pulldown_cmark::Parser::new(raw.body()) {
-            if let pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) = event {
-                public_html.extend(html_refs(&h).map(|t| site_rel(&t)));
+    // (Raw HTML needs a `<`: bodies without one are not parsed, and the rest on every core.)
+    use rayon::prelude::*;
+    let public_html: HashSet<String> = loaded
+        .docs
+        .par_iter()
+        .filter(|r| !is_private(r) && r.body().contains('<'))
+        .flat_map_iter(|raw| {
+            let mut found = Vec::new();
+            for event in pulldown_cmark::Parser::new(raw.body()) {
+                if let pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) = event
+                {
+                    found.extend(html_refs(&h).map(|t| site_rel(&t)));
+                }
             }
-        }
-    }
+            found
+        })
+        .collect();
     for raw in loaded.docs.iter().filter(is_private) {
         for event in pulldown_cmark::Parser::new(raw.body()) {
             match event {
