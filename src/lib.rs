@@ -337,7 +337,9 @@ pub fn build_with_progress(
         let prepared = render::Prepared::new(&site);
         let jobs = render::plan(&prepared);
         let salt = render::run::salt(&prepared);
-        let keys = render::keys::salted(&render::keys::model_keys(&prepared, &jobs), salt);
+        let sigs = render::keys::Sigs::of(&site);
+        let keys = render::keys::model_keys(&prepared, &sigs, &jobs);
+        let keys = render::keys::salted(&keys, salt);
         render::run::run(
             &prepared,
             &jobs,
@@ -347,14 +349,14 @@ pub fn build_with_progress(
             Some(&previous),
             progress,
         )
-        .map(|o| (o, salt))
+        .map(|o| (o, salt, sigs))
     });
     let rendered = match rendered {
         // The search index is built from the model (not the pages), once they all rendered;
         // kept whole when nothing it is made of changed.
-        Ok((mut o, salt)) if opts.search => {
+        Ok((mut o, salt, sigs)) if opts.search => {
             progress.stage("搜索索引", 0);
-            let key = render::keys::salted(&[render::keys::search_key(&site)], salt)[0];
+            let key = render::keys::salted(&[render::keys::search_key(&site, &sigs)], salt)[0];
             let kept = previous
                 .paths_of(key)
                 .filter(|paths| {
@@ -372,7 +374,7 @@ pub fn build_with_progress(
                 o
             })
         }
-        other => other.map(|(o, _)| o),
+        other => other.map(|(o, ..)| o),
     };
     let listed = match rendered {
         Ok(o) => recorder

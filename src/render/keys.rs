@@ -294,17 +294,55 @@ fn interp_sig(it: &Interpretation, policy: &[u64]) -> u64 {
     h.finish()
 }
 
-/// Per-entity signatures shared by the keys of one rebuild.
-struct Sigs {
+/// Per-entity signatures of a model, computed once for the job keys ([`model_keys`]) and the
+/// search index's key ([`search_key`]).
+pub struct Sigs {
     policy: Vec<u64>,
     interp: Vec<u64>,
     ledger: Vec<u64>,
     /// The rendered bodies of policies and of 解读.
     bodies: Vec<u64>,
     interp_bodies: Vec<u64>,
-    /// The facet sidebars of the policy library and of the catalog.
-    library_nav: u64,
-    catalog_nav: u64,
+}
+
+impl Sigs {
+    pub fn of(site: &crate::model::Site) -> Sigs {
+        let policy: Vec<u64> = site.policies.par_iter().map(policy_sig).collect();
+        let interp: Vec<u64> = site
+            .interpretations
+            .par_iter()
+            .map(|i| interp_sig(i, &policy))
+            .collect();
+        // A ledger's page, rows and downloads read all of it.
+        let ledger: Vec<u64> = site
+            .lists
+            .par_iter()
+            .map(|l| hash_json("ledger", &**l))
+            .collect();
+        let bodies: Vec<u64> = site
+            .policies
+            .par_iter()
+            .map(|x| body_sig(&x.body))
+            .collect();
+        let interp_bodies: Vec<u64> = site
+            .interpretations
+            .par_iter()
+            .map(|x| body_sig(&x.body))
+            .collect();
+        Sigs {
+            policy,
+            interp,
+            ledger,
+            bodies,
+            interp_bodies,
+        }
+    }
+}
+
+/// The facet sidebars of the policy library and of the catalog.
+struct Navs {
+    library: u64,
+    catalog: u64,
 }
 
 fn nav_sig(p: &Prepared, which: &[crate::routes::FacetKind]) -> u64 {
@@ -324,68 +362,31 @@ fn page_slice(items: &[usize], page: usize, per: usize) -> &[usize] {
     &items[start..(start + per).min(items.len())]
 }
 
-/// The key of every job of `jobs`, in order.
-pub fn model_keys(p: &Prepared, jobs: &[Job]) -> Vec<u64> {
-    let site = p.site;
-    let policy: Vec<u64> = site.policies.par_iter().map(policy_sig).collect();
-    let interp: Vec<u64> = site
-        .interpretations
-        .par_iter()
-        .map(|i| interp_sig(i, &policy))
-        .collect();
-    // A ledger's page, rows and downloads read all of it.
-    let ledger: Vec<u64> = site
-        .lists
-        .par_iter()
-        .map(|l| hash_json("ledger", &**l))
-        .collect();
-    let bodies: Vec<u64> = site
-        .policies
-        .par_iter()
-        .map(|x| body_sig(&x.body))
-        .collect();
-    let interp_bodies: Vec<u64> = site
-        .interpretations
-        .par_iter()
-        .map(|x| body_sig(&x.body))
-        .collect();
-    let sigs = Sigs {
-        library_nav: nav_sig(p, p.library_facets),
-        catalog_nav: nav_sig(p, p.catalog_facets),
-        policy,
-        interp,
-        ledger,
-        bodies,
-        interp_bodies,
+/// The key of every job of `jobs`, in order (`sigs`: [`Sigs::of`] the prepared site).
+pub fn model_keys(p: &Prepared, sigs: &Sigs, jobs: &[Job]) -> Vec<u64> {
+    let navs = Navs {
+        library: nav_sig(p, p.library_facets),
+        catalog: nav_sig(p, p.catalog_facets),
     };
-    jobs.par_iter().map(|j| key(p, &sigs, jobs, j)).collect()
+    jobs.par_iter()
+        .map(|j| key(p, sigs, &navs, jobs, j))
+        .collect()
 }
 
 /// The key of the search index: every model value a search record is made of (see
 /// [`super::search::text`]): the documents' fields and bodies, the pages, ledgers and
 /// reports, and the site settings. Equal keys, equal index files.
-pub fn search_key(site: &crate::model::Site) -> u64 {
-    let policy: Vec<u64> = site.policies.par_iter().map(policy_sig).collect();
+pub fn search_key(site: &crate::model::Site, sigs: &Sigs) -> u64 {
     let mut h = StableHasher::default();
     (crate::search::index::VERSION, "search").hash(&mut h);
-    let bodies: Vec<u64> = site
-        .policies
-        .par_iter()
-        .map(|x| body_sig(&x.body))
-        .collect();
-    (&policy, bodies).hash(&mut h);
-    let interp: Vec<(u64, u64)> = site
-        .interpretations
-        .par_iter()
-        .map(|i| (interp_sig(i, &policy), body_sig(&i.body)))
-        .collect();
-    interp.hash(&mut h);
-    let ledgers: Vec<u64> = site
-        .lists
-        .par_iter()
-        .map(|l| hash_json("ledger", &**l))
-        .collect();
-    ledgers.hash(&mut h);
+    (
+        &sigs.policy,
+        &sigs.bodies,
+        &sigs.interp,
+        &sigs.interp_bodies,
+    )
+        .hash(&mut h);
+    sigs.ledger.hash(&mut h);
     (
         hash_json("pages", &site.pages),
         hash_json("reports", &site.reports),
@@ -406,7 +407,7 @@ pub fn salted(keys: &[u64], salt: u64) -> Vec<u64> {
         .collect()
 }
 
-fn key(p: &Prepared, s: &Sigs, jobs: &[Job], job: &Job) -> u64 {
+fn key(p: &Prepared, s: &Sigs, navs: &Navs, jobs: &[Job], job: &Job) -> u64 {
     let site = p.site;
     let mut h = StableHasher::default();
     match job {
@@ -426,15 +427,10 @@ fn key(p: &Prepared, s: &Sigs, jobs: &[Job], job: &Job) -> u64 {
                 Job::PolicyList { .. } => (
                     "policies",
                     &p.library_facets,
-                    s.library_nav,
+                    navs.library,
                     POLICIES_PER_PAGE,
                 ),
-                _ => (
-                    "catalog",
-                    &p.catalog_facets,
-                    s.catalog_nav,
-                    CATALOG_PER_PAGE,
-                ),
+                _ => ("catalog", &p.catalog_facets, navs.catalog, CATALOG_PER_PAGE),
             };
             (tag, facet, page, nav, site.policies.len()).hash(&mut h);
             match facet {

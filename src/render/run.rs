@@ -329,7 +329,7 @@ mod tests {
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(site);
         let jobs = crate::render::plan(&prepared);
-        let keys = keys::model_keys(&prepared, &jobs);
+        let keys = keys::model_keys(&prepared, &keys::Sigs::of(site), &jobs);
         let keying = Keying::Model(&keys);
         let np = &crate::NoProgress;
         run(&prepared, &jobs, &tera, sink, keying, previous, np).unwrap()
@@ -398,7 +398,7 @@ mod tests {
         let tera = crate::render::templates(&site.templates, &site.copies).unwrap();
         let prepared = Prepared::new(&site);
         let jobs = crate::render::plan(&prepared);
-        let model = keys::model_keys(&prepared, &jobs);
+        let model = keys::model_keys(&prepared, &keys::Sigs::of(&site), &jobs);
         let sink = Counting::default();
         let np = &crate::NoProgress;
         let salt = super::salt(&prepared);

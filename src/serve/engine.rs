@@ -473,7 +473,7 @@ impl Engine {
         let ((prepared, jobs, keys), outdated) = this.waiting(during, || {
             let prepared = Prepared::new(site);
             let jobs = render::plan(&prepared);
-            let keys = render::keys::model_keys(&prepared, &jobs);
+            let keys = render::keys::model_keys(&prepared, &render::keys::Sigs::of(site), &jobs);
             (prepared, jobs, keys)
         })?;
         if outdated {
