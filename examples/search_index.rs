@@ -49,6 +49,8 @@ fn main() {
     let opts = gongkai::validate::Options::from_env();
     let loaded = gongkai::source::load(&root).expect("load");
     let (site, _) = gongkai::validate::validate(loaded, &opts);
+    // The model's signatures: a build computes them for the page keys anyway.
+    let sigs = gongkai::render::keys::Sigs::of(&site);
     let rss_before = status_kb("VmRSS:").unwrap_or(0);
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (t, c) = (Instant::now(), cpu_s());
@@ -57,7 +59,7 @@ fn main() {
         AtomicUsize::new(0),
         AtomicUsize::new(0),
     );
-    gongkai::render::search::write(&site, &sink).expect("index");
+    gongkai::render::search::write(&site, &sigs, 0, &sink, None).expect("index");
     let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_s() - c);
     let peak = status_kb("VmHWM:").unwrap_or(0);
     let (files, bytes, largest) = (

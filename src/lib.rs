@@ -366,20 +366,27 @@ pub fn build_with_progress(
                 })
                 .map(<[String]>::to_vec);
             match kept {
-                Some(paths) => Ok(paths),
-                None => render::search::write(&site, sink),
+                Some(paths) => Ok((paths, render::search::kept(&site, &sigs, key))),
+                // Else updated from the index in the output when it can be, else built.
+                None => {
+                    let last = render::search::Last::load(root, &out_dir);
+                    let last = last
+                        .as_ref()
+                        .and_then(|l| previous.paths_of(l.key).map(|p| (l, p)));
+                    render::search::write(&site, &sigs, key, sink, last)
+                }
             }
-            .map(|paths| {
+            .map(|(paths, last)| {
                 o.state.insert(key, paths);
-                o
+                (o, Some(last))
             })
         }
-        other => other.map(|(o, ..)| o),
+        other => other.map(|(o, ..)| (o, None)),
     };
     let listed = match rendered {
-        Ok(o) => recorder
+        Ok((o, last)) => recorder
             .manifest(kept_from.as_ref(), &out_dir)
-            .map(|m| (o, m))
+            .map(|m| ((o, last), m))
             .map_err(|e| vec![Diagnostic::new(Code::Io, format!("生成清单失败：{e}"))]),
         Err(d) => Err(d),
     };
@@ -389,7 +396,7 @@ pub fn build_with_progress(
             .map(|_| o)
             .map_err(|e| vec![Diagnostic::new(Code::Io, format!("写入清单失败：{e}"))])
     });
-    let outcome = match listed {
+    let (outcome, last_index) = match listed {
         Ok(o) => o,
         Err(d) => {
             writer.abort();
@@ -398,6 +405,7 @@ pub fn build_with_progress(
         }
     };
     render::keys::State::forget(root, &out_dir);
+    render::search::Last::forget(root, &out_dir);
     uptodate::forget(root, &out_dir);
     progress.stage("写入", 0);
     let mut stats = writer
@@ -413,6 +421,9 @@ pub fn build_with_progress(
         })?;
     // Without a cache file the next build renders everything: nothing is lost.
     let _ = outcome.state.save(root, &out_dir);
+    if let Some(last) = last_index {
+        let _ = last.save(root, &out_dir);
+    }
     stats.pages = outcome.pages;
     if let (Some(out), Some(inputs)) = (&planned, inputs) {
         if *out == out_dir {

@@ -198,6 +198,10 @@ impl Sink for Recorder<'_> {
         }
         Ok(kept)
     }
+
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.inner.previous(rel)
+    }
 }
 
 /// What [`verify`] found.

@@ -88,6 +88,10 @@ impl Sink for Precompress<'_> {
         }
         self.inner.reuse(&format!("{rel}.gz"))
     }
+
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.inner.previous(rel)
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,12 @@ pub trait Sink: Sync {
     fn reuse(&self, _rel: &str) -> io::Result<bool> {
         Ok(false)
     }
+    /// The bytes of `rel` in the previous output, when they are exactly what the previous
+    /// build wrote there (by its record, the file's stamp and a hash of what is read);
+    /// `None` otherwise. Reading does not keep the file.
+    fn previous(&self, _rel: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Refuses output paths that could leave the output directory.

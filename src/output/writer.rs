@@ -574,6 +574,20 @@ impl Sink for Writer {
         Ok(())
     }
 
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        check_rel(rel).ok()?;
+        if !self.in_place || !self.owned.contains(rel) {
+            return None;
+        }
+        let r = self.prev.get(rel)?;
+        let path = self.out.join(rel);
+        if stamp_of(&path) != Some(r.stamp) {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (content_hash(&bytes) == r.hash).then_some(bytes)
+    }
+
     fn reuse(&self, rel: &str) -> io::Result<bool> {
         check_rel(rel)?;
         if !self.in_place || !self.owned.contains(rel) {

@@ -189,7 +189,7 @@ impl std::io::Write for HashWriter {
     }
 }
 
-fn hash_json<T: serde::Serialize + ?Sized>(tag: impl Hash, v: &T) -> u64 {
+pub(super) fn hash_json<T: serde::Serialize + ?Sized>(tag: impl Hash, v: &T) -> u64 {
     let mut w = HashWriter(StableHasher::default());
     tag.hash(&mut w.0);
     // Serializing plain data (string-keyed maps) into a writer cannot fail except through the
@@ -297,12 +297,12 @@ fn interp_sig(it: &Interpretation, policy: &[u64]) -> u64 {
 /// Per-entity signatures of a model, computed once for the job keys ([`model_keys`]) and the
 /// search index's key ([`search_key`]).
 pub struct Sigs {
-    policy: Vec<u64>,
-    interp: Vec<u64>,
-    ledger: Vec<u64>,
+    pub(super) policy: Vec<u64>,
+    pub(super) interp: Vec<u64>,
+    pub(super) ledger: Vec<u64>,
     /// The rendered bodies of policies and of 解读.
-    bodies: Vec<u64>,
-    interp_bodies: Vec<u64>,
+    pub(super) bodies: Vec<u64>,
+    pub(super) interp_bodies: Vec<u64>,
 }
 
 impl Sigs {

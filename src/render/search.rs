@@ -5,12 +5,17 @@
 //! Only model values are indexed, and `validate` drops everything that is not 主动公开 before
 //! the model exists, so a non-public document cannot reach the index.
 
+use super::keys::{hash_json, Sigs, StableHasher};
 use super::Files;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::ledger::Value as Cell;
 use crate::model::Site;
 use crate::search::Doc;
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
 
 /// Output folder of the index, and its URL prefix.
 pub const DIR: &str = "search-index";
@@ -257,12 +262,120 @@ pub fn index_docs(docs: Vec<Doc>) -> Files {
         .collect()
 }
 
-/// Builds the index and puts its files into `sink` as they are made (the index is never
-/// held whole in memory). Returns the paths of the files, sorted.
-pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
+/// [`documents`] with each one's [`Doc::sig`]: its fields and the signatures of the model
+/// values its text is made of (`sigs`: [`Sigs::of`] the site; the settings are in
+/// [`base`]).
+fn signed(site: &Site, sigs: &Sigs) -> Vec<Doc> {
+    let mut docs = documents(site);
+    docs.par_iter_mut().for_each(|d| {
+        let n = (d.key & ((1 << 30) - 1)) as usize;
+        let mut h = StableHasher::default();
+        (&d.url, &d.title, d.kind, d.year, &d.issuer, d.date).hash(&mut h);
+        (&d.doc_no, &d.index_no).hash(&mut h);
+        match d.key & (0xF << 60) {
+            POLICY => (sigs.policy[n], sigs.bodies[n]).hash(&mut h),
+            INTERPRETATION => (sigs.interp[n], sigs.interp_bodies[n]).hash(&mut h),
+            PAGE => hash_json("page", &site.pages[n]).hash(&mut h),
+            LIST => sigs.ledger[n].hash(&mut h),
+            ITEM => sigs.ledger[(d.key >> 30 & ((1 << 30) - 1)) as usize].hash(&mut h),
+            REPORT => hash_json("report", &site.reports[n]).hash(&mut h),
+            _ => {}
+        }
+        d.sig = h.finish();
+    });
+    docs
+}
+
+/// What every record depends on besides its own values: gongkai and the index format,
+/// and the settings.
+fn base(site: &Site) -> u64 {
+    let mut h = StableHasher::default();
+    (env!("CARGO_PKG_VERSION"), crate::search::index::VERSION).hash(&mut h);
+    hash_json("config", &site.config).hash(&mut h);
+    h.finish()
+}
+
+const LAST_HEADER: &str = "gongkai-search 1";
+
+/// What a build's index was made of, kept in `.gongkai-cache/` so that the next build can
+/// update the index instead of building it: the index's key, its [`base`], and the
+/// signature of each of its documents, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Last {
+    pub key: u64,
+    base: u64,
+    sigs: Vec<u64>,
+}
+
+impl Last {
+    fn path(root: &Path, out: &Path) -> std::path::PathBuf {
+        crate::paths::cache_file(root, out, "search")
+    }
+
+    /// The record of the index in `out`; `None` when there is none or it is unreadable.
+    pub fn load(root: &Path, out: &Path) -> Option<Last> {
+        let text = std::fs::read_to_string(Self::path(root, out)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != LAST_HEADER {
+            return None;
+        }
+        let (key, base) = lines.next()?.split_once(' ')?;
+        let hex = |s: &str| u64::from_str_radix(s, 16).ok();
+        Some(Last {
+            key: hex(key)?,
+            base: hex(base)?,
+            sigs: lines.map(hex).collect::<Option<_>>()?,
+        })
+    }
+
+    /// Removes the record of `out` (before the output it describes is replaced).
+    pub fn forget(root: &Path, out: &Path) {
+        let _ = std::fs::remove_file(Self::path(root, out));
+    }
+
+    /// Writes this as the record of `out`.
+    pub fn save(&self, root: &Path, out: &Path) -> std::io::Result<()> {
+        let path = Self::path(root, out);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut text = format!("{LAST_HEADER}\n{:016x} {:016x}\n", self.key, self.base);
+        for s in &self.sigs {
+            text.push_str(&format!("{s:016x}\n"));
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)
+    }
+}
+
+/// The record of an index of `site` keyed `key` that is already in the output.
+pub fn kept(site: &Site, sigs: &Sigs, key: u64) -> Last {
+    let mut docs = signed(site, sigs);
+    docs.par_sort_by(crate::search::index::order);
+    Last {
+        key,
+        base: base(site),
+        sigs: docs.iter().map(|d| d.sig).collect(),
+    }
+}
+
+/// Builds the index (keyed `key`) and puts its files into `sink` as they are made (the index
+/// is never held whole in memory). When `last` (the record of the index in the output, and
+/// its files' paths) allows, the index is updated from those files instead: only the text of
+/// changed documents is read, and unchanged document shards are kept. The files are the
+/// same either way. Returns the paths of the files, sorted, and the record of the index.
+pub fn write(
+    site: &Site,
+    sigs: &Sigs,
+    key: u64,
+    sink: &dyn crate::output::Sink,
+    last: Option<(&Last, &[String])>,
+) -> Result<(Vec<String>, Last), Vec<Diagnostic>> {
     let errors = std::sync::Mutex::new(Vec::new());
     let paths = std::sync::Mutex::new(Vec::new());
-    crate::search::index::build_with(documents(site), &TYPES, &|d| text(site, d), &|p, b| {
+    let push = |path: String| paths.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+    let emit = |p: String, b: Vec<u8>| {
         let path = format!("{DIR}/{p}");
         if let Err(e) = sink.put(&path, &b) {
             errors
@@ -270,16 +383,113 @@ pub fn write(site: &Site, sink: &dyn crate::output::Sink) -> Result<Vec<String>,
                 .unwrap_or_else(|e| e.into_inner())
                 .push(Diagnostic::new(Code::Io, format!("写入 {path} 失败：{e}")));
         }
-        paths.lock().unwrap_or_else(|e| e.into_inner()).push(path);
-    });
+        push(path);
+    };
+    let base = base(site);
+    let docs = signed(site, sigs);
+    let text_of = |d: &Doc| text(site, d);
+    let updated = last
+        .filter(|(l, _)| l.base == base)
+        .and_then(|(l, old_paths)| {
+            let prefix = format!("{DIR}/");
+            let old_paths: Vec<String> = old_paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+                .collect();
+            let read = |p: &str| sink.previous(&format!("{DIR}/{p}"));
+            let keep = |p: &str| {
+                let path = format!("{DIR}/{p}");
+                let kept = sink.reuse(&path).unwrap_or(false);
+                if kept {
+                    push(path);
+                }
+                kept
+            };
+            let previous = crate::search::update::Previous {
+                sigs: &l.sigs,
+                paths: &old_paths,
+                read: &read,
+                keep: &keep,
+            };
+            crate::search::update::update_with(docs.clone(), &TYPES, &text_of, &emit, &previous)
+        });
+    let sigs = match updated {
+        Some(s) => s,
+        None => crate::search::index::build_with(docs, &TYPES, &text_of, &emit),
+    };
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
         let mut paths = paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort_unstable();
-        Ok(paths)
+        paths.dedup();
+        Ok((paths, Last { key, base, sigs }))
     } else {
         errors.sort_by(|a, b| a.message.cmp(&b.message));
         Err(errors)
+    }
+}
+
+/// An index held in memory (by `serve`): its record, and its files (path under the output,
+/// bytes) sorted by path.
+pub struct Held {
+    last: Last,
+    pub files: Vec<(String, Arc<[u8]>)>,
+}
+
+/// The index of `site` as [`index`] makes it, updated from `previous` (the index of an
+/// earlier model) when it can be: after an edit, only the edited documents' text is read.
+pub fn index_held(site: &Site, previous: Option<&Held>) -> Held {
+    let sigs = Sigs::of(site);
+    let out = std::sync::Mutex::new(Vec::new());
+    let put = |path: String, b: Arc<[u8]>| {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, b))
+    };
+    let emit = |p: String, b: Vec<u8>| put(format!("{DIR}/{p}"), b.into());
+    let base = base(site);
+    let docs = signed(site, &sigs);
+    let text_of = |d: &Doc| text(site, d);
+    let updated = previous.filter(|h| h.last.base == base).and_then(|h| {
+        let prefix = format!("{DIR}/");
+        let old_paths: Vec<String> = h
+            .files
+            .iter()
+            .filter_map(|(p, _)| p.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        let find = |p: &str| {
+            let path = format!("{DIR}/{p}");
+            h.files
+                .binary_search_by(|(q, _)| q.as_str().cmp(&path))
+                .ok()
+                .map(|i| (path, h.files[i].1.clone()))
+        };
+        let read = |p: &str| find(p).map(|(_, b)| b.to_vec());
+        let keep = |p: &str| match find(p) {
+            Some((path, b)) => {
+                put(path, b);
+                true
+            }
+            None => false,
+        };
+        let previous = crate::search::update::Previous {
+            sigs: &h.last.sigs,
+            paths: &old_paths,
+            read: &read,
+            keep: &keep,
+        };
+        crate::search::update::update_with(docs.clone(), &TYPES, &text_of, &emit, &previous)
+    });
+    let sigs = match updated {
+        Some(s) => s,
+        None => crate::search::index::build_with(docs, &TYPES, &text_of, &emit),
+    };
+    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    Held {
+        last: Last { key: 0, base, sigs },
+        files,
     }
 }
 

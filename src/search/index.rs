@@ -58,17 +58,20 @@ pub struct Doc {
     pub body: String,
     /// For the caller of [`build_with`]: which document of its own this is.
     pub key: u64,
+    /// For [`super::update::update_with`]: a signature of everything this document's files
+    /// are made of (the fields above and its text). Equal signatures, equal records.
+    pub sig: u64,
 }
 
 #[derive(Default)]
-struct List {
-    count: u32,
+pub(super) struct List {
+    pub(super) count: u32,
     last: i64,
-    bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
 }
 
 impl List {
-    fn new() -> List {
+    pub(super) fn new() -> List {
         List {
             count: 0,
             last: -1,
@@ -76,7 +79,7 @@ impl List {
         }
     }
 
-    fn push(&mut self, id: u32, tf: Option<u8>) {
+    pub(super) fn push(&mut self, id: u32, tf: Option<u8>) {
         varint(&mut self.bytes, (i64::from(id) - self.last - 1) as u64);
         if let Some(tf) = tf {
             self.bytes.push(tf);
@@ -98,13 +101,13 @@ impl List {
     }
 }
 
-struct Post {
-    title: List,
-    body: List,
+pub(super) struct Post {
+    pub(super) title: List,
+    pub(super) body: List,
 }
 
 impl Post {
-    fn new() -> Post {
+    pub(super) fn new() -> Post {
         Post {
             title: List::new(),
             body: List::new(),
@@ -113,7 +116,7 @@ impl Post {
 }
 
 /// Terms as 64-bit keys: a character, a pair, or (top bit) the hash of an ASCII word.
-fn key(t: &Token<'_>) -> u64 {
+pub(super) fn key(t: &Token<'_>) -> u64 {
     match *t {
         Token::Uni(c) => c as u64,
         Token::Bi(a, b) => (1 << 42) | ((a as u64) << 21) | b as u64,
@@ -121,7 +124,7 @@ fn key(t: &Token<'_>) -> u64 {
     }
 }
 
-fn key_text(k: u64, words: &HashMap<u64, String>) -> String {
+pub(super) fn key_text(k: u64, words: &HashMap<u64, String>) -> String {
     if k >> 63 == 1 {
         return words.get(&k).cloned().unwrap_or_default();
     }
@@ -135,9 +138,10 @@ fn key_text(k: u64, words: &HashMap<u64, String>) -> String {
     }
 }
 
-struct Part {
-    terms: HashMap<u64, Post>,
-    words: HashMap<u64, String>,
+#[derive(Default)]
+pub(super) struct Part {
+    pub(super) terms: HashMap<u64, Post>,
+    pub(super) words: HashMap<u64, String>,
 }
 
 /// Where the documents' text comes from: (weighted, body) of a document.
@@ -166,19 +170,30 @@ fn index_range(
             let id = (start + gi * GROUP + j) as u32;
             index_doc(id, weighted, body, &mut local, &mut part);
         }
-        let bodies: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
-        emit(format!("d/{g}.bin"), doc_shard(group, &bodies, types));
-        for k in 0..REST / CHUNK {
-            match rest_shard(&bodies, k) {
-                Some(r) => emit(format!("x/{g}-{k}.bin"), r),
-                None => break,
-            }
-        }
+        emit_group(g, group, &texts, types, emit);
     }
     part
 }
 
-fn index_doc(
+/// Emits the document shard and the rest shards of group `g`.
+pub(super) fn emit_group(
+    g: usize,
+    group: &[Doc],
+    texts: &[(String, String)],
+    types: &[&str],
+    emit: &EmitFn<'_>,
+) {
+    let bodies: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
+    emit(format!("d/{g}.bin"), doc_shard(group, &bodies, types));
+    for k in 0..REST / CHUNK {
+        match rest_shard(&bodies, k) {
+            Some(r) => emit(format!("x/{g}-{k}.bin"), r),
+            None => break,
+        }
+    }
+}
+
+pub(super) fn index_doc(
     id: u32,
     weighted: &str,
     body: &str,
@@ -222,7 +237,7 @@ pub(crate) fn varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn read_varint(b: &[u8]) -> (u64, usize) {
+pub(super) fn read_varint(b: &[u8]) -> (u64, usize) {
     let mut v = 0u64;
     let mut shift = 0;
     for (i, &x) in b.iter().enumerate() {
@@ -236,7 +251,7 @@ fn read_varint(b: &[u8]) -> (u64, usize) {
 }
 
 /// A list as a bitmap of `n` bits (bit `id % 8` of byte `id / 8`).
-fn bitmap(list: &List, with_tf: bool, n: usize) -> Vec<u8> {
+pub(super) fn bitmap(list: &List, with_tf: bool, n: usize) -> Vec<u8> {
     let mut bits = vec![0u8; n.div_ceil(8)];
     let mut pos = 0;
     let mut prev: i64 = -1;
@@ -248,6 +263,11 @@ fn bitmap(list: &List, with_tf: bool, n: usize) -> Vec<u8> {
         prev = id;
     }
     bits
+}
+
+/// Whether a list of `len` bytes is stored as a bitmap of `n` documents.
+pub(super) fn is_bitmap(len: usize, n: usize) -> bool {
+    len > n.div_ceil(8).max(256)
 }
 
 /// One posting, inline (for the dictionary shard) and maybe its own file.
@@ -264,7 +284,7 @@ fn encode(
         return (inline, None);
     }
     // Small sites keep their term counts: a bitmap only where it saves more than a little.
-    let (mode, payload) = if list.bytes.len() > n.div_ceil(8).max(256) {
+    let (mode, payload) = if is_bitmap(list.bytes.len(), n) {
         (2, bitmap(list, with_tf, n))
     } else {
         (1, list.bytes.clone())
@@ -355,7 +375,7 @@ fn rest_shard(bodies: &[&str], k: usize) -> Option<Vec<u8>> {
 
 /// The order of document ids: by type, year and 发文机关 (so that each filter value is a few
 /// ranges of ids), then by date and URL.
-fn order(a: &Doc, b: &Doc) -> std::cmp::Ordering {
+pub fn order(a: &Doc, b: &Doc) -> std::cmp::Ordering {
     (a.kind, a.year, &a.issuer, a.date, &a.url).cmp(&(b.kind, b.year, &b.issuer, b.date, &b.url))
 }
 
@@ -375,32 +395,16 @@ pub fn build(docs: Vec<Doc>, types: &[&str]) -> Files {
 }
 
 /// [`build`] with the documents' text made on demand by `text_of` (so that the whole corpus
-/// is never held at once), and every file handed to `emit` as soon as it is made.
-pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit: &EmitFn<'_>) {
+/// is never held at once), and every file handed to `emit` as soon as it is made. Returns
+/// the documents' [`Doc::sig`]s by id (what [`super::update::update_with`] starts from).
+pub fn build_with(
+    mut docs: Vec<Doc>,
+    types: &[&str],
+    text_of: &TextFn<'_>,
+    emit: &EmitFn<'_>,
+) -> Vec<u64> {
     docs.par_sort_by(order);
     let n = docs.len();
-
-    // Filters: runs of documents with the same type, year and 发文机关.
-    let issuers: Vec<&str> = {
-        let mut v: Vec<&str> = docs
-            .iter()
-            .map(|d| d.issuer.as_str())
-            .filter(|i| !i.is_empty())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let issuer_ix: BTreeMap<&str, usize> =
-        issuers.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut blocks: Vec<[i64; 4]> = Vec::new();
-    for (id, d) in docs.iter().enumerate() {
-        let issuer = issuer_ix.get(d.issuer.as_str()).map_or(-1, |i| *i as i64);
-        let b = [id as i64, i64::from(d.kind), i64::from(d.year), issuer];
-        if blocks.last().is_none_or(|l| l[1..] != b[1..]) {
-            blocks.push(b);
-        }
-    }
 
     // Postings, per range of documents, then joined in order.
     let range = n
@@ -413,10 +417,7 @@ pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit
         .map(|(i, ds)| index_range(i * range, ds, types, text_of, emit))
         .collect();
     let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or(Part {
-        terms: HashMap::default(),
-        words: HashMap::default(),
-    });
+    let mut all = parts.next().unwrap_or_default();
     for p in parts {
         for (k, post) in p.terms {
             let e = all.terms.entry(k).or_insert_with(Post::new);
@@ -428,30 +429,48 @@ pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit
         }
     }
     let words = all.words;
-    let terms: Vec<(u64, Post)> = all.terms.into_iter().collect();
-
-    // Each term's dictionary entry, and its large postings as files.
-    struct Entry {
-        term: String,
-        bytes: Vec<u8>,
-        files: Vec<(String, Vec<u8>)>,
-    }
-    let entries: Vec<Entry> = terms
+    let entries: Vec<Entry> = all
+        .terms
         .into_par_iter()
-        .map(|(k, post)| {
-            let term = key_text(k, &words);
-            let mut bytes = Vec::new();
-            varint(&mut bytes, term.len() as u64);
-            bytes.extend_from_slice(term.as_bytes());
-            let mut files = Vec::new();
-            for (list, tf, field) in [(&post.title, false, 't'), (&post.body, true, 'b')] {
-                let (inline, file) = encode(list, tf, n, &term, field);
-                bytes.extend_from_slice(&inline);
-                files.extend(file);
-            }
-            Entry { term, bytes, files }
-        })
+        .map(|(k, post)| entry(key_text(k, &words), &post.title, &post.body, n))
         .collect();
+    let buckets = emit_dictionary(entries, emit);
+    emit("meta.json".into(), meta(&docs, buckets, types));
+    docs.iter().map(|d| d.sig).collect()
+}
+
+/// A term's dictionary entry, and its large postings as files.
+pub(super) struct Entry {
+    term: String,
+    bytes: Vec<u8>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+pub(super) fn entry(term: String, title: &List, body: &List, n: usize) -> Entry {
+    let mut bytes = Vec::new();
+    varint(&mut bytes, term.len() as u64);
+    bytes.extend_from_slice(term.as_bytes());
+    let mut files = Vec::new();
+    for (list, tf, field) in [(title, false, 't'), (body, true, 'b')] {
+        let (inline, file) = encode(list, tf, n, &term, field);
+        bytes.extend_from_slice(&inline);
+        files.extend(file);
+    }
+    Entry { term, bytes, files }
+}
+
+/// An entry kept as it was stored (its lists did not change).
+pub(super) fn raw_entry(term: String, bytes: Vec<u8>) -> Entry {
+    Entry {
+        term,
+        bytes,
+        files: Vec::new(),
+    }
+}
+
+/// Emits the dictionary shards of `entries` (and their posting files); returns the number
+/// of shards.
+pub(super) fn emit_dictionary(entries: Vec<Entry>, emit: &EmitFn<'_>) -> usize {
     let total: usize = entries.iter().map(|e| e.bytes.len()).sum();
     let buckets = total.div_ceil(BUCKET_TARGET).max(1).next_power_of_two();
     let mut by_bucket: Vec<Vec<Entry>> = (0..buckets).map(|_| Vec::new()).collect();
@@ -472,10 +491,35 @@ pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit
             }
             emit(format!("t/{b}.bin"), shard);
         });
+    buckets
+}
 
+/// `meta.json` of the documents `docs` (sorted by [`order`]): the filters as runs of
+/// documents with the same type, year and 发文机关.
+pub(super) fn meta(docs: &[Doc], buckets: usize, types: &[&str]) -> Vec<u8> {
+    let issuers: Vec<&str> = {
+        let mut v: Vec<&str> = docs
+            .iter()
+            .map(|d| d.issuer.as_str())
+            .filter(|i| !i.is_empty())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let issuer_ix: BTreeMap<&str, usize> =
+        issuers.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut blocks: Vec<[i64; 4]> = Vec::new();
+    for (id, d) in docs.iter().enumerate() {
+        let issuer = issuer_ix.get(d.issuer.as_str()).map_or(-1, |i| *i as i64);
+        let b = [id as i64, i64::from(d.kind), i64::from(d.year), issuer];
+        if blocks.last().is_none_or(|l| l[1..] != b[1..]) {
+            blocks.push(b);
+        }
+    }
     let meta = serde_json::json!({
         "version": VERSION,
-        "docs": n,
+        "docs": docs.len(),
         "buckets": buckets,
         "group": GROUP,
         "head": HEAD,
@@ -484,7 +528,7 @@ pub fn build_with(mut docs: Vec<Doc>, types: &[&str], text_of: &TextFn<'_>, emit
         "issuers": issuers,
         "blocks": blocks,
     });
-    emit("meta.json".into(), meta.to_string().into_bytes());
+    meta.to_string().into_bytes()
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! files that the search page's script (`assets/search-core.js`, no WASM) fetches per query.
 //!
 //! [`text`] normalises and tokenises (the client does exactly the same); [`index`] builds the
-//! files. What goes in is decided by `render::search::records`, from the site model only.
+//! files, and [`update`] updates them after a few documents changed. What goes in is decided by `render::search::records`, from the site model only.
 
 pub mod index;
 pub mod text;
+pub mod update;
 
 pub use index::{build, Doc};

@@ -51,7 +51,7 @@ pub enum Task {
     /// A new model was swapped in: its search index is due.
     Model(Arc<Site>),
     /// A search index, ready to be swapped in.
-    Index(crate::render::Files),
+    Index(Vec<(String, Arc<[u8]>)>),
 }
 
 /// Work that must never delay a refresh, on two threads of its own:
@@ -103,7 +103,7 @@ fn background(shared: &Shared, rx: &mpsc::Receiver<Task>, index: &mpsc::Sender<A
                 let prefix = format!("{}/", crate::render::search::DIR);
                 store.files.retain(|p, _| !p.starts_with(&prefix));
                 for (p, b) in files {
-                    store.files.insert(p, Bytes::from(b));
+                    store.files.insert(p, Bytes::from_owner(b));
                 }
             }
         }
@@ -130,24 +130,22 @@ fn indexer(rx: &mpsc::Receiver<Arc<Site>>, done: &mpsc::Sender<Task>) {
         .start_handler(|_| lower_priority())
         .build()
         .ok();
+    // The last index made: the next one is updated from it (only edited documents are
+    // indexed again).
+    let mut held: Option<crate::render::search::Held> = None;
     while let Ok(mut site) = rx.recv() {
         // Only the newest model matters: older ones go back to be dropped.
         while let Ok(newer) = rx.try_recv() {
             let _ = done.send(Task::Drop(Box::new(std::mem::replace(&mut site, newer))));
         }
-        let index = || crate::render::search::index(&site).map_err(Box::new);
-        let result = match &pool {
+        let index = || crate::render::search::index_held(&site, held.as_ref());
+        let next = match &pool {
             Some(pool) => pool.install(index),
             None => index(),
         };
-        match result {
-            Ok(files) => {
-                let _ = done.send(Task::Index(files));
-            }
-            Err(d) => {
-                print_diags(std::slice::from_ref(&*d));
-                eprintln!("站内搜索索引未更新（页面预览不受影响）");
-            }
+        let _ = done.send(Task::Index(next.files.clone()));
+        if let Some(old) = held.replace(next) {
+            let _ = done.send(Task::Drop(Box::new(old)));
         }
         // The model goes back to be dropped at normal priority.
         let _ = done.send(Task::Drop(Box::new(site)));

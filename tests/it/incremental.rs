@@ -251,7 +251,14 @@ mod sequences {
             for (step, e) in edits.iter().enumerate() {
                 let n = docs.len().max(1);
                 match e {
-                    Edit::Body(i) if !docs.is_empty() => docs[i % n].body.push_str("补充一句。"),
+                    // Added text, and text replaced (terms a document no longer has must
+                    // leave the index).
+                    Edit::Body(i) if !docs.is_empty() && i % 2 == 0 => {
+                        docs[i % n].body.push_str("补充一句。")
+                    }
+                    Edit::Body(i) if !docs.is_empty() => {
+                        docs[i % n].body = format!("改写后的正文{step}。")
+                    }
                     Edit::Title(i) if !docs.is_empty() => docs[i % n].title.push('改'),
                     Edit::Date(i, d) if !docs.is_empty() => docs[i % n].published = *d,
                     Edit::Disclosure(i) if !docs.is_empty() => {

@@ -429,6 +429,65 @@ fn a_kept_index_is_repaired_when_damaged_and_rebuilt_when_a_document_goes() {
 }
 
 #[test]
+fn an_edit_updates_the_index_to_what_a_fresh_build_makes() {
+    let site = TestSite::new();
+    let body = |i: u32, text: &str| {
+        policy(i, &format!("关于第{i}项政务公开工作的通知")).replace("的正文。", text)
+    };
+    for i in 1..=60 {
+        site.write(
+            &format!("content/policies/2016/p{i}.md"),
+            &body(i, "的正文。"),
+        );
+    }
+    site.write(
+        "content/policies/2016/p7.md",
+        &body(7, "的正文，麒麟条款。"),
+    );
+    assert_eq!(site.build().code, 0);
+    assert!(terms(&site.out()).contains("麒麟"));
+    let damage = |prefix: &str| {
+        let f = output_files(&site.out())
+            .into_iter()
+            .find(|f| f.starts_with(prefix))
+            .unwrap();
+        let mut b = std::fs::read(site.out().join(&f)).unwrap();
+        b[0] ^= 1;
+        std::fs::write(site.out().join(&f), b).unwrap();
+    };
+    // A document shard of other documents, which the update would keep.
+    damage("search-index/d/3.bin");
+    // The text is replaced: the old term leaves the index, the new one is found.
+    site.write(
+        "content/policies/2016/p7.md",
+        &body(7, "的正文，鲲鹏条款。"),
+    );
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dict = terms(&site.out());
+    assert!(dict.contains("鲲鹏") && !dict.contains("麒麟"));
+    site.assert_same_as_fresh_default_build();
+    // A new document, a document gone and a date changed (which renumbers the others), with
+    // a dictionary shard the update would read damaged.
+    damage("search-index/t/");
+    site.write(
+        "content/policies/2016/p61.md",
+        &body(61, "的正文，凤凰条款。"),
+    );
+    std::fs::remove_file(site.path().join("content/policies/2016/p60.md")).unwrap();
+    site.write(
+        "content/removed.toml",
+        "[[removed]]\nurl = \"/policies/2016/p60/\"\nreason = \"已废止\"\ndate = 2016-12-01\n",
+    );
+    let p3 = body(3, "的正文。").replace("2016-04-26", "2016-05-03");
+    site.write("content/policies/2016/p3.md", &p3);
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(terms(&site.out()).contains("凤凰"));
+    site.assert_same_as_fresh_default_build();
+}
+
+#[test]
 fn no_search_flag_builds_without_the_index() {
     let site = TestSite::new().policy(Policy::new(1, "关于做好政务公开工作的通知"));
     let r = gongkai(&["build", "--no-search"], site.path());
