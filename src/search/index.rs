@@ -270,24 +270,31 @@ pub(super) fn is_bitmap(len: usize, n: usize) -> bool {
     len > n.div_ceil(8).max(256)
 }
 
+/// A list to encode: as ids (and counts), or already a bitmap (`count` bits set).
+#[derive(Clone, Copy)]
+pub(super) enum Coded<'a> {
+    List(&'a List),
+    Bits(u32, &'a [u8]),
+}
+
 /// One posting, inline (for the dictionary shard) and maybe its own file.
 fn encode(
-    list: &List,
+    list: Coded<'_>,
     with_tf: bool,
     n: usize,
     term: &str,
     field: char,
 ) -> (Vec<u8>, Option<(String, Vec<u8>)>) {
     let mut inline = Vec::new();
-    if list.count == 0 {
-        varint(&mut inline, 0);
-        return (inline, None);
-    }
-    // Small sites keep their term counts: a bitmap only where it saves more than a little.
-    let (mode, payload) = if is_bitmap(list.bytes.len(), n) {
-        (2, bitmap(list, with_tf, n))
-    } else {
-        (1, list.bytes.clone())
+    let (count, mode, payload) = match list {
+        Coded::List(l) if l.count == 0 => {
+            varint(&mut inline, 0);
+            return (inline, None);
+        }
+        // Small sites keep their term counts: a bitmap only where it saves more than a little.
+        Coded::List(l) if is_bitmap(l.bytes.len(), n) => (l.count, 2, bitmap(l, with_tf, n)),
+        Coded::List(l) => (l.count, 1, l.bytes.clone()),
+        Coded::Bits(count, bits) => (count, 2, bits.to_vec()),
     };
     if payload.len() > EXTERNAL_MIN {
         let name = format!("p/{:016x}{field}.bin", text::fnv64(term.as_bytes()));
@@ -296,13 +303,13 @@ fn encode(
         varint(&mut file, payload.len() as u64);
         file.extend_from_slice(&payload);
         varint(&mut inline, 3);
-        varint(&mut inline, u64::from(list.count));
+        varint(&mut inline, u64::from(count));
         varint(&mut inline, name.len() as u64);
         inline.extend_from_slice(name.as_bytes());
         (inline, Some((name, file)))
     } else {
         varint(&mut inline, mode);
-        varint(&mut inline, u64::from(list.count));
+        varint(&mut inline, u64::from(count));
         varint(&mut inline, payload.len() as u64);
         inline.extend_from_slice(&payload);
         (inline, None)
@@ -432,7 +439,10 @@ pub fn build_with(
     let entries: Vec<Entry> = all
         .terms
         .into_par_iter()
-        .map(|(k, post)| entry(key_text(k, &words), &post.title, &post.body, n))
+        .map(|(k, post)| {
+            let term = key_text(k, &words);
+            entry(term, Coded::List(&post.title), Coded::List(&post.body), n)
+        })
         .collect();
     let buckets = emit_dictionary(entries, emit);
     emit("meta.json".into(), meta(&docs, buckets, types));
@@ -446,7 +456,7 @@ pub(super) struct Entry {
     files: Vec<(String, Vec<u8>)>,
 }
 
-pub(super) fn entry(term: String, title: &List, body: &List, n: usize) -> Entry {
+pub(super) fn entry(term: String, title: Coded<'_>, body: Coded<'_>, n: usize) -> Entry {
     let mut bytes = Vec::new();
     varint(&mut bytes, term.len() as u64);
     bytes.extend_from_slice(term.as_bytes());

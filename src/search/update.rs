@@ -11,7 +11,8 @@
 
 use super::index::{
     emit_dictionary, emit_group, entry, index_doc, is_bitmap, key, key_text, meta, order,
-    raw_entry, read_varint, Doc, EmitFn, Entry, List, Part, TextFn, GROUP, HEAD, OVERLAP, VERSION,
+    raw_entry, read_varint, Coded, Doc, EmitFn, Entry, List, Part, TextFn, GROUP, HEAD, OVERLAP,
+    VERSION,
 };
 use super::text::{self, Token};
 use foldhash::{HashMap, HashSet};
@@ -92,16 +93,19 @@ pub fn update_with(
                     out.kept.extend(raws.into_iter().filter_map(|r| r.file));
                     continue;
                 }
-                let mut lists = [List::new(), List::new()];
-                for (f, (list, raw)) in lists.iter_mut().zip(&raws).enumerate() {
+                let mut lists = Vec::with_capacity(2);
+                for (f, raw) in raws.iter().enumerate() {
                     let with_tf = f == 1;
-                    let stored = raw.decode(old_n)?;
                     let add = add.map(|p| if with_tf { &p.body } else { &p.title });
-                    *list = plan.merge(&stored, add, with_tf, n)?;
+                    lists.push(match plan.flip_bits(raw, add, with_tf, n) {
+                        Some((count, bits)) => New::Bits(count, bits),
+                        None => New::List(plan.merge(&raw.decode(old_n)?, add, with_tf, n)?),
+                    });
                 }
-                if lists[0].count + lists[1].count > 0 {
+                if lists.iter().any(|l| l.count() > 0) {
+                    let term = term.to_string();
                     out.entries
-                        .push(entry(term.to_string(), &lists[0], &lists[1], n));
+                        .push(entry(term, lists[0].coded(), lists[1].coded(), n));
                 }
             }
             Some(out)
@@ -119,7 +123,8 @@ pub fn update_with(
     // Terms no old document had.
     for (k, post) in &adds.terms {
         if !used.contains(k) {
-            entries.push(entry(key_text(*k, &adds.words), &post.title, &post.body, n));
+            let (title, body) = (Coded::List(&post.title), Coded::List(&post.body));
+            entries.push(entry(key_text(*k, &adds.words), title, body, n));
         }
     }
 
@@ -299,6 +304,29 @@ impl Raw {
     }
 }
 
+/// A term's new list.
+enum New {
+    List(List),
+    /// A bitmap with this many bits set.
+    Bits(u32, Vec<u8>),
+}
+
+impl New {
+    fn count(&self) -> u32 {
+        match self {
+            New::List(l) => l.count,
+            New::Bits(c, _) => *c,
+        }
+    }
+
+    fn coded(&self) -> Coded<'_> {
+        match self {
+            New::List(l) => Coded::List(l),
+            New::Bits(c, b) => Coded::Bits(*c, b),
+        }
+    }
+}
+
 /// How the old documents map onto the new ones.
 struct Plan {
     /// Old id → new id; `u32::MAX`: changed or gone.
@@ -411,6 +439,47 @@ impl Plan {
         // A list stored as a bitmap keeps no counts, which a list short enough to be stored
         // as ids needs.
         (!lossy || is_bitmap(list.bytes.len(), n)).then_some(list)
+    }
+
+    /// A list stored as a bitmap, with every document in its place: the bits of changed and
+    /// gone documents cleared, those of `add` set. `None` (merge instead) when the list might
+    /// no longer be long enough to be a bitmap, or the documents moved.
+    fn flip_bits(
+        &self,
+        raw: &Raw,
+        add: Option<&List>,
+        with_tf: bool,
+        n: usize,
+    ) -> Option<(u32, Vec<u8>)> {
+        if !self.identity || raw.mode != 2 || raw.payload.len() != n.div_ceil(8) {
+            return None;
+        }
+        let mut bits = raw.payload.clone();
+        let mut count = raw.count as i64;
+        for &id in &self.gone {
+            let (byte, bit) = (id as usize / 8, 1u8 << (id % 8));
+            if bits[byte] & bit != 0 {
+                bits[byte] &= !bit;
+                count -= 1;
+            }
+        }
+        if let Some(a) = add {
+            let (mut p, mut last) = (0, -1i64);
+            while p < a.bytes.len() {
+                let (d, u) = read_varint(&a.bytes[p..]);
+                p += u + usize::from(with_tf);
+                last += 1 + d as i64;
+                let (byte, bit) = (last as usize / 8, 1u8 << (last % 8));
+                if bits.get(byte)? & bit == 0 {
+                    bits[byte] |= bit;
+                    count += 1;
+                }
+            }
+        }
+        // Every id takes at least a byte, and a count another: the list as ids would be at
+        // least this long.
+        let shortest = count as usize * if with_tf { 2 } else { 1 };
+        is_bitmap(shortest, n).then_some((count as u32, bits))
     }
 
     /// Emits the document and rest shards of every group, keeping those whose documents are
