@@ -15,7 +15,8 @@ connection until the marker is served. With --kind title the marker goes into th
 the front matter instead (listings, facets, home and feeds show the title). Latency = from
 just before the write to the first response that contains the marker. A body or title edit
 is first previewed (only the edited page); the script also reports when the full rebuild
-that follows (every listing) is done. Between edits the script waits for the server to settle.
+that follows (every listing) is done, and when the search index (updated in the background)
+finds the marker: the marker is one ASCII word, looked up in its dictionary shard. Between edits the script waits for the server to settle.
 
 With --client sse the script does what the live-reload script in the browser does instead of
 polling: it listens on /__gongkai/events and loads the page once after each rebuild event. The
@@ -49,6 +50,14 @@ def percentile(xs, p):
     k = (len(xs) - 1) * p / 100.0
     lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def fnv32(data):
+    """FNV-1a, 32 bits: the dictionary shard of a term (as `src/search/text.rs`)."""
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
 
 
 def copy_demo(dst):
@@ -171,10 +180,11 @@ def measure(binary, name, root, edits, settle, log=None, kind="body", client="po
         assert status == 200, (url, status)
         lat, stages = [], {k: [] for k in ("load", "validate", "plan", "render", "total")}
         events = Events(server.port) if client == "sse" else None
-        full = []
+        full, found = [], []
         try:
             for i in range(edits):
-                marker = f"BENCHMARK-{os.getpid()}-{i}"
+                # One ASCII word: a term of its own in the search index.
+                marker = f"BENCHMARK{os.getpid()}X{i}"
                 before = server.status()["rebuild"]
                 if kind == "body":
                     text = original.rstrip("\n") + f"\n\n本段为测试段落{marker}。\n"
@@ -208,6 +218,19 @@ def measure(binary, name, root, edits, settle, log=None, kind="body", client="po
                     else:
                         time.sleep(0.005)
                 full.append((time.perf_counter() - t0) * 1000)
+                # Then wait until the search index finds the marker (the index is updated on a
+                # thread of its own after the rebuild).
+                term = marker.lower().encode()
+                while True:
+                    _, meta = server.get("/search-index/meta.json")
+                    shard = fnv32(term) % json.loads(meta)["buckets"]
+                    _, dictionary = server.get(f"/search-index/t/{shard}.bin")
+                    if term in dictionary:
+                        break
+                    if time.perf_counter() - t0 > 120:
+                        raise SystemExit("the edit never reached the search index")
+                    time.sleep(0.005)
+                found.append((time.perf_counter() - t0) * 1000)
                 for k in stages:
                     stages[k].append(st["timings"][k])
                 time.sleep(settle)
@@ -226,6 +249,11 @@ def measure(binary, name, root, edits, settle, log=None, kind="body", client="po
         print(
             "edit → whole site rebuilt: median {:.1f} ms, p95 {:.1f} ms, max {:.1f} ms".format(
                 statistics.median(full), percentile(full, 95), max(full)
+            )
+        )
+        print(
+            "edit → findable in the search index: median {:.1f} ms, p95 {:.1f} ms, max {:.1f} ms".format(
+                statistics.median(found), percentile(found, 95), max(found)
             )
         )
         print(
