@@ -423,18 +423,7 @@ pub fn build_with(
         .enumerate()
         .map(|(i, ds)| index_range(i * range, ds, types, text_of, emit))
         .collect();
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for p in parts {
-        for (k, post) in p.terms {
-            let e = all.terms.entry(k).or_insert_with(Post::new);
-            e.title.append(post.title);
-            e.body.append(post.body);
-        }
-        for (k, w) in p.words {
-            all.words.entry(k).or_insert(w);
-        }
-    }
+    let all = join(parts);
     let words = all.words;
     let entries: Vec<Entry> = all
         .terms
@@ -447,6 +436,23 @@ pub fn build_with(
     let buckets = emit_dictionary(entries, emit);
     emit("meta.json".into(), meta(&docs, buckets, types));
     docs.iter().map(|d| d.sig).collect()
+}
+
+/// Joins the postings of consecutive ranges of documents, in order.
+pub(super) fn join(parts: Vec<Part>) -> Part {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for p in parts {
+        for (k, post) in p.terms {
+            let e = all.terms.entry(k).or_insert_with(Post::new);
+            e.title.append(post.title);
+            e.body.append(post.body);
+        }
+        for (k, w) in p.words {
+            all.words.entry(k).or_insert(w);
+        }
+    }
+    all
 }
 
 /// A term's dictionary entry, and its large postings as files.
