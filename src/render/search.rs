@@ -360,6 +360,49 @@ pub fn kept(site: &Site, sigs: &Sigs, key: u64) -> Last {
     }
 }
 
+/// A file of an earlier index by path (under the index folder): its bytes, when they can be
+/// trusted ([`crate::search::update::Previous::read`]).
+type ReadFn<'a> = dyn Fn(&str) -> Option<Vec<u8>> + Sync + 'a;
+/// Keeps a file of an earlier index as it is ([`crate::search::update::Previous::keep`]).
+type KeepFn<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
+/// The index of `site`, its files handed to `emit` (paths under the index folder): updated
+/// from `old` (the record of an earlier index and its files' paths under the output, read
+/// and kept through `read` and `keep`) when it can be, else built. Returns the index's
+/// record (with key `key`).
+fn update_or_build(
+    site: &Site,
+    sigs: &Sigs,
+    key: u64,
+    old: Option<(&Last, &[String])>,
+    read: &ReadFn<'_>,
+    keep: &KeepFn<'_>,
+    emit: &crate::search::index::EmitFn<'_>,
+) -> Last {
+    let base = base(site);
+    let docs = signed(site, sigs);
+    let text_of = |d: &Doc| text(site, d);
+    let prefix = format!("{DIR}/");
+    let updated = old.filter(|(l, _)| l.base == base).and_then(|(l, paths)| {
+        let paths: Vec<String> = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        let previous = crate::search::update::Previous {
+            sigs: &l.sigs,
+            paths: &paths,
+            read,
+            keep,
+        };
+        crate::search::update::update_with(docs.clone(), &TYPES, &text_of, emit, &previous)
+    });
+    let sigs = match updated {
+        Some(s) => s,
+        None => crate::search::index::build_with(docs, &TYPES, &text_of, emit),
+    };
+    Last { key, base, sigs }
+}
+
 /// Builds the index (keyed `key`) and puts its files into `sink` as they are made (the index
 /// is never held whole in memory). When `last` (the record of the index in the output, and
 /// its files' paths) allows, the index is updated from those files instead: only the text of
@@ -385,44 +428,22 @@ pub fn write(
         }
         push(path);
     };
-    let base = base(site);
-    let docs = signed(site, sigs);
-    let text_of = |d: &Doc| text(site, d);
-    let updated = last
-        .filter(|(l, _)| l.base == base)
-        .and_then(|(l, old_paths)| {
-            let prefix = format!("{DIR}/");
-            let old_paths: Vec<String> = old_paths
-                .iter()
-                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
-                .collect();
-            let read = |p: &str| sink.previous(&format!("{DIR}/{p}"));
-            let keep = |p: &str| {
-                let path = format!("{DIR}/{p}");
-                let kept = sink.reuse(&path).unwrap_or(false);
-                if kept {
-                    push(path);
-                }
-                kept
-            };
-            let previous = crate::search::update::Previous {
-                sigs: &l.sigs,
-                paths: &old_paths,
-                read: &read,
-                keep: &keep,
-            };
-            crate::search::update::update_with(docs.clone(), &TYPES, &text_of, &emit, &previous)
-        });
-    let sigs = match updated {
-        Some(s) => s,
-        None => crate::search::index::build_with(docs, &TYPES, &text_of, &emit),
+    let read = |p: &str| sink.previous(&format!("{DIR}/{p}"));
+    let keep = |p: &str| {
+        let path = format!("{DIR}/{p}");
+        let kept = sink.reuse(&path).unwrap_or(false);
+        if kept {
+            push(path);
+        }
+        kept
     };
+    let record = update_or_build(site, sigs, key, last, &read, &keep, &emit);
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
         let mut paths = paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort_unstable();
         paths.dedup();
-        Ok((paths, Last { key, base, sigs }))
+        Ok((paths, record))
     } else {
         errors.sort_by(|a, b| a.message.cmp(&b.message));
         Err(errors)
@@ -439,7 +460,6 @@ pub struct Held {
 /// The index of `site` as [`index`] makes it, updated from `previous` (the index of an
 /// earlier model) when it can be: after an edit, only the edited documents' text is read.
 pub fn index_held(site: &Site, previous: Option<&Held>) -> Held {
-    let sigs = Sigs::of(site);
     let out = std::sync::Mutex::new(Vec::new());
     let put = |path: String, b: Arc<[u8]>| {
         out.lock()
@@ -447,50 +467,26 @@ pub fn index_held(site: &Site, previous: Option<&Held>) -> Held {
             .push((path, b))
     };
     let emit = |p: String, b: Vec<u8>| put(format!("{DIR}/{p}"), b.into());
-    let base = base(site);
-    let docs = signed(site, &sigs);
-    let text_of = |d: &Doc| text(site, d);
-    let updated = previous.filter(|h| h.last.base == base).and_then(|h| {
-        let prefix = format!("{DIR}/");
-        let old_paths: Vec<String> = h
+    let find = |p: &str| {
+        let h = previous?;
+        let path = format!("{DIR}/{p}");
+        let i = h
             .files
-            .iter()
-            .filter_map(|(p, _)| p.strip_prefix(&prefix).map(str::to_string))
-            .collect();
-        let find = |p: &str| {
-            let path = format!("{DIR}/{p}");
-            h.files
-                .binary_search_by(|(q, _)| q.as_str().cmp(&path))
-                .ok()
-                .map(|i| (path, h.files[i].1.clone()))
-        };
-        let read = |p: &str| find(p).map(|(_, b)| b.to_vec());
-        let keep = |p: &str| match find(p) {
-            Some((path, b)) => {
-                put(path, b);
-                true
-            }
-            None => false,
-        };
-        let previous = crate::search::update::Previous {
-            sigs: &h.last.sigs,
-            paths: &old_paths,
-            read: &read,
-            keep: &keep,
-        };
-        crate::search::update::update_with(docs.clone(), &TYPES, &text_of, &emit, &previous)
-    });
-    let sigs = match updated {
-        Some(s) => s,
-        None => crate::search::index::build_with(docs, &TYPES, &text_of, &emit),
+            .binary_search_by(|(q, _)| q.as_str().cmp(&path))
+            .ok()?;
+        Some((path, h.files[i].1.clone()))
     };
+    let read = |p: &str| find(p).map(|(_, b)| b.to_vec());
+    let keep = |p: &str| find(p).map(|(path, b)| put(path, b)).is_some();
+    let paths: Vec<String> = previous
+        .map(|h| h.files.iter().map(|(p, _)| p.clone()).collect())
+        .unwrap_or_default();
+    let old = previous.map(|h| (&h.last, paths.as_slice()));
+    let last = update_or_build(site, &Sigs::of(site), 0, old, &read, &keep, &emit);
     let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    Held {
-        last: Last { key: 0, base, sigs },
-        files,
-    }
+    Held { last, files }
 }
 
 #[cfg(test)]
