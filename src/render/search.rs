@@ -494,6 +494,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_record_of_an_index_survives_a_round_trip_and_a_damaged_one_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        assert_eq!(Last::load(root, &out), None, "no record yet");
+        let last = Last {
+            key: 7,
+            base: u64::MAX,
+            sigs: vec![0, 1, 0xDEAD_BEEF],
+        };
+        last.save(root, &out).unwrap();
+        assert_eq!(Last::load(root, &out), Some(last));
+        let path = Last::path(root, &out);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("deadbeef", "not hex")).unwrap();
+        assert_eq!(
+            Last::load(root, &out),
+            None,
+            "a damaged record is no record"
+        );
+        std::fs::write(&path, text.replace(LAST_HEADER, "gongkai-search 0")).unwrap();
+        assert_eq!(Last::load(root, &out), None, "another format");
+        Last::forget(root, &out);
+        assert!(!path.exists());
+    }
+
+    #[test]
     fn body_text_keeps_words_whole_and_blocks_apart() {
         assert_eq!(
             html_text("<h2 id=\"a\">一、总体要求</h2><p>加强<strong>预决算</strong>公开&amp;解读</p><table><tr><td>甲</td><td>乙</td></tr></table>"),

@@ -128,3 +128,58 @@ fn the_index_follows_edits_and_withdrawals_while_edits_keep_arriving() {
         renamed.as_millis()
     );
 }
+
+/// The served index files (path under `search-index/` → bytes).
+fn served_index(server: &Server) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let files: serde_json::Value =
+        serde_json::from_slice(&server.get("/__gongkai/files").body).unwrap();
+    files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .filter(|p| p.starts_with("search-index/"))
+        .filter_map(|p| Some((p.to_string(), server.get_ok(&format!("/{p}"))?)))
+        .collect()
+}
+
+#[test]
+fn the_served_index_after_edits_is_the_index_a_build_makes() {
+    let mut site = TestSite::new();
+    for i in 1..=30 {
+        site = site.policy(Policy::new(i, &format!("关于第{i}项政务公开工作的通知")));
+    }
+    let server = Server::start(site.path());
+    wait("the first index", || {
+        indexed_text(&server).contains("第30项")
+    });
+    // What a build of the same files makes.
+    let fresh = |site: &TestSite| {
+        let r = gongkai(&["build", "--output", "fresh"], site.path());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let files: std::collections::BTreeMap<String, Vec<u8>> = tree(&site.path().join("fresh"))
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search-index/"))
+            .collect();
+        std::fs::remove_dir_all(site.path().join("fresh")).unwrap();
+        assert!(files.contains_key("search-index/meta.json") && files.len() > 3);
+        files
+    };
+    // Text replaced in place: its old terms must leave the index.
+    let title = |i: u32| format!("关于第{i}项政务公开工作的通知");
+    let p7 = Policy::new(7, &title(7)).body("替换后的正文，鲲鹏条款。");
+    site.write(p7.rel(), &p7.render());
+    let want = fresh(&site);
+    wait("the served index to equal a fresh build's", || {
+        served_index(&server) == want
+    });
+    // A new document and a document withdrawn: the others are renumbered.
+    let new = Policy::new(31, "关于凤凰事项的通知");
+    site.write(new.rel(), &new.render());
+    let p3 = Policy::new(3, &title(3)).disclosure("不予公开");
+    site.write(p3.rel(), &p3.render());
+    let want = fresh(&site);
+    wait("the served index to equal a fresh build's again", || {
+        served_index(&server) == want
+    });
+}
