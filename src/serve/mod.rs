@@ -123,9 +123,10 @@ fn lower_priority() {
 fn indexer(rx: &mpsc::Receiver<Arc<Site>>, done: &mpsc::Sender<Task>) {
     lower_priority();
     // The index gets a pool of its own: on the global one its tasks would queue ahead of a
-    // rebuild's.
+    // rebuild's. One thread a core, all at the lowest priority: the index uses the cores the
+    // rebuilds and requests leave idle.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
+        .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
         .thread_name(|_| "gongkai-index".into())
         .start_handler(|_| lower_priority())
         .build()
