@@ -383,22 +383,25 @@ fn update_or_build(
     let docs = signed(site, sigs);
     let text_of = |d: &Doc| text(site, d);
     let prefix = format!("{DIR}/");
-    let updated = old.filter(|(l, _)| l.base == base).and_then(|(l, paths)| {
-        let paths: Vec<String> = paths
-            .iter()
-            .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
-            .collect();
-        let previous = crate::search::update::Previous {
-            sigs: &l.sigs,
-            paths: &paths,
-            read,
-            keep,
-        };
-        crate::search::update::update_with(docs.clone(), &TYPES, &text_of, emit, &previous)
-    });
+    let updated = match old.filter(|(l, _)| l.base == base) {
+        Some((l, paths)) => {
+            let paths: Vec<String> = paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+                .collect();
+            let previous = crate::search::update::Previous {
+                sigs: &l.sigs,
+                paths: &paths,
+                read,
+                keep,
+            };
+            crate::search::update::update_with(docs, &TYPES, &text_of, emit, &previous)
+        }
+        None => Err(docs),
+    };
     let sigs = match updated {
-        Some(s) => s,
-        None => crate::search::index::build_with(docs, &TYPES, &text_of, emit),
+        Ok(s) => s,
+        Err(docs) => crate::search::index::build_with(docs, &TYPES, &text_of, emit),
     };
     Last { key, base, sigs }
 }

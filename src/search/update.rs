@@ -38,20 +38,31 @@ const MAX_CHANGED: usize = 4;
 
 /// Updates the index `old` to the documents `docs`: emits what [`super::index::build_with`]
 /// would emit (and keeps the unchanged document shards), and returns the documents' sigs by
-/// id. `None`, with nothing emitted or kept, when the update is not possible or not worth it
-/// (too many changes, an old file missing or altered, a term count the old files no longer
-/// hold): then build.
+/// id. `Err`, with nothing emitted or kept and the documents handed back (sorted), when the
+/// update is not possible or not worth it (too many changes, an old file missing or
+/// altered, a term count the old files no longer hold): then build.
 pub fn update_with(
     mut docs: Vec<Doc>,
     types: &[&str],
     text_of: &TextFn<'_>,
     emit: &EmitFn<'_>,
     old: &Previous<'_>,
-) -> Option<Vec<u64>> {
+) -> Result<Vec<u64>, Vec<Doc>> {
     docs.par_sort_by(order);
+    update_sorted(&docs, types, text_of, emit, old).ok_or(docs)
+}
+
+/// [`update_with`] of documents sorted by [`order`].
+fn update_sorted(
+    docs: &[Doc],
+    types: &[&str],
+    text_of: &TextFn<'_>,
+    emit: &EmitFn<'_>,
+    old: &Previous<'_>,
+) -> Option<Vec<u64>> {
     let n = docs.len();
     let old_n = old.sigs.len();
-    let plan = Plan::new(&docs, old.sigs)?;
+    let plan = Plan::new(docs, old.sigs)?;
     if plan.added.len() + plan.removed > n / MAX_CHANGED + 16 {
         return None;
     }
@@ -144,8 +155,8 @@ pub fn update_with(
         }
     });
     let buckets = emit_dictionary(entries, emit);
-    plan.emit_groups(&docs, old, types, text_of, emit);
-    emit("meta.json".into(), meta(&docs, buckets, types));
+    plan.emit_groups(docs, old, types, text_of, emit);
+    emit("meta.json".into(), meta(docs, buckets, types));
     Some(docs.iter().map(|d| d.sig).collect())
 }
 
@@ -633,7 +644,7 @@ mod tests {
         let emit = |p: String, b: Vec<u8>| {
             out.lock().unwrap().insert(p, b);
         };
-        let sigs = update_with(docs.to_vec(), &TYPES, &text_of, &emit, &previous);
+        let sigs = update_with(docs.to_vec(), &TYPES, &text_of, &emit, &previous).ok();
         let out = out.into_inner().unwrap();
         match sigs {
             Some(s) => Some((out, s)),
