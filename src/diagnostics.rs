@@ -38,6 +38,48 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// A [`Diagnostic`] as a cache file keeps it (its code by name).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Kept {
+    code: String,
+    severity: Severity,
+    message: String,
+    path: String,
+    line: usize,
+    col: usize,
+    source_line: Option<String>,
+    hint: Option<String>,
+}
+
+impl Kept {
+    pub fn of(d: &Diagnostic) -> Kept {
+        Kept {
+            code: d.code.to_string(),
+            severity: d.severity,
+            message: d.message.clone(),
+            path: d.path.clone(),
+            line: d.line,
+            col: d.col,
+            source_line: d.source_line.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+
+    /// The diagnostic again; `None` when its code is not one this gongkai knows.
+    pub fn diagnostic(self) -> Option<Diagnostic> {
+        Some(Diagnostic {
+            code: Code::parse(&self.code)?.as_str(),
+            severity: self.severity,
+            message: self.message,
+            path: self.path,
+            line: self.line,
+            col: self.col,
+            source_line: self.source_line,
+            hint: self.hint,
+        })
+    }
+}
+
 impl Diagnostic {
     /// A diagnostic with `code`, whose severity the code gives.
     pub fn new(code: Code, message: impl Into<String>) -> Self {

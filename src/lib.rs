@@ -103,17 +103,37 @@ pub fn check_with_progress(
     opts: &validate::Options,
     progress: &dyn Progress,
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
+    let (site, diags, memo) = checked(root, opts, progress, true)?;
+    if let Some(k) = memo.into_keeping() {
+        k.save();
+    }
+    Ok((site, diags))
+}
+
+/// [`check`], with the bodies of the last build (`.gongkai-cache/bodies/`) when `stored`;
+/// the memo is returned to be saved.
+fn checked(
+    root: &Path,
+    opts: &validate::Options,
+    progress: &dyn Progress,
+    stored: bool,
+) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
     progress.stage("读取", 0);
     let loaded = source::load(root).map_err(Error::Load)?;
     progress.stage("校验", 0);
-    let (site, mut diags) = validate::validate(loaded, opts);
+    let memo = match stored {
+        true => validate::Memo::with_store(validate::Store::open(root)),
+        false => validate::Memo::default(),
+    };
+    let (site, mut diags) = validate::validate_with(&loaded, opts, &memo);
+    drop(loaded);
     // Output paths two things would write: found here, so that `check` fails where `build`
     // would (the model is only complete when validation found no error).
     if !diagnostics::has_errors(&diags) {
         diags.extend(render::output_conflicts(&site));
         diagnostics::sort(&mut diags);
     }
-    Ok((site, diags))
+    Ok((site, diags, memo))
 }
 
 /// Loads and validates a site and runs every 检查指标 rule (also those that a site without
@@ -285,8 +305,98 @@ pub fn build_with_progress(
             return Ok(last);
         }
     }
-    let (mut site, mut diags) = check_with_progress(root, &opts.validate, progress)?;
+    let done = (planned.as_deref(), inputs);
+    match build_once(root, opts, progress, done, true) {
+        Ok(built) => built,
+        // A kept body was altered: everything is rendered again, without the store.
+        Err(Damaged) => {
+            validate::Store::clear(root);
+            build_once(root, opts, progress, done, false)
+                .unwrap_or_else(|Damaged| Err(Error::Io(validate::Store::dir(root), damaged())))
+        }
+    }
+}
+
+/// A body kept by the last build could not be read as it was written.
+struct Damaged;
+
+fn damaged() -> std::io::Error {
+    std::io::Error::other("构建缓存已损坏")
+}
+
+/// A build (see [`build_with_progress`]), with the body store when `stored`. `done` is
+/// where the build's record goes when it succeeds: the output it planned, its inputs.
+fn build_once(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    done: (Option<&Path>, Option<uptodate::Inputs>),
+    stored: bool,
+) -> Result<Result<(BuildStats, Vec<Diagnostic>), Error>, Damaged> {
+    let (site, diags, memo) = match checked(root, &opts.validate, progress, stored) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let damage = memo.damage();
+    let mut keeping = Saving::new(memo.into_keeping());
+    let built = build_checked(root, opts, progress, done, (site, diags), &mut keeping);
+    keeping.finish();
+    if damage.is_some_and(|d| d.load(std::sync::atomic::Ordering::Relaxed)) {
+        return Err(Damaged);
+    }
+    Ok(built)
+}
+
+/// The bodies of a build, kept in the store on a thread of their own while the pages
+/// render: only once the build may write (a refused build leaves the site folder as it was).
+struct Saving {
+    bodies: Option<validate::Keeping>,
+    damage: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Saving {
+    fn new(bodies: Option<validate::Keeping>) -> Saving {
+        Saving {
+            damage: bodies.as_ref().map(validate::Keeping::damage),
+            bodies,
+            thread: None,
+        }
+    }
+
+    fn start(&mut self) {
+        if let Some(b) = self.bodies.take() {
+            self.thread = Some(std::thread::spawn(move || b.save()));
+        }
+    }
+
+    /// Whether a kept body was found damaged so far.
+    fn damaged(&self) -> bool {
+        self.damage
+            .as_ref()
+            .is_some_and(|d| d.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn finish(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The build of a checked site: renders, writes and commits it (aborting, the previous
+/// output untouched, when a kept body turns out damaged).
+fn build_checked(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    (planned, inputs): (Option<&Path>, Option<uptodate::Inputs>),
+    (mut site, mut diags): (model::Site, Vec<Diagnostic>),
+    saving: &mut Saving,
+) -> Result<(BuildStats, Vec<Diagnostic>), Error> {
     if diagnostics::has_errors(&diags) {
+        // Kept for the build after the fix.
+        saving.start();
         return Err(Error::Content(diags));
     }
     progress.stage("准备", 0);
@@ -307,6 +417,7 @@ pub fn build_with_progress(
             None => Error::Io(out_dir.clone(), e),
         })?;
     let out_dir = writer.out().to_path_buf();
+    saving.start();
     // The manifest of the output this build replaces: the URLs to keep, and the hashes of
     // the files the build cache keeps from it.
     let kept_from = match read_manifest(&out_dir.join(manifest::FILE), false) {
@@ -383,6 +494,11 @@ pub fn build_with_progress(
         }
         other => other.map(|(o, ..)| (o, None)),
     };
+    // A page made with a damaged kept body must not be published.
+    if saving.damaged() {
+        writer.abort();
+        return Err(Error::Io(validate::Store::dir(root), damaged()));
+    }
     let listed = match rendered {
         Ok((o, last)) => recorder
             .manifest(kept_from.as_ref(), &out_dir)
@@ -425,8 +541,8 @@ pub fn build_with_progress(
         let _ = last.save(root, &out_dir);
     }
     stats.pages = outcome.pages;
-    if let (Some(out), Some(inputs)) = (&planned, inputs) {
-        if *out == out_dir {
+    if let (Some(out), Some(inputs)) = (planned, inputs) {
+        if out == out_dir {
             uptodate::save(root, &out_dir, inputs, &stats, &diags);
         }
     }

@@ -153,8 +153,9 @@ pub fn render(
     if toc.len() < TOC_MIN_HEADINGS {
         toc.clear();
     }
+    let sig = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
     out.body = std::sync::Arc::new(Body {
-        html,
+        html: crate::model::Html::new(html, sig),
         toc,
         first_paragraph: first_paragraph.unwrap_or_default().trim().to_string(),
         plain_len,
@@ -483,12 +484,21 @@ mod tests {
         assert!(
             r.body
                 .html
+                .as_str()
                 .contains("href=\"/policies/2016/jilin/#%E4%BA%8C\""),
             "{}",
-            r.body.html
+            r.body.html.as_str()
         );
-        assert!(r.body.html.contains("href=\"/policies/2016/jilin/\""));
-        assert!(r.body.html.contains("src=\"/policies/2016/tu.svg\""));
+        assert!(r
+            .body
+            .html
+            .as_str()
+            .contains("href=\"/policies/2016/jilin/\""));
+        assert!(r
+            .body
+            .html
+            .as_str()
+            .contains("src=\"/policies/2016/tu.svg\""));
         assert!(r.assets.contains("policies/2016/tu.svg"));
         assert!(r.diags.is_empty());
     }
@@ -507,11 +517,11 @@ mod tests {
             "## 一、总体要求\n\n## 二、工作目标\n\n### （一）细化\n\n## 二、工作目标\n",
         );
         assert!(
-            r.body.html.contains("<h2 id=\"一-总体要求\">"),
+            r.body.html.as_str().contains("<h2 id=\"一-总体要求\">"),
             "{}",
-            r.body.html
+            r.body.html.as_str()
         );
-        assert!(r.body.html.contains("id=\"二-工作目标-2\""));
+        assert!(r.body.html.as_str().contains("id=\"二-工作目标-2\""));
         assert_eq!(r.body.toc.len(), 4);
     }
 
@@ -535,15 +545,15 @@ mod tests {
         let deep = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
         let r = render_simple(&deep);
         assert_eq!(r.diags[0].code, "E-HTML-TOO-DEEP");
-        assert!(r.body.html.is_empty());
+        assert!(r.body.html.as_str().is_empty());
     }
 
     #[test]
     fn tables_footnotes_strikethrough() {
         let r = render_simple("|a|b|\n|-|-|\n|1|2|\n\n文字[^1] ~~删~~\n\n[^1]: 注释\n");
-        assert!(r.body.html.contains("<table>"));
-        assert!(r.body.html.contains("<del>删</del>"));
-        assert!(r.body.html.contains("footnote-definition"));
+        assert!(r.body.html.as_str().contains("<table>"));
+        assert!(r.body.html.as_str().contains("<del>删</del>"));
+        assert!(r.body.html.as_str().contains("footnote-definition"));
     }
 
     #[test]
@@ -551,7 +561,7 @@ mod tests {
         let r = render_simple(
             "<script>alert(1)</script><img src=x onerror=alert(1) alt=\"a\"><a href=\"javascript:alert(1)\">x</a>\n\n[y](javascript:alert(2))\n\n<video controls src=\"https://video.xinyang.gov.cn/a.mp4\"></video><video src=\"https://evil.example/a.mp4\"></video>",
         );
-        let h = &r.body.html;
+        let h = r.body.html.as_str();
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("onerror"));
         assert!(!h.contains("javascript:"));
@@ -568,7 +578,7 @@ mod tests {
              <img alt=\"c\" src=\"\\/evil.example/e.png\"><img alt=\"d\" src=\"ht\ttps://evil.example/f.png\">\
              <video src=\"HTTPS://VIDEO.XINYANG.GOV.CN/a.mp4\"></video><img alt=\"e\" src=\"/assets/x.png\">",
         );
-        let h = &r.body.html;
+        let h = r.body.html.as_str();
         assert!(!h.contains("evil.example"), "{h}");
         assert!(
             h.contains("src=\"https://video.xinyang.gov.cn/a.png\""),

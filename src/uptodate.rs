@@ -18,7 +18,7 @@
 //! The record is removed before a build changes the output and written after it succeeded,
 //! so it never describes an output it did not come from.
 
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Kept};
 use crate::{BuildOptions, BuildStats};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -37,20 +37,7 @@ struct Record {
     inputs: u64,
     pages: usize,
     files: usize,
-    diags: Vec<Diag>,
-}
-
-/// A [`Diagnostic`] as stored (its code by name).
-#[derive(Serialize, Deserialize)]
-struct Diag {
-    code: String,
-    severity: Severity,
-    message: String,
-    path: String,
-    line: usize,
-    col: usize,
-    source_line: Option<String>,
-    hint: Option<String>,
+    diags: Vec<Kept>,
 }
 
 fn stamp_hash(m: &std::fs::Metadata, h: &mut impl Hasher) {
@@ -145,19 +132,11 @@ pub fn last(root: &Path, out: &Path, inputs: Inputs) -> Option<(BuildStats, Vec<
     if r.format != FORMAT || r.inputs != inputs.0 || !crate::output::intact(root, out) {
         return None;
     }
-    let mut diags = Vec::with_capacity(r.diags.len());
-    for d in r.diags {
-        diags.push(Diagnostic {
-            code: Code::parse(&d.code)?.as_str(),
-            severity: d.severity,
-            message: d.message,
-            path: d.path,
-            line: d.line,
-            col: d.col,
-            source_line: d.source_line,
-            hint: d.hint,
-        });
-    }
+    let diags = r
+        .diags
+        .into_iter()
+        .map(Kept::diagnostic)
+        .collect::<Option<Vec<_>>>()?;
     let stats = BuildStats {
         pages: r.pages,
         files: r.files,
@@ -181,19 +160,7 @@ pub fn save(root: &Path, out: &Path, inputs: Inputs, stats: &BuildStats, diags: 
         inputs: inputs.0,
         pages: stats.pages,
         files: stats.files,
-        diags: diags
-            .iter()
-            .map(|d| Diag {
-                code: d.code.to_string(),
-                severity: d.severity,
-                message: d.message.clone(),
-                path: d.path.clone(),
-                line: d.line,
-                col: d.col,
-                source_line: d.source_line.clone(),
-                hint: d.hint.clone(),
-            })
-            .collect(),
+        diags: diags.iter().map(Kept::of).collect(),
     };
     let path = path_for(root, out);
     let write = || -> std::io::Result<()> {

@@ -98,10 +98,81 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// Where the HTML of a body rendered by an earlier build is kept (the body store of
+/// `.gongkai-cache/`), read only when a page or the search index needs it.
+pub trait KeptHtml: Send + Sync {
+    /// The `len` bytes at `at`, when they are still what was written (`sig` is their hash);
+    /// `None` marks the store damaged, and the build starts again without it.
+    fn read(&self, at: u64, len: u32, sig: u64) -> Option<String>;
+}
+
+/// The HTML of a rendered body, with its hash. It is in memory, or in the body store
+/// (see [`KeptHtml`]) until first read.
+#[derive(Clone, Default)]
+pub struct Html {
+    text: std::sync::OnceLock<String>,
+    sig: u64,
+    kept: Option<(Arc<dyn KeptHtml>, u64, u32)>,
+}
+
+impl Html {
+    /// HTML in memory; `sig` is the hash of its bytes.
+    pub fn new(text: String, sig: u64) -> Html {
+        Html {
+            text: text.into(),
+            sig,
+            kept: None,
+        }
+    }
+
+    /// HTML kept at `at` in `kept`, `len` bytes hashing to `sig`.
+    pub fn kept(kept: Arc<dyn KeptHtml>, at: u64, len: u32, sig: u64) -> Html {
+        Html {
+            text: std::sync::OnceLock::new(),
+            sig,
+            kept: Some((kept, at, len)),
+        }
+    }
+
+    /// The HTML (read from the store the first time; empty when the store is damaged,
+    /// which the store reports).
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| match &self.kept {
+            Some((k, at, len)) => k.read(*at, *len, self.sig).unwrap_or_default(),
+            None => String::new(),
+        })
+    }
+
+    /// The hash of the HTML's bytes (no read).
+    pub fn sig(&self) -> u64 {
+        self.sig
+    }
+
+    /// Where the HTML is kept, when it came from the store (read since or not).
+    pub fn place(&self) -> Option<(&Arc<dyn KeptHtml>, u64, u32)> {
+        self.kept.as_ref().map(|(k, at, len)| (k, *at, *len))
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.text.get() {
+            Some(t) => t.fmt(f),
+            None => write!(f, "<kept html {:016x}>", self.sig),
+        }
+    }
+}
+
+impl Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Rendered Markdown body.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Body {
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     /// Plain text of the first paragraph (for 内容概述 when none is given).
     pub first_paragraph: String,

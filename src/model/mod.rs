@@ -2,7 +2,9 @@
 //! read by `render`. Documents that are not 主动公开 never become model values.
 //!
 //! The model is the ground floor: it imports only std, chrono, serde and [`crate::config`].
-//! Methods here only compute from the data (no I/O, no diagnostics).
+//! Methods here only compute from the data (no diagnostics, and no I/O of their own: the
+//! HTML of a body kept by an earlier build is read through [`KeptHtml`], which `validate`
+//! provides).
 
 pub mod continuity;
 pub mod copies;
@@ -14,8 +16,8 @@ pub mod website;
 pub use continuity::{Alias, Removed, RemovedStatus};
 pub use copies::CopyFile;
 pub use documents::{
-    Attachment, Body, DocType, Form, Interpretation, Page, Policy, Section, TocEntry, Validity,
-    FORMS,
+    Attachment, Body, DocType, Form, Html, Interpretation, KeptHtml, Page, Policy, Section,
+    TocEntry, Validity, FORMS,
 };
 pub use ledger::{Ledger, LedgerKind};
 pub use report::Report;

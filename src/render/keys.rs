@@ -257,7 +257,7 @@ fn body_sig(b: &Body) -> u64 {
         plain_len,
     } = b;
     let mut w = HashWriter(StableHasher::default());
-    (html, first_paragraph, plain_len).hash(&mut w.0);
+    (html.sig(), first_paragraph, plain_len).hash(&mut w.0);
     let _ = serde_json::to_writer(&mut w, toc);
     w.0.finish()
 }

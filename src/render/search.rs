@@ -168,7 +168,7 @@ pub fn text(site: &Site, d: &Doc) -> (String, String) {
     match d.key & (0xF << 60) {
         POLICY => {
             let p = &site.policies[n];
-            let body = html_text(&p.body.html);
+            let body = html_text(p.body.html.as_str());
             let weighted = join([p.title.as_str(), &d.doc_no, &p.index_no]);
             let body = join(
                 [p.summary.as_str(), &body]
@@ -181,7 +181,7 @@ pub fn text(site: &Site, d: &Doc) -> (String, String) {
         }
         INTERPRETATION => {
             let i = &site.interpretations[n];
-            let body = html_text(&i.body.html);
+            let body = html_text(i.body.html.as_str());
             let mut parts: Vec<&str> = vec![i.summary.as_str(), &body];
             for p in i.interprets.iter().map(|p| &site.policies[*p]) {
                 parts.push(&p.title);
@@ -192,7 +192,7 @@ pub fn text(site: &Site, d: &Doc) -> (String, String) {
         }
         PAGE => {
             let p = &site.pages[n];
-            (p.title.clone(), html_text(&p.body.html))
+            (p.title.clone(), html_text(p.body.html.as_str()))
         }
         LIST => {
             let l = &site.lists[n];

@@ -8,31 +8,26 @@
 //!
 //! `validate` uses a disabled memo: nothing is stored, nothing is compared.
 
+pub use super::store::Env;
+use super::store::{text_hash, Keep, Store};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Links, Rendered};
 use crate::model::ledger::Ledger;
 use crate::source::{RawData, RawDoc};
 use chrono::NaiveDate;
 use foldhash::HashMap;
+use rayon::prelude::*;
 use std::any::Any;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// What a body's rendering reads besides its own file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Env {
-    /// Settings every body depends on (privacy check on or off, media hosts).
-    base: u64,
-    /// `base` plus every link target (published documents and their URLs, content assets):
-    /// only bodies that can contain a link depend on it.
-    links: u64,
-}
-
 /// A rendered body. The file's path (the key) and text determine everything else it read of
 /// the file (its body range, its folder), so they are not compared.
 struct DocEntry {
     text: Arc<str>,
+    /// The text's [`text_hash`], with a store (else 0).
+    hash: u128,
     /// Whether the body may contain a link ([`may_link`]), which says which `env` it read.
     links: bool,
     env: u64,
@@ -70,10 +65,40 @@ struct LedgerEntry {
     result: Arc<LedgerResult>,
 }
 
+/// A body from the store, and whether it can link.
+type KeptBody = (Rendered, bool);
+
+/// The bodies of a run, for [`Store::save`].
+pub struct Keeping {
+    store: Store,
+    bodies: Vec<(String, u128, bool, u64, Arc<Rendered>)>,
+}
+
+impl Keeping {
+    /// Whether a kept body was found damaged (see [`Store::damage`]).
+    pub fn damage(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.store.damage()
+    }
+
+    /// Keeps the bodies in the store.
+    pub fn save(self) {
+        self.store
+            .save(self.bodies.iter().map(|(path, text, links, env, r)| Keep {
+                path,
+                text: *text,
+                links: *links,
+                env: *env,
+                rendered: r,
+            }));
+    }
+}
+
 /// Results of per-file validation work, by source path (relative to the site root).
 #[derive(Default)]
 pub struct Memo {
     enabled: bool,
+    /// The bodies of the last build (for `build` and `check`, which start from nothing).
+    store: Option<Store>,
     docs: Mutex<HashMap<String, DocEntry>>,
     fronts: Mutex<HashMap<String, FrontEntry>>,
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
@@ -109,16 +134,56 @@ impl Memo {
         }
     }
 
+    /// A memo of bodies only, backed by `store` and saved to it by [`Memo::save`].
+    pub fn with_store(store: Store) -> Memo {
+        Memo {
+            store: Some(store),
+            ..Memo::default()
+        }
+    }
+
     pub fn is_enabled(&self) -> bool {
         self.enabled
     }
 
+    /// Whether bodies are memoized (in memory for `serve`, through a store for `build`).
+    fn keeps_bodies(&self) -> bool {
+        self.enabled || self.store.is_some()
+    }
+
+    /// Whether a body of the store was found damaged when read (see [`Store::damage`]).
+    pub fn damage(&self) -> Option<Arc<std::sync::atomic::AtomicBool>> {
+        self.store.as_ref().map(Store::damage)
+    }
+
+    /// This run's bodies, to keep in the store (`None` without one). The memo's copies of
+    /// the source texts are dropped here, so they are not held while the bodies are saved.
+    pub fn into_keeping(self) -> Option<Keeping> {
+        let store = self.store?;
+        let docs = self.docs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let bodies = docs
+            .into_iter()
+            .map(|(path, e)| (path, e.hash, e.links, e.env, e.rendered))
+            .collect();
+        Some(Keeping { store, bodies })
+    }
+
+    /// The hash a store keeps `text` under (0 without a store, where it is not used).
+    fn hash_of(&self, text: &str) -> u128 {
+        if self.store.is_some() {
+            text_hash(text)
+        } else {
+            0
+        }
+    }
+
     /// The environment of this run's bodies. Cheap when disabled.
     pub fn env(&self, links: &Links, allow_personal: bool) -> Env {
-        if !self.enabled {
+        if !self.keeps_bodies() {
             return Env::default();
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        // A stable hash: a store keeps it from one process to the next.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         allow_personal.hash(&mut h);
         links.media_hosts.hash(&mut h);
         let base = h.finish();
@@ -154,7 +219,7 @@ impl Memo {
         env: Env,
         render: impl FnOnce() -> Rendered,
     ) -> Arc<Rendered> {
-        if !self.enabled {
+        if !self.keeps_bodies() {
             return Arc::new(render());
         }
         let path = &raw.file.path;
@@ -169,6 +234,7 @@ impl Memo {
         let rendered = Arc::new(render());
         let entry = DocEntry {
             text: raw.file.text.clone(),
+            hash: self.hash_of(&raw.file.text),
             links,
             env: if links { env.links } else { env.base },
             used: run,
@@ -182,14 +248,51 @@ impl Memo {
     /// (thousands of lookups from several threads would mostly wait for each other); `None`
     /// where [`Memo::markdown`] must render.
     pub fn markdown_hits(&self, raws: &[&RawDoc], env: Env) -> Vec<Option<Arc<Rendered>>> {
-        if !self.enabled {
+        if !self.keeps_bodies() {
             return vec![None; raws.len()];
         }
         let run = self.run.load(Ordering::Relaxed);
+        let mut hits: Vec<Option<Arc<Rendered>>> = {
+            let mut docs = lock(&self.docs);
+            raws.iter()
+                .map(|raw| docs.get_mut(&raw.file.path)?.hit(raw, env, run))
+                .collect()
+        };
+        let Some(store) = &self.store else {
+            return hits;
+        };
+        // The rest from the store, looked up in parallel (hashing every text).
+        let found: Vec<(usize, u128, Option<KeptBody>)> = hits
+            .par_iter()
+            .zip(raws)
+            .enumerate()
+            .filter(|(_, (hit, _))| hit.is_none())
+            .map(|(i, (_, raw))| {
+                let hash = text_hash(&raw.file.text);
+                (i, hash, store.hit(&raw.file.path, hash, env))
+            })
+            .collect();
         let mut docs = lock(&self.docs);
-        raws.iter()
-            .map(|raw| docs.get_mut(&raw.file.path)?.hit(raw, env, run))
-            .collect()
+        for (i, hash, kept) in found {
+            let Some((rendered, links)) = kept else {
+                continue;
+            };
+            let rendered = Arc::new(rendered);
+            let raw = raws[i];
+            docs.insert(
+                raw.file.path.clone(),
+                DocEntry {
+                    text: raw.file.text.clone(),
+                    hash,
+                    links,
+                    env: if links { env.links } else { env.base },
+                    used: run,
+                    rendered: rendered.clone(),
+                },
+            );
+            hits[i] = Some(rendered);
+        }
+        hits
     }
 
     /// What `read` makes of `raw`'s front matter, from the memo when the file is unchanged.
@@ -260,7 +363,7 @@ impl Memo {
 
     /// Forgets files not looked up since the last call (deleted or renamed files).
     pub fn finish_run(&self) {
-        if !self.enabled {
+        if !self.keeps_bodies() {
             return;
         }
         let run = self.run.fetch_add(1, Ordering::Relaxed);

@@ -24,6 +24,7 @@ mod rules;
 #[cfg(test)]
 mod schema_sync;
 mod statics;
+pub mod store;
 mod urls;
 pub mod website;
 
@@ -38,8 +39,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub use bodies::body_of;
-pub use memo::{Env, Memo};
+pub use memo::{Env, Keeping, Memo};
 pub use preview::{preview_interpretation, preview_page, preview_policy};
+pub use store::Store;
 
 /// What the bodies of published documents bring to the site, gathered as they are built.
 #[derive(Default)]

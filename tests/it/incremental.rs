@@ -14,8 +14,8 @@ fn editing_one_body_rewrites_only_its_page() {
         .expect("the cache is in .gongkai-cache/")
         .count();
     assert_eq!(
-        caches, 3,
-        "one output directory: its job keys, its file records and its inputs"
+        caches, 4,
+        "one output directory: its job keys, its file records and its inputs; the bodies"
     );
 
     // Nothing changed: nothing is written.
@@ -313,7 +313,7 @@ mod sequences {
                 let before = tree(&out);
                 let ok = build(root, &out);
                 let fresh = root.join(format!("fresh{step}"));
-                let fresh_ok = build(root, &fresh);
+                let fresh_ok = crate::support::without_body_store(root, || build(root, &fresh));
                 prop_assert_eq!(ok, fresh_ok, "step {} ({:?}): incremental and clean builds disagree", step, e);
                 if ok {
                     let (a, b) = (tree(&out), tree(&fresh));
@@ -387,4 +387,87 @@ fn an_unchanged_rebuild_does_nothing_and_reports_what_the_last_build_did() {
     assert!(site
         .read_out("policies/2016/b/index.html")
         .contains("新的正文。"));
+}
+
+/// The segment files of the body store (`.gongkai-cache/bodies/*.html`).
+fn body_segments(site: &TestSite) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(site.path().join(".gongkai-cache/bodies"))
+        .expect("the build keeps its rendered bodies")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn kept_bodies_report_what_rendering_them_reports() {
+    let site = TestSite::demo();
+    // A warning and then an error found in a body's text.
+    site.append(POLICY, "\n附件\u{E000}见[指南](/guide/)。\n");
+    let first = site.check_json();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("W-PRIVATE-USE-CHAR"),
+        "{}",
+        first.stdout
+    );
+    assert!(!body_segments(&site).is_empty());
+    // The second check takes every body from the store: the same report.
+    let again = site.check_json();
+    assert_eq!((again.code, &again.stdout), (0, &first.stdout));
+    site.append(POLICY, "\n联系人身份证号 11010519491231002X。\n");
+    let first = site.check_json();
+    assert_eq!(first.code, 1, "{}", first.stdout);
+    assert!(first.stdout.contains("E-PERSONAL-ID"), "{}", first.stdout);
+    let again = site.check_json();
+    assert_eq!((again.code, &again.stdout), (1, &first.stdout));
+    let built = gongkai(&["build"], site.path());
+    assert_eq!(built.code, 1, "a kept body's error still stops the build");
+    assert!(built.stderr.contains("E-PERSONAL-ID"), "{}", built.stderr);
+}
+
+#[test]
+fn a_damaged_body_store_is_not_published_but_built_again() {
+    let site = TestSite::demo();
+    site.build_ok(&[]);
+    let page = "policies/2016/jilin-2016/index.html";
+    let good = site.read_out(page);
+    // One byte of a kept body changed (same length), then a template edit that makes every
+    // page read its body again.
+    let seg = body_segments(&site)
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let mut bytes = std::fs::read(&seg).unwrap();
+    // An ASCII letter: the text is still UTF-8, only its hash tells.
+    let at = (bytes.len() / 2..bytes.len())
+        .find(|&i| bytes[i].is_ascii_lowercase())
+        .unwrap();
+    bytes[at] = bytes[at].to_ascii_uppercase();
+    std::fs::write(&seg, &bytes).unwrap();
+    let base =
+        std::fs::read_to_string(repo_root().join("themes/default/templates/base.html")).unwrap();
+    site.write(
+        "templates/base.html",
+        &base.replace("</body>", "<!-- 第二版 -->\n</body>"),
+    );
+    site.build_ok(&[]);
+    assert!(site.read_out(page).contains("第二版"));
+    assert_eq!(
+        site.read_out(page).replace("<!-- 第二版 -->\n", ""),
+        good,
+        "the page is made from its source, not from the damaged store"
+    );
+    site.assert_same_as_fresh_build();
+    // The store was made again: the next build uses it and reads it whole.
+    assert!(body_segments(&site)
+        .iter()
+        .all(|p| std::fs::read(p).unwrap() != bytes));
+    site.write(
+        "templates/base.html",
+        &base.replace("</body>", "<!-- 第三版 -->\n</body>"),
+    );
+    site.build_ok(&[]);
+    site.assert_same_as_fresh_build();
 }

@@ -156,7 +156,7 @@ impl Prepared<'_> {
                 }
             }),
             attachments: &p.attachments,
-            body: &p.body.html,
+            body: p.body.html.as_str(),
             toc: &p.body.toc,
             interpretations: p
                 .interpretations
@@ -176,7 +176,7 @@ impl Prepared<'_> {
                     keywords: policy_keywords(p),
                     author: &p.issuer,
                     description: &p.summary,
-                    image: first_image(&p.body.html, &site.config.base_url, &p.url),
+                    image: first_image(p.body.html.as_str(), &site.config.base_url, &p.url),
                 },
                 policy: view,
             },
@@ -193,7 +193,7 @@ impl Prepared<'_> {
             .unwrap_or_else(|| site.config.host_or_title());
         let view = InterpretationView {
             row: InterpRow::with(it, |p| PolicyRow::new(&site.policies[p])),
-            body: &it.body.html,
+            body: it.body.html.as_str(),
             toc: &it.body.toc,
             workdays_after: it.workdays_after,
         };
@@ -218,7 +218,7 @@ impl Prepared<'_> {
                     keywords,
                     author: &source,
                     description: &it.summary,
-                    image: first_image(&it.body.html, &site.config.base_url, &it.url),
+                    image: first_image(it.body.html.as_str(), &site.config.base_url, &it.url),
                 },
                 interpretation: view,
             },
@@ -247,7 +247,7 @@ impl Prepared<'_> {
             PagePage {
                 page: PageBody {
                     title: &p.title,
-                    body: &p.body.html,
+                    body: p.body.html.as_str(),
                     toc: &p.body.toc,
                 },
                 description: &p.summary,

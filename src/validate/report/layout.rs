@@ -79,9 +79,9 @@ pub(super) fn render_text(
         let start = key_pos + i;
         let r = markdown::render(path, text, start..start + trimmed.len(), dir, links);
         diags.extend(r.diags);
-        return r.body.html.clone();
+        return r.body.html.as_str().to_string();
     }
     let r = markdown::render(path, trimmed, 0..trimmed.len(), dir, links);
     diags.extend(r.diags.into_iter().map(|d| d.at(path, text, key_pos)));
-    r.body.html.clone()
+    r.body.html.as_str().to_string()
 }

@@ -321,7 +321,7 @@ impl TestSite {
         let _ = std::fs::remove_dir_all(&fresh);
         let mut args = vec!["build", "--output", "fresh"];
         args.extend_from_slice(flags);
-        let r = gongkai(&args, self.path());
+        let r = without_body_store(self.path(), || gongkai(&args, self.path()));
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(r.counts().1, 0, "a fresh build reuses nothing");
         let (a, b) = (tree(&self.out()), tree(&fresh));
@@ -363,6 +363,20 @@ impl TestSite {
 }
 
 /// Every file under `dir` and its bytes, by relative path.
+/// Runs `f` (a build) as if the site at `root` had never been built: without the rendered
+/// bodies kept in `.gongkai-cache/bodies/`, which are put back afterwards.
+pub fn without_body_store<T>(root: &Path, f: impl FnOnce() -> T) -> T {
+    let store = root.join(".gongkai-cache/bodies");
+    let aside = root.join(".gongkai-cache/bodies-aside");
+    let had = std::fs::rename(&store, &aside).is_ok();
+    let r = f();
+    let _ = std::fs::remove_dir_all(&store);
+    if had {
+        std::fs::rename(&aside, &store).unwrap();
+    }
+    r
+}
+
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     output_files(dir)
         .into_iter()
