@@ -337,11 +337,10 @@ fn build_once(
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
-    let damage = memo.damage();
-    let mut keeping = Saving::new(memo.into_keeping());
-    let built = build_checked(root, opts, progress, done, (site, diags), &mut keeping);
-    keeping.finish();
-    if damage.is_some_and(|d| d.load(std::sync::atomic::Ordering::Relaxed)) {
+    let mut saving = Saving::new(memo.into_keeping());
+    let built = build_checked(root, opts, progress, done, (site, diags), &mut saving);
+    saving.finish();
+    if saving.damaged() {
         return Err(Damaged);
     }
     Ok(built)

@@ -6,7 +6,9 @@
 //! redoes them for that file only. The other rules (duplicate 索引号, links, dates …) always
 //! run over the whole model.
 //!
-//! `validate` uses a disabled memo: nothing is stored, nothing is compared.
+//! `validate` uses a disabled memo: nothing is stored, nothing is compared. `build` and
+//! `check` use a memo of bodies backed by the body store of `.gongkai-cache/`
+//! ([`super::store`]), which keeps them from one process to the next.
 
 pub use super::store::Env;
 use super::store::{text_hash, Keep, Store};
@@ -134,7 +136,8 @@ impl Memo {
         }
     }
 
-    /// A memo of bodies only, backed by `store` and saved to it by [`Memo::save`].
+    /// A memo of bodies only, backed by `store` (for `build` and `check`); its bodies go
+    /// back to the store through [`Memo::into_keeping`].
     pub fn with_store(store: Store) -> Memo {
         Memo {
             store: Some(store),
@@ -149,11 +152,6 @@ impl Memo {
     /// Whether bodies are memoized (in memory for `serve`, through a store for `build`).
     fn keeps_bodies(&self) -> bool {
         self.enabled || self.store.is_some()
-    }
-
-    /// Whether a body of the store was found damaged when read (see [`Store::damage`]).
-    pub fn damage(&self) -> Option<Arc<std::sync::atomic::AtomicBool>> {
-        self.store.as_ref().map(Store::damage)
     }
 
     /// This run's bodies, to keep in the store (`None` without one). The memo's copies of

@@ -8,9 +8,10 @@
 //! things: the xxh3-128 hash of the file's text and the environment it was rendered in
 //! ([`Env`]: the privacy setting, media hosts, and the link targets when the body can link).
 //!
-//! - `index` (postcard): the format, the identity of the gongkai that wrote it (version and
-//!   binary stamp), the segment files with their lengths, and per file its key, table of
-//!   contents, first paragraph, assets, links and diagnostics, and where its HTML is.
+//! - `index`: a head (postcard: the format, the identity of the gongkai that wrote it, its
+//!   version and binary stamp, and the segment files with their lengths), then the entries
+//!   in chunks decoded in parallel: per file its key, table of contents, first paragraph,
+//!   assets, links and diagnostics, and where its HTML is.
 //! - `<hash>.html`: segments, the HTML of many bodies one after another. HTML is read only
 //!   when a page or the search index needs it ([`crate::model::Html`]), one `pread` each,
 //!   and checked against its hash. A build that finds a kept body altered or missing renders
@@ -96,11 +97,15 @@ fn encode_index(head: &mut Head, entries: &[Entry]) -> std::io::Result<Vec<u8>> 
     Ok(out)
 }
 
-/// The head and entries of an index file (`None` when it is not one).
-fn decode_index(bytes: &[u8]) -> Option<(Head, Vec<Entry>)> {
+/// The head and entries of an index file written by the gongkai `identity` (`None` when it
+/// is not one).
+fn decode_index(bytes: &[u8], identity: u64) -> Option<(Head, Vec<Entry>)> {
     use rayon::prelude::*;
     let n = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
     let head: Head = postcard::from_bytes(bytes.get(8..8usize.checked_add(n)?)?).ok()?;
+    if head.format != FORMAT || head.identity != identity {
+        return None;
+    }
     let mut at = 8 + n;
     let mut chunks = Vec::with_capacity(head.chunks.len());
     for len in &head.chunks {
@@ -216,13 +221,10 @@ impl Store {
         };
         let Some((head, entries)) = std::fs::read(store.dir.join(INDEX))
             .ok()
-            .and_then(|b| decode_index(&b))
+            .and_then(|b| decode_index(&b, identity))
         else {
             return store;
         };
-        if head.format != FORMAT || head.identity != identity {
-            return store;
-        }
         // A segment that is missing or not as long as it was written is not used.
         let opened: Vec<Option<Arc<Segment>>> = head
             .segments
@@ -650,9 +652,19 @@ mod tests {
         // Shorter than written: its bodies are not used.
         std::fs::write(&seg, &bytes[..bytes.len() - 1]).unwrap();
         assert!(hit(dir.path(), "a.md", 1, ENV).is_none());
-        // A damaged index: an empty store.
+        // A damaged index, or one another gongkai wrote: an empty store.
         std::fs::write(&seg, &bytes).unwrap();
         assert!(hit(dir.path(), "a.md", 1, ENV).is_some());
+        let index = Store::dir(dir.path()).join(INDEX);
+        let good = std::fs::read(&index).unwrap();
+        let (mut head, entries) = decode_index(&good, identity()).unwrap();
+        head.identity ^= 1;
+        std::fs::write(&index, encode_index(&mut head, &entries).unwrap()).unwrap();
+        assert!(hit(dir.path(), "a.md", 1, ENV).is_none());
+        std::fs::write(&index, &good).unwrap();
+        assert!(hit(dir.path(), "a.md", 1, ENV).is_some());
+        std::fs::write(&index, &good[..good.len() - 1]).unwrap();
+        assert!(hit(dir.path(), "a.md", 1, ENV).is_none());
         std::fs::write(Store::dir(dir.path()).join(INDEX), b"\x01\x02garbage").unwrap();
         assert!(hit(dir.path(), "a.md", 1, ENV).is_none());
         // Cleared: only the store's own files go.
