@@ -28,8 +28,6 @@ use std::sync::{Arc, Mutex};
 /// the file (its body range, its folder), so they are not compared.
 struct DocEntry {
     text: Arc<str>,
-    /// The text's [`text_hash`], with a store (else 0).
-    hash: u128,
     /// Whether the body may contain a link ([`may_link`]), which says which `env` it read.
     links: bool,
     env: u64,
@@ -70,10 +68,14 @@ struct LedgerEntry {
 /// A body from the store, and whether it can link.
 type KeptBody = (Rendered, bool);
 
+/// A body to keep in the store: its path, its text's hash, whether it can link, the
+/// environment it read, the body.
+type ToKeep = (String, u128, bool, u64, Arc<Rendered>);
+
 /// The bodies of a run, for [`Store::save`].
 pub struct Keeping {
     store: Store,
-    bodies: Vec<(String, u128, bool, u64, Arc<Rendered>)>,
+    bodies: Vec<ToKeep>,
 }
 
 impl Keeping {
@@ -101,6 +103,8 @@ pub struct Memo {
     enabled: bool,
     /// The bodies of the last build (for `build` and `check`, which start from nothing).
     store: Option<Store>,
+    /// With a store, this run's bodies (kept in a list: a run of `build` looks each up once).
+    to_keep: Mutex<Vec<ToKeep>>,
     docs: Mutex<HashMap<String, DocEntry>>,
     fronts: Mutex<HashMap<String, FrontEntry>>,
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
@@ -158,21 +162,8 @@ impl Memo {
     /// the source texts are dropped here, so they are not held while the bodies are saved.
     pub fn into_keeping(self) -> Option<Keeping> {
         let store = self.store?;
-        let docs = self.docs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let bodies = docs
-            .into_iter()
-            .map(|(path, e)| (path, e.hash, e.links, e.env, e.rendered))
-            .collect();
+        let bodies = self.to_keep.into_inner().unwrap_or_else(|e| e.into_inner());
         Some(Keeping { store, bodies })
-    }
-
-    /// The hash a store keeps `text` under (0 without a store, where it is not used).
-    fn hash_of(&self, text: &str) -> u128 {
-        if self.store.is_some() {
-            text_hash(text)
-        } else {
-            0
-        }
     }
 
     /// The environment of this run's bodies. Cheap when disabled.
@@ -230,11 +221,21 @@ impl Memo {
         }
         let links = may_link(raw.body());
         let rendered = Arc::new(render());
+        let env = if links { env.links } else { env.base };
+        if self.store.is_some() {
+            lock(&self.to_keep).push((
+                path.clone(),
+                text_hash(&raw.file.text),
+                links,
+                env,
+                rendered.clone(),
+            ));
+            return rendered;
+        }
         let entry = DocEntry {
             text: raw.file.text.clone(),
-            hash: self.hash_of(&raw.file.text),
             links,
-            env: if links { env.links } else { env.base },
+            env,
             used: run,
             rendered: rendered.clone(),
         };
@@ -270,24 +271,21 @@ impl Memo {
                 (i, hash, store.hit(&raw.file.path, hash, env))
             })
             .collect();
-        let mut docs = lock(&self.docs);
+        let mut to_keep = lock(&self.to_keep);
+        to_keep.reserve(found.len());
         for (i, hash, kept) in found {
             let Some((rendered, links)) = kept else {
                 continue;
             };
             let rendered = Arc::new(rendered);
-            let raw = raws[i];
-            docs.insert(
-                raw.file.path.clone(),
-                DocEntry {
-                    text: raw.file.text.clone(),
-                    hash,
-                    links,
-                    env: if links { env.links } else { env.base },
-                    used: run,
-                    rendered: rendered.clone(),
-                },
-            );
+            let env = if links { env.links } else { env.base };
+            to_keep.push((
+                raws[i].file.path.clone(),
+                hash,
+                links,
+                env,
+                rendered.clone(),
+            ));
             hits[i] = Some(rendered);
         }
         hits
