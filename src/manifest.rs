@@ -120,14 +120,12 @@ impl Manifest {
 
     /// The text of the manifest, sorted by path (byte order, as `sort` in the C locale).
     pub fn to_text(&self) -> String {
-        let mut s = String::with_capacity(self.files.len() * 100);
-        for (p, h) in &self.files {
+        let files: Vec<(&String, &Hash)> = self.files.iter().collect();
+        crate::format::lines(&files, |s, (p, h)| {
             s.push_str(&hex(h));
             s.push_str("  ");
             s.push_str(p);
-            s.push('\n');
-        }
-        s
+        })
     }
 }
 

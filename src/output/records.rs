@@ -4,7 +4,7 @@
 use super::{refuse, MARKER, MARKER_HEADER, MARKER_NOTE, RECORDS_HEADER};
 use crate::diagnostics::Code;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// What the disk shows of a file: size, mtime, ctime, inode.
@@ -98,19 +98,16 @@ pub(super) fn save_records(path: &Path, records: &[(&String, Record)]) -> io::Re
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("tmp");
-    {
-        let mut w = io::BufWriter::new(std::fs::File::create(&tmp)?);
-        writeln!(w, "{RECORDS_HEADER}")?;
-        for (rel, r) in records {
-            let s = r.stamp;
-            writeln!(
-                w,
-                "{:032x} {} {} {} {} {} {}\t{rel}",
-                r.hash, s.len, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1, s.ino
-            )?;
-        }
-        w.flush()?;
-    }
+    let body = crate::format::lines(records, |out, (rel, r)| {
+        use std::fmt::Write as _;
+        let s = r.stamp;
+        let _ = write!(
+            out,
+            "{:032x} {} {} {} {} {} {}\t{rel}",
+            r.hash, s.len, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1, s.ino
+        );
+    });
+    std::fs::write(&tmp, format!("{RECORDS_HEADER}\n{body}"))?;
     std::fs::rename(&tmp, path)
 }
 

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 
 const HEADER: &str = "gongkai-cache 3";
@@ -81,20 +81,17 @@ impl State {
     /// Writes these keys as the cache of `out`.
     pub fn save(&self, root: &Path, out: &Path) -> std::io::Result<()> {
         let mut lines: Vec<(&String, u64)> = self.owners.iter().map(|(p, k)| (p, *k)).collect();
-        lines.sort();
+        lines.par_sort_unstable();
         let path = path_for(root, out);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension("tmp");
-        {
-            let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            writeln!(w, "{HEADER}")?;
-            for (p, h) in &lines {
-                writeln!(w, "{h:016x}\t{p}")?;
-            }
-            w.flush()?;
-        }
+        let body = crate::format::lines(&lines, |out, (p, h)| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{h:016x}\t{p}");
+        });
+        std::fs::write(&tmp, format!("{HEADER}\n{body}"))?;
         std::fs::rename(&tmp, &path)
     }
 
