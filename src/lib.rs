@@ -417,28 +417,33 @@ fn build_checked(
         })?;
     let out_dir = writer.out().to_path_buf();
     saving.start();
-    // The manifest of the output this build replaces: the URLs to keep, and the hashes of
-    // the files the build cache keeps from it.
-    let kept_from = match read_manifest(&out_dir.join(manifest::FILE), false) {
-        Ok(m) => m,
+    // The manifest of the output this build replaces (the URLs to keep, and the hashes of
+    // the files the build cache keeps from it) is read and checked beside the job keys of
+    // the last build (pages whose inputs did not change are taken from its output).
+    let (manifest_read, previous) = rayon::join(
+        || {
+            read_manifest(&out_dir.join(manifest::FILE), false).map(|m| {
+                // No published URL vanishes without an alias or a declared withdrawal.
+                let d = compare_urls(&site, &out_dir, opts.previous.as_deref(), m.as_ref());
+                (m, d)
+            })
+        },
+        || render::keys::State::load(root, &out_dir),
+    );
+    let kept_from = match manifest_read {
+        Ok((m, d)) => {
+            diags.extend(d);
+            m
+        }
         Err(d) => {
             diags.push(d);
             return Err(Error::Content(diags));
         }
     };
-    // No published URL vanishes without an alias or a declared withdrawal.
-    diags.extend(compare_urls(
-        &site,
-        &out_dir,
-        opts.previous.as_deref(),
-        kept_from.as_ref(),
-    ));
     if diagnostics::has_errors(&diags) {
         return Err(Error::Content(diags));
     }
     let mut writer = writer;
-    // Pages whose inputs did not change since the last build are taken from its output.
-    let previous = render::keys::State::load(root, &out_dir);
     let recorder = manifest::Recorder::new(&writer);
     let gz = precompress::Precompress::new(&recorder);
     let sink: &dyn output::Sink = if opts.precompress { &gz } else { &recorder };

@@ -120,10 +120,13 @@ impl Writer {
                 HINT_DEDICATED,
             ));
         }
+        // The records of the last build are read beside the marker (and used only when the
+        // marker says the output is gongkai's).
+        let mut kept_records = None;
         let (in_place, owned) = match std::fs::symlink_metadata(&out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => (false, HashSet::new()),
             Err(e) => return Err(e),
-            Ok(m) if m.is_dir() => match read_marker(&out)? {
+            Ok(m) if m.is_dir() => match read_marker_and(&out, &records, &mut kept_records)? {
                 Some(owned) => (true, owned),
                 None if std::fs::read_dir(&out)?.next().is_none() => (false, HashSet::new()),
                 None => {
@@ -154,8 +157,8 @@ impl Writer {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::create_dir(&staging)?;
-        let prev = match (&records, in_place) {
-            (Some(p), true) => load_records(p),
+        let prev = match (kept_records, in_place) {
+            (Some(prev), true) => prev,
             _ => HashMap::new(),
         };
         let fault = std::env::var("GONGKAI_FAULT_MOVE")
@@ -546,6 +549,17 @@ impl Writer {
             .unwrap_or_else(|e| e.into_inner())
             .insert(rel.to_string(), hash);
     }
+}
+
+/// [`read_marker`] of `out`, with the records at `records` read beside it into `prev`.
+fn read_marker_and(
+    out: &Path,
+    records: &Option<PathBuf>,
+    prev: &mut Option<HashMap<String, Record>>,
+) -> io::Result<Option<HashSet<String>>> {
+    let (marker, read) = rayon::join(|| read_marker(out), || records.as_deref().map(load_records));
+    *prev = read;
+    marker
 }
 
 impl Drop for Writer {
