@@ -457,20 +457,30 @@ pub(super) fn read_all<'a>(
             None => false,
         }
     }
-    for raw in &loaded.docs {
-        let drafted = match raw.section {
+    /// A document's front matter read, by its section.
+    enum Read {
+        Policy(Arc<Front<PolicyDraft>>),
+        Interp(Arc<Front<InterpDraft>>),
+        Page(Arc<Front<PageDraft>>),
+    }
+    // Read on every core, then gathered in file order (the diagnostics keep their order).
+    use rayon::prelude::*;
+    let read: Vec<Read> = loaded
+        .docs
+        .par_iter()
+        .map(|raw| match raw.section {
             Section::Policy => {
-                let f = memo.front(raw, policy_salt, || policy_draft(raw, &config.org_code));
-                push(raw, &f, diags, &mut policy_drafts)
+                Read::Policy(memo.front(raw, policy_salt, || policy_draft(raw, &config.org_code)))
             }
-            Section::Interpretation => {
-                let f = memo.front(raw, 0, || interp_draft(raw));
-                push(raw, &f, diags, &mut interp_drafts)
-            }
-            Section::Page => {
-                let f = memo.front(raw, 0, || page_draft(raw));
-                push(raw, &f, diags, &mut page_drafts)
-            }
+            Section::Interpretation => Read::Interp(memo.front(raw, 0, || interp_draft(raw))),
+            Section::Page => Read::Page(memo.front(raw, 0, || page_draft(raw))),
+        })
+        .collect();
+    for (raw, read) in loaded.docs.iter().zip(read) {
+        let drafted = match read {
+            Read::Policy(f) => push(raw, &f, diags, &mut policy_drafts),
+            Read::Interp(f) => push(raw, &f, diags, &mut interp_drafts),
+            Read::Page(f) => push(raw, &f, diags, &mut page_drafts),
         };
         if !drafted && maybe_public(raw) {
             unfinished.push(raw);
