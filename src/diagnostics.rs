@@ -65,6 +65,12 @@ impl Kept {
         }
     }
 
+    /// Every diagnostic of `kept` again; `None` when one has a code this gongkai does not
+    /// know.
+    pub fn all(kept: Vec<Kept>) -> Option<Vec<Diagnostic>> {
+        kept.into_iter().map(Kept::diagnostic).collect()
+    }
+
     /// The diagnostic again; `None` when its code is not one this gongkai knows.
     pub fn diagnostic(self) -> Option<Diagnostic> {
         Some(Diagnostic {

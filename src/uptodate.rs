@@ -143,11 +143,7 @@ pub fn last(root: &Path, out: &Path, inputs: Inputs) -> Option<(BuildStats, Vec<
     if r.format != FORMAT || r.inputs != inputs.0 || !crate::output::intact(root, out) {
         return None;
     }
-    let diags = r
-        .diags
-        .into_iter()
-        .map(Kept::diagnostic)
-        .collect::<Option<Vec<_>>>()?;
+    let diags = Kept::all(r.diags)?;
     let stats = BuildStats {
         pages: r.pages,
         files: r.files,

@@ -22,7 +22,7 @@
 //! the size of the HTML. Everything here is a cache: deleting the folder only costs time,
 //! and a store written by another gongkai is ignored.
 
-use crate::diagnostics::{Diagnostic, Kept};
+use crate::diagnostics::Kept;
 use crate::markdown::Rendered;
 use crate::model::{Body, Html, KeptHtml, TocEntry};
 use foldhash::HashMap;
@@ -288,11 +288,7 @@ impl Store {
             entries.remove(path)?
         };
         let seg = self.segments.get(e.seg as usize)?.clone();
-        let diags = e
-            .diags
-            .into_iter()
-            .map(Kept::diagnostic)
-            .collect::<Option<Vec<Diagnostic>>>()?;
+        let diags = Kept::all(e.diags)?;
         let body = Body {
             html: Html::kept(seg, e.at, e.len, e.sig),
             toc: e
@@ -530,7 +526,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Code;
+    use crate::diagnostics::{Code, Diagnostic};
 
     fn rendered(html: &str) -> Rendered {
         let sig = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
