@@ -1,5 +1,5 @@
-//! Paths gongkai writes to: segments safe below the output directory, and where the cache
-//! of an output directory lives.
+//! Paths gongkai writes to: segments safe below the output directory, where the cache
+//! of an output directory lives, and how a cache file is replaced whole.
 
 /// A path segment that is safe to use in an output path.
 pub fn is_safe_segment(s: &str) -> bool {
@@ -8,6 +8,22 @@ pub fn is_safe_segment(s: &str) -> bool {
         && s != ".."
         && !s.contains(['/', '\\'])
         && !s.chars().any(|c| c.is_control())
+}
+
+/// Replaces the file at `path` with `bytes` whole: they are written to a temporary file
+/// beside it (named by this process, so two builds never write the same one) and renamed
+/// over it, so a reader never sees half a file. Creates the folder when needed.
+pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_file_name(format!(
+        "{}.{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Where a cache file of the output directory `out` lives:

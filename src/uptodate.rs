@@ -171,12 +171,9 @@ pub fn save(root: &Path, out: &Path, inputs: Inputs, stats: &BuildStats, diags: 
     };
     let path = path_for(root, out);
     let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(path.parent().unwrap_or(root))?;
-        let tmp = path.with_extension("tmp");
         let mut bytes = head_line(inputs).into_bytes();
         serde_json::to_writer(&mut bytes, &r).map_err(std::io::Error::other)?;
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)
+        crate::paths::replace_file(&path, &bytes)
     };
     let _ = write();
 }

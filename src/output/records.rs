@@ -94,10 +94,6 @@ pub(super) fn load_records(path: &Path) -> HashMap<String, Record> {
 }
 
 pub(super) fn save_records(path: &Path, records: &[(&String, Record)]) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
     let body = crate::format::lines(records, |out, (rel, r)| {
         use std::fmt::Write as _;
         let s = r.stamp;
@@ -107,8 +103,7 @@ pub(super) fn save_records(path: &Path, records: &[(&String, Record)]) -> io::Re
             r.hash, s.len, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1, s.ino
         );
     });
-    std::fs::write(&tmp, format!("{RECORDS_HEADER}\n{body}"))?;
-    std::fs::rename(&tmp, path)
+    crate::paths::replace_file(path, format!("{RECORDS_HEADER}\n{body}").as_bytes())
 }
 
 /// Reads the marker of `out`: the files the last build wrote. `None` when there is none.

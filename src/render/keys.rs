@@ -82,17 +82,11 @@ impl State {
     pub fn save(&self, root: &Path, out: &Path) -> std::io::Result<()> {
         let mut lines: Vec<(&String, u64)> = self.owners.iter().map(|(p, k)| (p, *k)).collect();
         lines.par_sort_unstable();
-        let path = path_for(root, out);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension("tmp");
         let body = crate::format::lines(&lines, |out, (p, h)| {
             use std::fmt::Write as _;
             let _ = write!(out, "{h:016x}\t{p}");
         });
-        std::fs::write(&tmp, format!("{HEADER}\n{body}"))?;
-        std::fs::rename(&tmp, &path)
+        crate::paths::replace_file(&path_for(root, out), format!("{HEADER}\n{body}").as_bytes())
     }
 
     /// Records that the job keyed `key` produced `paths`.

@@ -335,17 +335,11 @@ impl Last {
 
     /// Writes this as the record of `out`.
     pub fn save(&self, root: &Path, out: &Path) -> std::io::Result<()> {
-        let path = Self::path(root, out);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut text = format!("{LAST_HEADER}\n{:016x} {:016x}\n", self.key, self.base);
         for s in &self.sigs {
             text.push_str(&format!("{s:016x}\n"));
         }
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &path)
+        crate::paths::replace_file(&Self::path(root, out), text.as_bytes())
     }
 }
 

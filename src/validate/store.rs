@@ -415,7 +415,7 @@ impl Store {
             segments,
             chunks: Vec::new(),
         };
-        write_new(&self.dir.join(INDEX), &encode_index(&mut head, &entries)?)?;
+        crate::paths::replace_file(&self.dir.join(INDEX), &encode_index(&mut head, &entries)?)?;
         // Segments the index no longer names (and leftovers of a crashed save).
         let named: std::collections::HashSet<&str> =
             head.segments.iter().map(|(n, _)| n.as_str()).collect();
@@ -510,17 +510,6 @@ fn is_segment_name(name: &str) -> bool {
 /// A file the store wrote: a segment, or a temporary file of a save.
 fn is_store_file(name: &str) -> bool {
     is_segment_name(name) || name.ends_with(".tmp")
-}
-
-/// Writes `path` whole (through a temporary file, so a reader never sees half of it).
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_file_name(format!(
-        "{}.{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
