@@ -119,16 +119,49 @@ fn checked(
     stored: bool,
 ) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
     progress.stage("读取", 0);
-    let loaded = source::load(root).map_err(Error::Load)?;
-    progress.stage("校验", 0);
-    let memo = match stored {
-        true => validate::Memo::with_store(validate::Store::open(root)),
-        false => validate::Memo::default(),
+    // The documents the last build read, and the bodies it rendered.
+    let (record, store) = match stored {
+        true => {
+            let (r, s) = rayon::join(
+                || source::kept::Record::open(root),
+                || validate::Store::open(root),
+            );
+            (Some(std::sync::Arc::new(r)), Some(s))
+        }
+        false => (None, None),
     };
-    let (site, mut diags) = validate::validate_with(&loaded, opts, &memo);
+    let loaded = source::load_with(root, record).map_err(Error::Load)?;
+    progress.stage("校验", 0);
+    let memo = match store {
+        Some(store) => validate::Memo::with_store(store),
+        None => validate::Memo::default(),
+    };
+    let (site, diags) = validate::validate_with(&loaded, opts, &memo);
+    if loaded.kept_damaged() {
+        // A document kept from the last build changed after all: everything is read again.
+        drop(loaded);
+        source::kept::Record::clear(root);
+        let loaded = source::load(root).map_err(Error::Load)?;
+        let memo = match stored {
+            true => validate::Memo::with_store(validate::Store::open(root)),
+            false => validate::Memo::default(),
+        };
+        let (site, diags) = validate::validate_with(&loaded, opts, &memo);
+        memo.learn_sources(&loaded);
+        return finish_check(site, diags, memo);
+    }
+    memo.learn_sources(&loaded);
     drop(loaded);
-    // Output paths two things would write: found here, so that `check` fails where `build`
-    // would (the model is only complete when validation found no error).
+    finish_check(site, diags, memo)
+}
+
+/// The end of [`checked`]: output paths two things would write, found here so that `check`
+/// fails where `build` would (the model is only complete when validation found no error).
+fn finish_check(
+    site: model::Site,
+    mut diags: Vec<Diagnostic>,
+    memo: validate::Memo,
+) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
     if !diagnostics::has_errors(&diags) {
         diags.extend(render::output_conflicts(&site));
         diagnostics::sort(&mut diags);
@@ -311,6 +344,7 @@ pub fn build_with_progress(
         // A kept body was altered: everything is rendered again, without the store.
         Err(Damaged) => {
             validate::Store::clear(root);
+            source::kept::Record::clear(root);
             build_once(root, opts, progress, done, false)
                 .unwrap_or_else(|Damaged| Err(Error::Io(validate::Store::dir(root), damaged())))
         }

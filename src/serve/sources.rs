@@ -67,6 +67,7 @@ impl Sources {
                 templates,
                 removed: None,
                 diags: Vec::new(),
+                record: None,
             },
             config_diags,
             theme_diags,

@@ -4,6 +4,8 @@
 //! front matter and parses TOML. Every problem becomes a [`Diagnostic`]; no file stops the others.
 
 pub mod frontmatter;
+pub mod kept;
+pub mod text;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{rel_path, Code, Diagnostic};
@@ -15,13 +17,15 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
+pub use text::{Table, Text};
 use walkdir::WalkDir;
 
 /// A file's path (relative to the site root, `/`-separated) and its UTF-8 text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: String,
-    pub text: std::sync::Arc<str>,
+    pub text: Text,
 }
 
 /// A Markdown document: parsed front matter plus where its body is.
@@ -33,12 +37,26 @@ pub struct RawDoc {
     pub stem: String,
     pub front_matter: Range<usize>,
     pub body: Range<usize>,
-    pub table: toml::Table,
+    pub table: Table,
+    /// The file's stamp when it was read ([`kept::stamp`]; `None` when it changed too
+    /// recently to be trusted, or was not read from disk).
+    pub stamp: Option<u64>,
+    /// What the last build derived from this file's text, when the file is kept from it.
+    pub facts: Option<Arc<[kept::Fact]>>,
 }
 
 impl RawDoc {
     pub fn body(&self) -> &str {
-        &self.file.text[self.body.clone()]
+        self.file.text.get(self.body.clone()).unwrap_or("")
+    }
+
+    /// The fact of `kind` and `salt` the last build derived from this file, when it is
+    /// kept from it.
+    pub fn fact(&self, kind: u8, salt: u64) -> Option<&kept::Fact> {
+        self.facts
+            .as_ref()?
+            .iter()
+            .find(|f| f.kind == kind && f.salt == salt)
     }
 }
 
@@ -69,6 +87,16 @@ pub struct Loaded {
     /// `content/removed.toml`, the URLs withdrawn on purpose, when there is one.
     pub removed: Option<RawData>,
     pub diags: Vec<Diagnostic>,
+    /// The record of the last build the unchanged documents were kept from.
+    pub record: Option<Arc<kept::Record>>,
+}
+
+impl Loaded {
+    /// Whether a document kept from the last build turned out changed when it was read:
+    /// what was derived from it cannot be trusted (load again without the record).
+    pub fn kept_damaged(&self) -> bool {
+        self.record.as_ref().is_some_and(|r| r.damaged())
+    }
 }
 
 /// Problems that stop loading altogether (exit status 2).
@@ -99,37 +127,53 @@ impl std::error::Error for LoadError {}
 /// The bytes of the file at `abs`, read straight into shared memory. (Reading into a `Vec`
 /// and then into an `Arc<str>` copied every source text once more: 470 MB, and as much
 /// fresh memory, at 100,000 documents.)
-fn read_shared(abs: &Path) -> std::io::Result<Arc<[u8]>> {
+fn read_shared(abs: &Path) -> std::io::Result<(Arc<[u8]>, std::fs::Metadata)> {
     use std::io::Read;
     let mut f = std::fs::File::open(abs)?;
-    let len = usize::try_from(f.metadata()?.len()).map_err(std::io::Error::other)?;
+    let meta = f.metadata()?;
+    let len = usize::try_from(meta.len()).map_err(std::io::Error::other)?;
     // SAFETY: zeroed bytes are initialized `u8`s.
     let mut buf: Arc<[u8]> = unsafe { Arc::new_zeroed_slice(len).assume_init() };
     let whole = Arc::get_mut(&mut buf).is_some_and(|b| f.read_exact(b).is_ok());
     // The file changed size while it was read: it is read again as it is now.
     if !whole || f.read(&mut [0u8])? != 0 {
-        return Ok(std::fs::read(abs)?.into());
+        let bytes = std::fs::read(abs)?.into();
+        return Ok((bytes, std::fs::metadata(abs)?));
     }
-    Ok(buf)
+    Ok((buf, meta))
 }
 
 /// Reads a file as UTF-8; a file in another encoding becomes a diagnostic that says how to
 /// convert it.
 pub fn read_utf8(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
+    read_stamped(root, abs).map(|(f, _)| f)
+}
+
+/// [`read_utf8`], with the file's metadata as it was read.
+fn read_stamped(root: &Path, abs: &Path) -> Result<(SourceFile, std::fs::Metadata), Diagnostic> {
     let path = rel_path(root, abs);
-    let bytes = read_shared(abs)
+    let (bytes, meta) = read_shared(abs)
         .map_err(|e| Diagnostic::new(Code::Io, format!("无法读取文件：{e}")).in_file(&path))?;
     if simdutf8::basic::from_utf8(&bytes).is_ok() {
         // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of
         // `[u8]`.
-        let text = unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) };
-        return Ok(SourceFile { path, text });
+        let text: Arc<str> = unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) };
+        return Ok((
+            SourceFile {
+                path,
+                text: text.into(),
+            },
+            meta,
+        ));
     }
     match String::from_utf8(bytes.to_vec()) {
-        Ok(text) => Ok(SourceFile {
-            path,
-            text: text.into(),
-        }),
+        Ok(text) => Ok((
+            SourceFile {
+                path,
+                text: text.into(),
+            },
+            meta,
+        )),
         Err(e) => {
             let bytes = e.into_bytes();
             let bad = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
@@ -208,6 +252,13 @@ pub enum Item {
 
 /// Loads a site folder.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_with(root, None)
+}
+
+/// [`load`], keeping from `record` (the last build's) the documents whose stamp did not
+/// change: they are not read (see [`kept`]).
+pub fn load_with(root: &Path, record: Option<Arc<kept::Record>>) -> Result<Loaded, LoadError> {
+    let started = SystemTime::now();
     let root_meta =
         std::fs::metadata(root).map_err(|e| LoadError::Unreadable(root.to_path_buf(), e))?;
     if !root_meta.is_dir() {
@@ -230,7 +281,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     diags.extend(links.iter().map(|l| symlink_diag(root, l)));
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
-        .map(|abs| load_one(root, &content, abs))
+        .map(|abs| load_one_with(root, &content, abs, (record.as_deref(), started)))
         .collect();
 
     let mut docs = Vec::new();
@@ -265,6 +316,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         templates,
         removed,
         diags,
+        record,
     })
 }
 
@@ -279,6 +331,17 @@ fn unsafe_path_diag(path: &str) -> Diagnostic {
 
 /// Loads one file under `content/` (what [`load`] does for each; `serve` reloads single files).
 pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnostic> {
+    load_one_with(root, content, abs, (None, SystemTime::now()))
+}
+
+/// [`load_one`], keeping a document from `record` when its stamp did not change; `started`
+/// is when the load began (files changed after it are not to be trusted later).
+fn load_one_with(
+    root: &Path,
+    content: &Path,
+    abs: &Path,
+    (record, started): (Option<&kept::Record>, SystemTime),
+) -> Result<Item, Diagnostic> {
     let in_content = abs.strip_prefix(content).unwrap_or(abs);
     let segments: Vec<String> = in_content
         .components()
@@ -311,10 +374,20 @@ pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnos
     }
     match (top, section, ext) {
         (_, Some(section), "md") => {
-            let file = read_utf8(root, abs)?;
             let stem = segments[1..].join("/");
             let stem = stem.strip_suffix(".md").unwrap_or(&stem).to_string();
-            parse_doc(section, file, stem).map(Item::Doc)
+            if let Some(record) = record.filter(|r| !r.is_empty()) {
+                let stamp = std::fs::symlink_metadata(abs)
+                    .ok()
+                    .and_then(|m| kept::stamp(&m, started));
+                if let Some(e) = stamp.and_then(|s| record.get(&rel_to_root, s)) {
+                    return Ok(Item::Doc(kept_doc(record, section, abs, e, stem)));
+                }
+            }
+            let (file, meta) = read_stamped(root, abs)?;
+            let mut doc = parse_doc(section, file, stem)?;
+            doc.stamp = kept::stamp(&meta, started);
+            Ok(Item::Doc(doc))
         }
         ("lists" | "reports", _, "toml") => {
             let file = read_utf8(root, abs)?;
@@ -330,6 +403,32 @@ pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnos
             })
         }
         _ => Ok(Item::Asset(segments.join("/"), abs.to_path_buf())),
+    }
+}
+
+/// A document kept from the last build's record: its text and table are read only when
+/// asked for.
+fn kept_doc(
+    record: &kept::Record,
+    section: Section,
+    abs: &Path,
+    e: &kept::Entry,
+    stem: String,
+) -> RawDoc {
+    let text = record.text(abs.to_path_buf(), e);
+    let front_matter = e.front_matter.0 as usize..e.front_matter.1 as usize;
+    RawDoc {
+        section,
+        file: SourceFile {
+            path: e.path.clone(),
+            text: text.clone(),
+        },
+        stem,
+        table: Table::later(text, front_matter.clone()),
+        front_matter,
+        body: e.body.0 as usize..e.body.1 as usize,
+        stamp: Some(e.stamp),
+        facts: Some(e.facts.clone()),
     }
 }
 
@@ -361,7 +460,9 @@ pub fn parse_doc(section: Section, file: SourceFile, stem: String) -> Result<Raw
         stem,
         front_matter: split.front_matter,
         body: split.body,
-        table,
+        table: table.into(),
+        stamp: None,
+        facts: None,
     })
 }
 

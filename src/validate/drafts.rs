@@ -2,14 +2,16 @@
 //! the rules one document's own fields must meet (required keys, 索引号 and 发文字号 format,
 //! date order, slug), then the rules between drafts (索引号 and slugs unique).
 
+use super::memo::Keepable;
 use super::{encode_path, rules, statics, Memo};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Kept};
 use crate::fields::Fields;
 use crate::model::{Body, Validity};
 use crate::schema;
 use crate::source::{Loaded, RawDoc, Section};
 use chrono::NaiveDate;
 use foldhash::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -34,7 +36,39 @@ impl<T> std::ops::Deref for Drafted<'_, T> {
 /// there, and the problems found.
 pub(super) type Front<T> = (Option<Arc<T>>, Vec<Diagnostic>);
 
+/// A draft of one section, kept in the record of sources as its own kind of fact.
+pub(super) trait Draft: Serialize + serde::de::DeserializeOwned {
+    const KIND: u8;
+}
+
+impl Draft for PolicyDraft {
+    const KIND: u8 = 1;
+}
+
+impl Draft for InterpDraft {
+    const KIND: u8 = 2;
+}
+
+impl Draft for PageDraft {
+    const KIND: u8 = 3;
+}
+
+impl<T: Draft> Keepable for Front<T> {
+    const KIND: u8 = T::KIND;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        let diags: Vec<Kept> = self.1.iter().map(Kept::of).collect();
+        postcard::to_allocvec(&(self.0.as_deref(), diags)).ok()
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let (draft, diags): (Option<T>, Vec<Kept>) = postcard::from_bytes(bytes).ok()?;
+        Some((draft.map(Arc::new), Kept::all(diags)?))
+    }
+}
+
 /// Front matter of a policy, before references are resolved.
+#[derive(Serialize, Deserialize)]
 pub(super) struct PolicyDraft {
     /// The file inside `content/` (as links name it) and the page's URL.
     pub link: String,
@@ -61,6 +95,7 @@ pub(super) struct PolicyDraft {
     pub aliases: Vec<String>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub(super) struct InterpDraft {
     pub link: String,
     pub url: String,
@@ -74,6 +109,7 @@ pub(super) struct InterpDraft {
     pub aliases: Vec<String>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub(super) struct PageDraft {
     pub public: bool,
     pub title: String,
@@ -470,10 +506,10 @@ pub(super) fn read_all<'a>(
         .par_iter()
         .map(|raw| match raw.section {
             Section::Policy => {
-                Read::Policy(memo.front(raw, policy_salt, || policy_draft(raw, &config.org_code)))
+                Read::Policy(memo.fact(raw, policy_salt, || policy_draft(raw, &config.org_code)))
             }
-            Section::Interpretation => Read::Interp(memo.front(raw, 0, || interp_draft(raw))),
-            Section::Page => Read::Page(memo.front(raw, 0, || page_draft(raw))),
+            Section::Interpretation => Read::Interp(memo.fact(raw, 0, || interp_draft(raw))),
+            Section::Page => Read::Page(memo.fact(raw, 0, || page_draft(raw))),
         })
         .collect();
     for (raw, read) in loaded.docs.iter().zip(read) {
@@ -511,6 +547,7 @@ pub(super) fn read_all<'a>(
     // they are left out of the output unless a published document names them too.
     let private_refs = statics::private_static_refs(
         loaded,
+        memo,
         policy_drafts
             .iter()
             .filter(|p| !p.public)

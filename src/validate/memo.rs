@@ -11,11 +11,12 @@
 //! ([`super::store`]), which keeps them from one process to the next.
 
 pub use super::store::Env;
-use super::store::{text_hash, Keep, Store};
+use super::store::{Keep, Store};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Links, Rendered};
 use crate::model::ledger::Ledger;
-use crate::source::{RawData, RawDoc};
+use crate::source::kept::{Entry, Fact, Record};
+use crate::source::{Loaded, RawData, RawDoc, Text};
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 /// A rendered body. The file's path (the key) and text determine everything else it read of
 /// the file (its body range, its folder), so they are not compared.
 struct DocEntry {
-    text: Arc<str>,
+    text: Text,
     /// Whether the body may contain a link ([`may_link`]), which says which `env` it read.
     links: bool,
     env: u64,
@@ -40,7 +41,7 @@ impl DocEntry {
     /// The memoized body, if it is still valid for `raw` in `env` (marked used in `run`).
     fn hit(&mut self, raw: &RawDoc, env: Env, run: u64) -> Option<Arc<Rendered>> {
         let env = if self.links { env.links } else { env.base };
-        (self.env == env && same_text(&self.text, &raw.file.text)).then(|| {
+        (self.env == env && self.text.same(&raw.file.text)).then(|| {
             self.used = run;
             self.rendered.clone()
         })
@@ -49,7 +50,7 @@ impl DocEntry {
 
 /// A document's front matter read into typed fields, with its diagnostics.
 struct FrontEntry {
-    text: Arc<str>,
+    text: Text,
     salt: u64,
     used: u64,
     value: Arc<dyn Any + Send + Sync>,
@@ -58,7 +59,7 @@ struct FrontEntry {
 type LedgerResult = (Option<Arc<Ledger>>, Vec<Diagnostic>);
 
 struct LedgerEntry {
-    text: Arc<str>,
+    text: Text,
     build_date: NaiveDate,
     allow_personal: bool,
     used: u64,
@@ -72,10 +73,12 @@ type KeptBody = (Rendered, bool);
 /// environment it read, the body.
 type ToKeep = (String, u128, bool, u64, Arc<Rendered>);
 
-/// The bodies of a run, for [`Store::save`].
+/// The bodies of a run, for [`Store::save`], and what the run learned of its sources (for
+/// the record of sources, [`Record::save`]).
 pub struct Keeping {
     store: Store,
     bodies: Vec<ToKeep>,
+    sources: Option<(std::path::PathBuf, Vec<Entry>)>,
 }
 
 impl Keeping {
@@ -84,7 +87,7 @@ impl Keeping {
         self.store.damage()
     }
 
-    /// Keeps the bodies in the store.
+    /// Keeps the bodies in the store, and the sources in their record.
     pub fn save(self) {
         self.store
             .save(self.bodies.iter().map(|(path, text, links, env, r)| Keep {
@@ -94,7 +97,19 @@ impl Keeping {
                 env: *env,
                 rendered: r,
             }));
+        if let Some((root, entries)) = self.sources {
+            Record::save(&root, entries);
+        }
     }
+}
+
+/// A result of per-file work that the record of sources keeps for the next build (see
+/// [`Memo::fact`]): encoded into bytes and decoded again, the same value.
+pub trait Keepable: Sized {
+    /// Which fact of a file it is.
+    const KIND: u8;
+    fn encode(&self) -> Option<Vec<u8>>;
+    fn decode(bytes: &[u8]) -> Option<Self>;
 }
 
 /// Results of per-file validation work, by source path (relative to the site root).
@@ -106,8 +121,15 @@ pub struct Memo {
     /// With a store, this run's bodies (kept in a list: a run of `build` looks each up once).
     to_keep: Mutex<Vec<ToKeep>>,
     docs: Mutex<HashMap<String, DocEntry>>,
-    fronts: Mutex<HashMap<String, FrontEntry>>,
+    /// Facts by kind and path.
+    fronts: Mutex<HashMap<(u8, String), FrontEntry>>,
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
+    /// With a store, the facts of this run per file (for the record of sources), and
+    /// whether any was derived anew (else the record is already what it would be).
+    learned: Mutex<HashMap<String, Vec<Fact>>>,
+    learned_new: std::sync::atomic::AtomicBool,
+    /// What to keep in the record of sources (see [`Memo::learn_sources`]).
+    sources: Mutex<Option<(std::path::PathBuf, Vec<Entry>)>>,
     /// The current run: entries not looked up in a run are forgotten at its end (files that
     /// are gone).
     run: AtomicU64,
@@ -117,12 +139,6 @@ pub struct Memo {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Same text: `serve` keeps unchanged files loaded, so the memo holds the very same `Arc`
-/// and the comparison is a pointer check; a file read again is compared byte for byte.
-fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
-    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Can this Markdown contain a link or an image (the only things that read link targets)?
@@ -163,7 +179,58 @@ impl Memo {
     pub fn into_keeping(self) -> Option<Keeping> {
         let store = self.store?;
         let bodies = self.to_keep.into_inner().unwrap_or_else(|e| e.into_inner());
-        Some(Keeping { store, bodies })
+        let sources = self.sources.into_inner().unwrap_or_else(|e| e.into_inner());
+        Some(Keeping {
+            store,
+            bodies,
+            sources,
+        })
+    }
+
+    /// Notes what to keep of `loaded`'s documents in the record of sources (with a store):
+    /// per document read with a stamp to trust, its stamp, hash, ranges and the facts this
+    /// run derived of it. Nothing when the record already holds exactly that.
+    pub fn learn_sources(&self, loaded: &Loaded) {
+        if self.store.is_none() {
+            return;
+        }
+        let mut learned = std::mem::take(&mut *lock(&self.learned));
+        let unchanged = !self.learned_new.load(Ordering::Relaxed)
+            && loaded.docs.iter().all(|d| d.facts.is_some())
+            && loaded.record.as_ref().map(|r| r.len()) == Some(loaded.docs.len());
+        if unchanged {
+            return;
+        }
+        let entries: Vec<Entry> = loaded
+            .docs
+            .iter()
+            .filter_map(|d| {
+                let range = |r: &std::ops::Range<usize>| (r.start as u32, r.end as u32);
+                Some(Entry {
+                    path: d.file.path.clone(),
+                    stamp: d.stamp?,
+                    hash: d.file.text.hash(),
+                    front_matter: range(&d.front_matter),
+                    body: range(&d.body),
+                    facts: learned.remove(&d.file.path).unwrap_or_default().into(),
+                })
+            })
+            .collect();
+        if entries.is_empty() && loaded.record.as_ref().is_none_or(|r| r.is_empty()) {
+            return;
+        }
+        *lock(&self.sources) = Some((loaded.root.clone(), entries));
+    }
+
+    /// Notes a fact of the file `path` for the record of sources.
+    fn learn(&self, path: &str, fact: Fact, new: bool) {
+        if new {
+            self.learned_new.store(true, Ordering::Relaxed);
+        }
+        lock(&self.learned)
+            .entry(path.to_string())
+            .or_default()
+            .push(fact);
     }
 
     /// The environment of this run's bodies. Cheap when disabled.
@@ -225,7 +292,7 @@ impl Memo {
         if self.store.is_some() {
             lock(&self.to_keep).push((
                 path.clone(),
-                text_hash(&raw.file.text),
+                raw.file.text.hash(),
                 links,
                 env,
                 rendered.clone(),
@@ -267,7 +334,7 @@ impl Memo {
             .enumerate()
             .filter(|(_, (hit, _))| hit.is_none())
             .map(|(i, (_, raw))| {
-                let hash = text_hash(&raw.file.text);
+                let hash = raw.file.text.hash();
                 (i, hash, store.hit(&raw.file.path, hash, env))
             })
             .collect();
@@ -291,21 +358,44 @@ impl Memo {
         hits
     }
 
-    /// What `read` makes of `raw`'s front matter, from the memo when the file is unchanged.
-    /// `salt` stands for everything else `read` depends on (settings).
-    pub fn front<T: Any + Send + Sync>(
+    /// What `read` derives from `raw`'s text alone (its front matter read into a draft, the
+    /// site files its body names), from the memo when the file is unchanged, or (for
+    /// `build` and `check`) from the record of sources of the last build. `salt` stands for
+    /// everything else `read` depends on (settings).
+    pub fn fact<T: Keepable + Any + Send + Sync>(
         &self,
         raw: &RawDoc,
         salt: u64,
         read: impl FnOnce() -> T,
     ) -> Arc<T> {
         if !self.enabled {
-            return Arc::new(read());
+            if self.store.is_none() {
+                return Arc::new(read());
+            }
+            let path = &raw.file.path;
+            let kept = raw
+                .fact(T::KIND, salt)
+                .and_then(|f| T::decode(&f.bytes).map(|v| (v, f.clone())));
+            if let Some((value, fact)) = kept {
+                self.learn(path, fact, false);
+                return Arc::new(value);
+            }
+            let value = read();
+            if let Some(bytes) = value.encode() {
+                let fact = Fact {
+                    kind: T::KIND,
+                    salt,
+                    bytes: bytes.into(),
+                };
+                self.learn(path, fact, true);
+            }
+            return Arc::new(value);
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);
-        if let Some(e) = lock(&self.fronts).get_mut(path) {
-            if e.salt == salt && same_text(&e.text, &raw.file.text) {
+        let key = (T::KIND, path.clone());
+        if let Some(e) = lock(&self.fronts).get_mut(&key) {
+            if e.salt == salt && e.text.same(&raw.file.text) {
                 if let Ok(v) = e.value.clone().downcast::<T>() {
                     e.used = run;
                     return v;
@@ -319,7 +409,7 @@ impl Memo {
             used: run,
             value: value.clone(),
         };
-        lock(&self.fronts).insert(path.clone(), entry);
+        lock(&self.fronts).insert(key, entry);
         value
     }
 
@@ -339,7 +429,7 @@ impl Memo {
         if let Some(e) = lock(&self.ledgers).get_mut(path) {
             if e.build_date == build_date
                 && e.allow_personal == allow_personal
-                && same_text(&e.text, &raw.file.text)
+                && e.text.same(&raw.file.text)
             {
                 e.used = run;
                 return e.result.clone();

@@ -1,11 +1,13 @@
 //! Stage 2e: the files copied as they are (site static files, content assets): which are
 //! published, and that none would run script on the portal's origin (E-ACTIVE-CONTENT).
 
-use super::Found;
+use super::memo::Keepable;
+use super::{Found, Memo};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{CopyFile, Loaded};
 use foldhash::HashSet;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// The files copied as is: static files (less those only unpublished documents name), and
 /// the content assets published documents use; each checked for active content.
@@ -116,6 +118,7 @@ fn active_content(
 /// bodies of every such document (policies, 解读, pages).
 pub(super) fn private_static_refs<'a>(
     loaded: &Loaded,
+    memo: &Memo,
     attachments: impl Iterator<Item = &'a str>,
 ) -> HashSet<String> {
     let site_static = loaded.root.join("static");
@@ -142,49 +145,75 @@ pub(super) fn private_static_refs<'a>(
     for a in attachments {
         add(a);
     }
-    let is_private = |raw: &&crate::source::RawDoc| {
-        raw.table
-            .get("disclosure")
-            .and_then(|v| v.as_str())
-            .is_some_and(|d| d.trim() != "主动公开")
-    };
-    // Raw HTML of a published document (not among the Markdown links the build records)
-    // keeps a file it names published.
-    // (Raw HTML needs a `<`: bodies without one are not parsed, and the rest on every core.)
-    use rayon::prelude::*;
-    let public_html: HashSet<String> = loaded
+    // Each document's references, from its text alone (kept from the last build).
+    let per_doc: Vec<Arc<DocRefs>> = loaded
         .docs
         .par_iter()
-        .filter(|r| !is_private(r) && r.body().contains('<'))
-        .flat_map_iter(|raw| {
-            let mut found = Vec::new();
-            for event in pulldown_cmark::Parser::new(raw.body()) {
-                if let pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) = event
-                {
-                    found.extend(html_refs(&h).map(|t| site_rel(&t)));
-                }
-            }
-            found
-        })
+        .map(|raw| memo.fact(raw, 0, || DocRefs::of(raw)))
         .collect();
-    for raw in loaded.docs.iter().filter(is_private) {
+    let public_html: HashSet<String> = per_doc
+        .iter()
+        .filter(|d| !d.private)
+        .flat_map(|d| d.targets.iter().map(|t| site_rel(t)))
+        .collect();
+    for d in per_doc.iter().filter(|d| d.private) {
+        for target in &d.targets {
+            add(target);
+        }
+    }
+    refs.retain(|r| !public_html.contains(r));
+    refs
+}
+
+/// The site-absolute references of one document's body: for a document that is not
+/// 主动公开, its links, images and raw HTML references; for the others, the references of
+/// its raw HTML (which keep a file published).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct DocRefs {
+    private: bool,
+    targets: Vec<String>,
+}
+
+impl DocRefs {
+    fn of(raw: &crate::source::RawDoc) -> DocRefs {
+        let private = raw
+            .table
+            .get("disclosure")
+            .and_then(|v| v.as_str())
+            .is_some_and(|d| d.trim() != "主动公开");
+        let mut targets = Vec::new();
+        // Raw HTML needs a `<`: bodies of published documents without one are not parsed.
+        if !private && !raw.body().contains('<') {
+            return DocRefs { private, targets };
+        }
         for event in pulldown_cmark::Parser::new(raw.body()) {
             match event {
                 pulldown_cmark::Event::Start(
                     pulldown_cmark::Tag::Link { dest_url, .. }
                     | pulldown_cmark::Tag::Image { dest_url, .. },
-                ) if dest_url.starts_with('/') && !dest_url.starts_with("//") => add(&dest_url),
+                ) if private && dest_url.starts_with('/') && !dest_url.starts_with("//") => {
+                    targets.push(dest_url.to_string())
+                }
                 pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
-                    for target in html_refs(&h) {
-                        add(&target);
-                    }
+                    targets.extend(html_refs(&h));
                 }
                 _ => {}
             }
         }
+        DocRefs { private, targets }
     }
-    refs.retain(|r| !public_html.contains(r));
-    refs
+}
+
+impl Keepable for DocRefs {
+    const KIND: u8 = 4;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self).ok()
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        postcard::from_bytes(bytes).ok()
+    }
 }
 
 /// The site-relative file a site-absolute link names (`/a%20b.pdf?x#y` → `a b.pdf`).

@@ -8,14 +8,16 @@ const POLICY: &str = "content/policies/2016/jilin-2016.md";
 #[test]
 fn editing_one_body_rewrites_only_its_page() {
     let site = TestSite::demo();
+    site.age();
     let (written, _, _) = site.build_ok(&[]).counts();
     assert!(written > 200, "first build writes everything ({written})");
     let caches = std::fs::read_dir(site.path().join(".gongkai-cache"))
         .expect("the cache is in .gongkai-cache/")
         .count();
     assert_eq!(
-        caches, 4,
-        "one output directory: its job keys, its file records and its inputs; the bodies"
+        caches, 5,
+        "one output directory: its job keys, its file records and its inputs; the bodies; \
+         the sources"
     );
 
     // Nothing changed: nothing is written.
@@ -208,10 +210,18 @@ mod sequences {
         crate::support::api::build_into(root, out).is_ok()
     }
 
+    /// Writes a file when its text changes, dated in the past (a distinct time each write),
+    /// so that the unchanged ones are kept from the record of sources, not read again.
     fn write(root: &Path, rel: &str, text: &str) {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static WRITES: AtomicU64 = AtomicU64::new(0);
         let p = root.join(rel);
+        if std::fs::read_to_string(&p).is_ok_and(|old| old == text) {
+            return;
+        }
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        std::fs::write(&p, text).unwrap();
+        crate::support::set_age(&p, 100_000 - WRITES.fetch_add(1, Ordering::Relaxed));
     }
 
     const INTERPRETATION: &str = "+++\ntitle = \"测试文件1的解读\"\ninterprets = [\"TESTORG/2016-00001\"]\npublished = 2016-04-30\nform = \"文字\"\ninterpreter = \"测试市人民政府办公室\"\n+++\n\n解读[原文](../policies/p1.md)。\n";
@@ -470,4 +480,94 @@ fn a_damaged_body_store_is_not_published_but_built_again() {
     );
     site.build_ok(&[]);
     site.assert_same_as_fresh_build();
+}
+
+// The record of sources: a rebuild reads only the documents whose file changed. (Built in
+// this process: a record is read only by the gongkai that wrote it.)
+
+#[test]
+fn a_rebuild_reads_only_the_documents_that_changed() {
+    use gongkai::source::{self, kept::Record};
+    let site = TestSite::demo();
+    site.age();
+    api::build_into(site.path(), &site.out()).unwrap();
+    let all = source::load(site.path()).unwrap().docs.len();
+    let record = std::sync::Arc::new(Record::open(site.path()));
+    assert_eq!(record.len(), all, "every document is kept");
+
+    site.append(POLICY, "\n评估结果向社会公开，接受群众监督。\n");
+    // A file saved just now is read (its stamp cannot be trusted yet), and so is a new one.
+    let new = "content/policies/2016/new-2016.md";
+    let text = std::fs::read_to_string(site.path().join(POLICY)).unwrap();
+    site.write(
+        new,
+        &text
+            .replace("2016-00121", "2016-00977")
+            .replace("吉政办发〔2016〕24号", "吉政办发〔2016〕97号"),
+    );
+    let loaded = source::load_with(site.path(), Some(record)).unwrap();
+    let read: Vec<&str> = loaded
+        .docs
+        .iter()
+        .filter(|d| d.file.text.is_read())
+        .map(|d| d.file.path.as_str())
+        .collect();
+    assert_eq!(read, [POLICY, new]);
+    assert_eq!(loaded.docs.len(), all + 1);
+
+    // What the build makes of the kept ones is what a fresh build makes of them all.
+    api::build_into(site.path(), &site.out()).unwrap();
+    site.assert_same_as_fresh_default_build();
+    // The next build keeps the two, once they are old enough.
+    set_age(&site.path().join(POLICY), 60);
+    set_age(&site.path().join(new), 60);
+    api::build_into(site.path(), &site.out()).unwrap();
+    let loaded = source::load_with(
+        site.path(),
+        Some(std::sync::Arc::new(Record::open(site.path()))),
+    )
+    .unwrap();
+    assert!(loaded.docs.iter().all(|d| !d.file.text.is_read()));
+}
+
+#[test]
+fn a_kept_document_found_changed_is_read_again_and_built_right() {
+    use gongkai::source::kept::{self, Record};
+    let site = TestSite::demo();
+    site.age();
+    api::build_into(site.path(), &site.out()).unwrap();
+    site.append(POLICY, "\n评估结果向社会公开，接受群众监督。\n");
+    set_age(&site.path().join(POLICY), 60);
+    // A record that claims the edited file is as it was (its stamp is its stamp now, its
+    // hash and what was derived from it are of the old text): the edit is found when the
+    // text is read, and the build starts again without the record.
+    let path = site.path().join(POLICY);
+    let stamp = kept::stamp(
+        &std::fs::metadata(&path).unwrap(),
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let record = Record::open(site.path());
+    let mut entries: Vec<kept::Entry> = gongkai::source::load(site.path())
+        .unwrap()
+        .docs
+        .iter()
+        .filter_map(|d| record.get(&d.file.path, d.stamp?).cloned())
+        .collect();
+    let old = record
+        .entries()
+        .find(|e| e.path == POLICY)
+        .cloned()
+        .unwrap();
+    entries.push(kept::Entry {
+        stamp,
+        facts: Vec::new().into(),
+        ..old
+    });
+    Record::save(site.path(), entries);
+    api::build_into(site.path(), &site.out()).unwrap();
+    assert!(site
+        .read_out("policies/2016/jilin-2016/index.html")
+        .contains("评估结果向社会公开，接受群众监督。"));
+    site.assert_same_as_fresh_default_build();
 }

@@ -281,6 +281,18 @@ impl TestSite {
         self
     }
 
+    /// Makes every file under `content/` an hour old, as files are that an editor saved
+    /// before the build (a file changed in the last seconds is always read again).
+    pub fn age(&self) -> &TestSite {
+        for e in walkdir::WalkDir::new(self.path().join("content")) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                set_age(e.path(), 3600);
+            }
+        }
+        self
+    }
+
     pub fn remove(&self, rel: &str) -> &TestSite {
         std::fs::remove_file(self.path().join(rel)).unwrap();
         self
@@ -368,13 +380,27 @@ impl TestSite {
 pub fn without_body_store<T>(root: &Path, f: impl FnOnce() -> T) -> T {
     let store = root.join(".gongkai-cache/bodies");
     let aside = root.join(".gongkai-cache/bodies-aside");
+    let sources = root.join(".gongkai-cache/sources");
+    let sources_aside = root.join(".gongkai-cache/sources-aside");
     let had = std::fs::rename(&store, &aside).is_ok();
+    let had_sources = std::fs::rename(&sources, &sources_aside).is_ok();
     let r = f();
     let _ = std::fs::remove_dir_all(&store);
+    let _ = std::fs::remove_file(&sources);
     if had {
         std::fs::rename(&aside, &store).unwrap();
     }
+    if had_sources {
+        std::fs::rename(&sources_aside, &sources).unwrap();
+    }
     r
+}
+
+/// Sets the mtime of the file at `path` to `secs` seconds ago.
+pub fn set_age(path: &Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
 }
 
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
