@@ -14,6 +14,16 @@ pub fn is_safe_segment(s: &str) -> bool {
 /// beside it (named by this process, so two builds never write the same one) and renamed
 /// over it, so a reader never sees half a file. Creates the folder when needed.
 pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace_file_with(path, |w| w.write_all(bytes))
+}
+
+/// [`replace_file`] with what `write` writes (streamed: the file need not be in memory
+/// whole). On an error the temporary file is removed and the old file stays.
+pub fn replace_file_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -22,8 +32,18 @@ pub fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, f);
+        write(&mut out)?;
+        out.flush()
+    });
+    match written {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 /// Where a cache file of the output directory `out` lives:

@@ -53,8 +53,8 @@ pub struct Entry {
 struct Head {
     format: u32,
     identity: u64,
-    /// The byte length of each chunk of entries.
-    chunks: Vec<u64>,
+    /// The byte length and xxh3-64 hash of each chunk of entries.
+    chunks: Vec<(u64, u64)>,
 }
 
 /// Entries per chunk (decoded in parallel).
@@ -170,12 +170,7 @@ impl Record {
     /// build reads what is not kept.
     pub fn save(root: &Path, mut entries: Vec<Entry>) {
         entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let file = Record::file(root);
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(file.parent().unwrap_or(root))?;
-            crate::paths::replace_file(&file, &encode(&entries)?)
-        };
-        let _ = write();
+        let _ = crate::paths::replace_file_with(&Record::file(root), |w| encode(&entries, w));
     }
 
     /// Removes the record of the site at `root`.
@@ -184,50 +179,53 @@ impl Record {
     }
 }
 
-/// The record file: its head's length (8 bytes, little-endian), its head, its chunks.
-fn encode(entries: &[Entry]) -> std::io::Result<Vec<u8>> {
-    use rayon::prelude::*;
-    let chunks: Vec<Vec<u8>> = entries
-        .par_chunks(CHUNK)
-        .map(postcard::to_allocvec)
-        .collect::<Result<_, _>>()
-        .map_err(std::io::Error::other)?;
+/// The record file: its chunks of entries, then its head, then the head's length (8 bytes,
+/// little-endian). Written as it is encoded, a chunk at a time: at 100,000 documents the
+/// record is 55 MB, and a build's peak memory is while it renders.
+fn encode(entries: &[Entry], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut chunks = Vec::new();
+    for chunk in entries.chunks(CHUNK) {
+        let bytes = postcard::to_allocvec(chunk).map_err(std::io::Error::other)?;
+        w.write_all(&bytes)?;
+        chunks.push((bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes)));
+    }
     let head = Head {
         format: FORMAT,
         identity: identity(FORMAT),
-        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
+        chunks,
     };
     let head = postcard::to_allocvec(&head).map_err(std::io::Error::other)?;
-    let mut out = Vec::with_capacity(8 + head.len() + chunks.iter().map(Vec::len).sum::<usize>());
-    out.extend_from_slice(&(head.len() as u64).to_le_bytes());
-    out.extend_from_slice(&head);
-    for c in chunks {
-        out.extend_from_slice(&c);
-    }
-    Ok(out)
+    w.write_all(&head)?;
+    w.write_all(&(head.len() as u64).to_le_bytes())
 }
 
 /// The entries of a record written by this gongkai (`None` when it is not one, or damaged).
 fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
     use rayon::prelude::*;
-    let n = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
-    let head: Head = postcard::from_bytes(bytes.get(8..8usize.checked_add(n)?)?).ok()?;
+    let end = bytes.len().checked_sub(8)?;
+    let n = u64::from_le_bytes(bytes.get(end..)?.try_into().ok()?) as usize;
+    let head_at = end.checked_sub(n)?;
+    let head: Head = postcard::from_bytes(bytes.get(head_at..end)?).ok()?;
     if head.format != FORMAT || head.identity != identity(FORMAT) {
         return None;
     }
-    let mut at = 8 + n;
+    let mut at = 0usize;
     let mut chunks = Vec::with_capacity(head.chunks.len());
-    for len in &head.chunks {
-        let end = at.checked_add(usize::try_from(*len).ok()?)?;
-        chunks.push(bytes.get(at..end)?);
-        at = end;
+    for (len, sum) in &head.chunks {
+        let next = at.checked_add(usize::try_from(*len).ok()?)?;
+        chunks.push((bytes.get(at..next)?, *sum));
+        at = next;
     }
-    if at != bytes.len() {
+    if at != head_at {
         return None;
     }
     let entries: Vec<Vec<Entry>> = chunks
         .par_iter()
-        .map(|c| postcard::from_bytes(c).ok())
+        .map(|(c, sum)| {
+            (xxhash_rust::xxh3::xxh3_64(c) == *sum)
+                .then(|| postcard::from_bytes(c).ok())
+                .flatten()
+        })
         .collect::<Option<_>>()?;
     Some(entries.into_iter().flatten().collect())
 }
@@ -273,11 +271,19 @@ mod tests {
             "stamp changed"
         );
 
-        // A truncated record is not used.
+        // A truncated or altered record is not used.
         let f = Record::file(root);
         let bytes = std::fs::read(&f).unwrap();
+        std::fs::write(&f, &bytes[3..]).unwrap();
+        assert!(Record::open(root).is_empty());
         std::fs::write(&f, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Record::open(root).is_empty());
+        let mut altered = bytes.clone();
+        altered[100] ^= 1;
+        std::fs::write(&f, &altered).unwrap();
+        assert!(Record::open(root).is_empty(), "a changed byte is found");
+        std::fs::write(&f, &bytes).unwrap();
+        assert_eq!(Record::open(root).len(), 5000);
         Record::clear(root);
         assert!(!f.exists());
     }
