@@ -179,24 +179,7 @@ pub struct Store {
 /// The gongkai that writes a store: its version and its binary (a rebuilt gongkai of the
 /// same version may render differently).
 fn identity() -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(&FORMAT.to_le_bytes());
-    if let Some(m) = std::env::current_exe()
-        .ok()
-        .and_then(|e| std::fs::metadata(e).ok())
-    {
-        h.update(&m.len().to_le_bytes());
-        if let Ok(t) = m.modified() {
-            h.update(format!("{t:?}").as_bytes());
-        }
-    }
-    h.digest()
-}
-
-/// The hash a body is kept under: of its file's whole text.
-pub fn text_hash(text: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    crate::source::kept::identity(FORMAT)
 }
 
 impl Store {
