@@ -87,8 +87,12 @@ impl Keeping {
         self.store.damage()
     }
 
-    /// Keeps the bodies in the store, and the sources in their record.
+    /// Keeps the sources in their record (first: it is quick, and its memory is freed
+    /// before the bodies are written), and the bodies in the store.
     pub fn save(self) {
+        if let Some((root, entries)) = self.sources {
+            Record::save(&root, entries);
+        }
         self.store
             .save(self.bodies.iter().map(|(path, text, links, env, r)| Keep {
                 path,
@@ -97,9 +101,6 @@ impl Keeping {
                 env: *env,
                 rendered: r,
             }));
-        if let Some((root, entries)) = self.sources {
-            Record::save(&root, entries);
-        }
     }
 }
 
