@@ -118,18 +118,33 @@ fn checked(
     progress: &dyn Progress,
     stored: bool,
 ) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
+    match check_once(root, opts, progress, stored, stored)? {
+        Some(checked) => Ok(checked),
+        // A document kept from the last build changed after all: everything is read again.
+        None => {
+            source::kept::Record::clear(root);
+            check_once(root, opts, progress, stored, false)?
+                .ok_or_else(|| Error::Io(source::kept::Record::file(root), damaged()))
+        }
+    }
+}
+
+/// One load and validation for [`checked`]: with the body store when `stored`, keeping
+/// unchanged documents from the record of sources when `kept`. `None` when a kept document
+/// turned out changed (nothing derived from the record can be trusted then).
+fn check_once(
+    root: &Path,
+    opts: &validate::Options,
+    progress: &dyn Progress,
+    stored: bool,
+    kept: bool,
+) -> Result<Option<(model::Site, Vec<Diagnostic>, validate::Memo)>, Error> {
     progress.stage("读取", 0);
     // The documents the last build read, and the bodies it rendered.
-    let (record, store) = match stored {
-        true => {
-            let (r, s) = rayon::join(
-                || source::kept::Record::open(root),
-                || validate::Store::open(root),
-            );
-            (Some(std::sync::Arc::new(r)), Some(s))
-        }
-        false => (None, None),
-    };
+    let (record, store) = rayon::join(
+        || kept.then(|| std::sync::Arc::new(source::kept::Record::open(root))),
+        || stored.then(|| validate::Store::open(root)),
+    );
     let loaded = source::load_with(root, record).map_err(Error::Load)?;
     progress.stage("校验", 0);
     let memo = match store {
@@ -138,21 +153,11 @@ fn checked(
     };
     let (site, diags) = validate::validate_with(&loaded, opts, &memo);
     if loaded.kept_damaged() {
-        // A document kept from the last build changed after all: everything is read again.
-        drop(loaded);
-        source::kept::Record::clear(root);
-        let loaded = source::load(root).map_err(Error::Load)?;
-        let memo = match stored {
-            true => validate::Memo::with_store(validate::Store::open(root)),
-            false => validate::Memo::default(),
-        };
-        let (site, diags) = validate::validate_with(&loaded, opts, &memo);
-        memo.learn_sources(&loaded);
-        return finish_check(site, diags, memo);
+        return Ok(None);
     }
     memo.learn_sources(&loaded);
     drop(loaded);
-    finish_check(site, diags, memo)
+    finish_check(site, diags, memo).map(Some)
 }
 
 /// The end of [`checked`]: output paths two things would write, found here so that `check`

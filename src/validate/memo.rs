@@ -370,27 +370,10 @@ impl Memo {
         read: impl FnOnce() -> T,
     ) -> Arc<T> {
         if !self.enabled {
-            if self.store.is_none() {
-                return Arc::new(read());
-            }
-            let path = &raw.file.path;
-            let kept = raw
-                .fact(T::KIND, salt)
-                .and_then(|f| T::decode(&f.bytes).map(|v| (v, f.clone())));
-            if let Some((value, fact)) = kept {
-                self.learn(path, fact, false);
-                return Arc::new(value);
-            }
-            let value = read();
-            if let Some(bytes) = value.encode() {
-                let fact = Fact {
-                    kind: T::KIND,
-                    salt,
-                    bytes: bytes.into(),
-                };
-                self.learn(path, fact, true);
-            }
-            return Arc::new(value);
+            return match self.store {
+                Some(_) => Arc::new(self.fact_kept(raw, salt, read)),
+                None => Arc::new(read()),
+            };
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);
@@ -411,6 +394,29 @@ impl Memo {
             value: value.clone(),
         };
         lock(&self.fronts).insert(key, entry);
+        value
+    }
+
+    /// [`Memo::fact`] for `build` and `check`: from the record of sources when the file is
+    /// kept from it, else from `read`; noted for the next record either way.
+    fn fact_kept<T: Keepable>(&self, raw: &RawDoc, salt: u64, read: impl FnOnce() -> T) -> T {
+        let path = &raw.file.path;
+        let kept = raw
+            .fact(T::KIND, salt)
+            .and_then(|f| T::decode(&f.bytes).map(|v| (v, f.clone())));
+        if let Some((value, fact)) = kept {
+            self.learn(path, fact, false);
+            return value;
+        }
+        let value = read();
+        if let Some(bytes) = value.encode() {
+            let fact = Fact {
+                kind: T::KIND,
+                salt,
+                bytes: bytes.into(),
+            };
+            self.learn(path, fact, true);
+        }
         value
     }
 
