@@ -103,7 +103,7 @@ pub fn check_with_progress(
     opts: &validate::Options,
     progress: &dyn Progress,
 ) -> Result<(model::Site, Vec<Diagnostic>), Error> {
-    let (site, diags, memo) = checked(root, opts, progress, true)?;
+    let (site, diags, memo) = checked(root, opts, progress, true, None)?;
     if let Some(k) = memo.into_keeping() {
         k.save();
     }
@@ -117,27 +117,29 @@ fn checked(
     opts: &validate::Options,
     progress: &dyn Progress,
     stored: bool,
+    listing: Option<&source::Listing>,
 ) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
-    match check_once(root, opts, progress, stored, stored)? {
+    match check_once(root, opts, progress, (stored, stored), listing)? {
         Some(checked) => Ok(checked),
         // A document kept from the last build changed after all: everything is read again.
         None => {
             source::kept::Record::clear(root);
-            check_once(root, opts, progress, stored, false)?
+            check_once(root, opts, progress, (stored, false), listing)?
                 .ok_or_else(|| Error::Io(source::kept::Record::file(root), damaged()))
         }
     }
 }
 
 /// One load and validation for [`checked`]: with the body store when `stored`, keeping
-/// unchanged documents from the record of sources when `kept`. `None` when a kept document
-/// turned out changed (nothing derived from the record can be trusted then).
+/// unchanged documents from the record of sources when `kept`, walking `content/` unless
+/// a `listing` of it is given. `None` when a kept document turned out changed (nothing
+/// derived from the record can be trusted then).
 fn check_once(
     root: &Path,
     opts: &validate::Options,
     progress: &dyn Progress,
-    stored: bool,
-    kept: bool,
+    (stored, kept): (bool, bool),
+    listing: Option<&source::Listing>,
 ) -> Result<Option<(model::Site, Vec<Diagnostic>, validate::Memo)>, Error> {
     progress.stage("读取", 0);
     // The documents the last build read, and the bodies it rendered.
@@ -145,7 +147,7 @@ fn check_once(
         || kept.then(|| std::sync::Arc::new(source::kept::Record::open(root))),
         || stored.then(|| validate::Store::open(root)),
     );
-    let loaded = source::load_with(root, record).map_err(Error::Load)?;
+    let loaded = source::load_with(root, record, listing).map_err(Error::Load)?;
     progress.stage("校验", 0);
     let memo = match store {
         Some(store) => validate::Memo::with_store(store),
@@ -335,22 +337,24 @@ pub fn build_with_progress(
     // Nothing changed since the last build into this output: nothing to do.
     progress.stage("核对", 0);
     let planned = planned_output(root, opts).map(|o| output::resolve(&o));
-    let inputs = planned
+    let (inputs, listing) = planned
         .as_ref()
-        .and_then(|out| uptodate::Inputs::of(root, out, opts));
+        .and_then(|out| uptodate::Inputs::listed(root, out, opts))
+        .map_or((None, None), |(i, l)| (Some(i), l));
     if let (Some(out), Some(inputs)) = (&planned, inputs) {
         if let Some(last) = uptodate::last(root, out, inputs) {
             return Ok(last);
         }
     }
     let done = (planned.as_deref(), inputs);
-    match build_once(root, opts, progress, done, true) {
+    let listing = listing.as_ref();
+    match build_once(root, opts, progress, done, (true, listing)) {
         Ok(built) => built,
         // A kept body was altered: everything is rendered again, without the store.
         Err(Damaged) => {
             validate::Store::clear(root);
             source::kept::Record::clear(root);
-            build_once(root, opts, progress, done, false)
+            build_once(root, opts, progress, done, (false, listing))
                 .unwrap_or_else(|Damaged| Err(Error::Io(validate::Store::dir(root), damaged())))
         }
     }
@@ -370,9 +374,9 @@ fn build_once(
     opts: &BuildOptions,
     progress: &dyn Progress,
     done: (Option<&Path>, Option<uptodate::Inputs>),
-    stored: bool,
+    (stored, listing): (bool, Option<&source::Listing>),
 ) -> Result<Result<(BuildStats, Vec<Diagnostic>), Error>, Damaged> {
-    let (site, diags, memo) = match checked(root, &opts.validate, progress, stored) {
+    let (site, diags, memo) = match checked(root, &opts.validate, progress, stored, listing) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };

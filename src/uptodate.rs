@@ -19,6 +19,7 @@
 //! so it never describes an output it did not come from.
 
 use crate::diagnostics::{Diagnostic, Kept};
+use crate::source::Listing;
 use crate::{BuildOptions, BuildStats};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -65,6 +66,17 @@ impl Inputs {
     /// The inputs of building `root` into `out` with `opts`; `None` when one cannot be read
     /// (the build then runs as usual and reports it).
     pub fn of(root: &Path, out: &Path, opts: &BuildOptions) -> Option<Inputs> {
+        Inputs::listed(root, out, opts).map(|(i, _)| i)
+    }
+
+    /// [`Inputs::of`], with what the walk found under `content/` for the load to use
+    /// (`None` when the walk does not see all of it: the output folder inside `content/`).
+    pub fn listed(
+        root: &Path,
+        out: &Path,
+        opts: &BuildOptions,
+    ) -> Option<(Inputs, Option<Listing>)> {
+        let mut listing = Listing::begin();
         let out = crate::output::resolve(out);
         let staging = PathBuf::from(format!("{}.gongkai-staging", out.display()));
         let root_abs = crate::output::resolve(root);
@@ -74,6 +86,9 @@ impl Inputs {
             root_abs.join(".gongkai-cache"),
             root_abs.join(".git"),
         ];
+        let content = root_abs.join("content");
+        let listable = std::fs::symlink_metadata(&content).is_ok_and(|m| m.is_dir())
+            && !skip.iter().any(|s| s.starts_with(&content));
         let mut entries: Vec<(String, u64)> = Vec::new();
         let walk = walkdir::WalkDir::new(&root_abs)
             .follow_links(false)
@@ -97,6 +112,13 @@ impl Inputs {
                     stamp_hash(&m, &mut h);
                 }
             }
+            if listable {
+                if let Ok(rel) = e.path().strip_prefix(&content) {
+                    if !rel.as_os_str().is_empty() {
+                        listing.add(root, rel, &m);
+                    }
+                }
+            }
             let rel = e.path().strip_prefix(&root_abs).ok()?;
             entries.push((rel.to_string_lossy().into_owned(), h.finish()));
         }
@@ -116,7 +138,7 @@ impl Inputs {
             .collect();
         env.sort();
         env.hash(&mut h);
-        Some(Inputs(h.finish()))
+        Some((Inputs(h.finish()), listable.then(|| listing.finish())))
     }
 }
 
@@ -225,5 +247,51 @@ mod tests {
             ..opts()
         };
         assert_ne!(Inputs::of(root, &out, &later), Some(c));
+    }
+
+    #[test]
+    fn the_listing_is_what_the_load_would_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let out = root.join("public");
+        let doc = "+++\ntitle = \"甲\"\n+++\n正文\n";
+        for (path, text) in [
+            (
+                "site-config.toml",
+                "[site]\ntitle = \"测试\"\nbase_url = \"https://a.gov.cn\"\norg_code = \"11411500005397436X\"\n",
+            ),
+            ("content/pages/a.md", doc),
+            ("content/pages/.hidden/b.md", doc),
+            ("content/pages/c.md~", doc),
+            ("content/.x/d.md", doc),
+            ("content/files/e.pdf", "%PDF"),
+            ("content/files/#f#", "x"),
+            ("public/index.html", "x"),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/etc/passwd", root.join("content/files/link")).unwrap();
+        let summary = |l: &crate::source::Loaded| {
+            let docs: Vec<String> = l.docs.iter().map(|d| d.file.path.clone()).collect();
+            let assets: Vec<String> = l.assets.keys().cloned().collect();
+            let diags: Vec<(String, String)> = l
+                .diags
+                .iter()
+                .map(|d| (d.code.to_string(), d.path.clone()))
+                .collect();
+            (docs, assets, diags)
+        };
+        let (_, listing) = Inputs::listed(root, &out, &opts()).unwrap();
+        let listing = listing.expect("content/ is listed");
+        let walked = crate::source::load(root).unwrap();
+        let listed = crate::source::load_with(root, None, Some(&listing)).unwrap();
+        assert_eq!(summary(&listed), summary(&walked));
+        assert_eq!(summary(&walked).0, vec!["content/pages/a.md".to_string()]);
+        assert_eq!(summary(&walked).1, vec!["files/e.pdf".to_string()]);
+        // An output folder inside content/ is not walked: no listing then.
+        let inside = root.join("content/out");
+        assert!(Inputs::listed(root, &inside, &opts()).unwrap().1.is_none());
     }
 }

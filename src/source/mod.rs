@@ -232,6 +232,54 @@ pub fn walk_all(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     (out, links)
 }
 
+/// The files and symbolic links under `content/` with their metadata, as a walk of the whole
+/// site that ran just before the load found them (the up-to-date check's, see
+/// [`crate::uptodate`]): the load then neither walks `content/` nor stats its files again.
+#[derive(Debug)]
+pub struct Listing {
+    files: Vec<(PathBuf, std::fs::Metadata)>,
+    links: Vec<PathBuf>,
+    /// When the walk began: a file changed after it is not trusted by its stamp.
+    began: SystemTime,
+}
+
+impl Listing {
+    /// A listing whose walk begins now.
+    pub fn begin() -> Listing {
+        Listing {
+            files: Vec::new(),
+            links: Vec::new(),
+            began: SystemTime::now(),
+        }
+    }
+
+    /// One entry of the walk: `rel` is its path below `content/` (not empty), `meta` its
+    /// own metadata (a link's, not its target's). Entries are given in walk order.
+    pub fn add(&mut self, root: &Path, rel: &Path, meta: &std::fs::Metadata) {
+        // What [`walk_all`] prunes: hidden and editor files, and everything inside hidden
+        // folders.
+        if rel
+            .components()
+            .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
+        {
+            return;
+        }
+        let abs = root.join("content").join(rel);
+        if meta.file_type().is_file() {
+            self.files.push((abs, meta.clone()));
+        } else if meta.file_type().is_symlink() {
+            self.links.push(abs);
+        }
+    }
+
+    /// The listing in [`walk_all`]'s order.
+    pub fn finish(mut self) -> Listing {
+        self.files.sort_by(|a, b| a.0.cmp(&b.0));
+        self.links.sort();
+        self
+    }
+}
+
 /// W-SYMLINK: a symbolic link that was skipped, by name.
 pub fn symlink_diag(root: &Path, link: &Path) -> Diagnostic {
     let path = rel_path(root, link);
@@ -252,13 +300,18 @@ pub enum Item {
 
 /// Loads a site folder.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_with(root, None)
+    load_with(root, None, None)
 }
 
 /// [`load`], keeping from `record` (the last build's) the documents whose stamp did not
-/// change: they are not read (see [`kept`]).
-pub fn load_with(root: &Path, record: Option<Arc<kept::Record>>) -> Result<Loaded, LoadError> {
-    let started = SystemTime::now();
+/// change: they are not read (see [`kept`]). With a `listing` of `content/` taken just
+/// before, that folder is not walked again.
+pub fn load_with(
+    root: &Path,
+    record: Option<Arc<kept::Record>>,
+    listing: Option<&Listing>,
+) -> Result<Loaded, LoadError> {
+    let started = listing.map_or_else(SystemTime::now, |l| l.began);
     let root_meta =
         std::fs::metadata(root).map_err(|e| LoadError::Unreadable(root.to_path_buf(), e))?;
     if !root_meta.is_dir() {
@@ -276,12 +329,28 @@ pub fn load_with(root: &Path, record: Option<Arc<kept::Record>>) -> Result<Loade
     let diags = config_diags;
 
     let content = root.join("content");
-    let (files, links) = walk_all(&content);
+    let walked;
+    let (files, links): (Vec<(&Path, Option<&std::fs::Metadata>)>, &[PathBuf]) = match listing {
+        Some(l) => (
+            l.files
+                .iter()
+                .map(|(p, m)| (p.as_path(), Some(m)))
+                .collect(),
+            &l.links,
+        ),
+        None => {
+            walked = walk_all(&content);
+            (
+                walked.0.iter().map(|p| (p.as_path(), None)).collect(),
+                &walked.1,
+            )
+        }
+    };
     let mut diags = diags;
     diags.extend(links.iter().map(|l| symlink_diag(root, l)));
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
-        .map(|abs| load_one_with(root, &content, abs, (record.as_deref(), started)))
+        .map(|&(abs, meta)| load_one_with(root, &content, abs, (record.as_deref(), started, meta)))
         .collect();
 
     let mut docs = Vec::new();
@@ -331,16 +400,21 @@ fn unsafe_path_diag(path: &str) -> Diagnostic {
 
 /// Loads one file under `content/` (what [`load`] does for each; `serve` reloads single files).
 pub fn load_one(root: &Path, content: &Path, abs: &Path) -> Result<Item, Diagnostic> {
-    load_one_with(root, content, abs, (None, SystemTime::now()))
+    load_one_with(root, content, abs, (None, SystemTime::now(), None))
 }
 
 /// [`load_one`], keeping a document from `record` when its stamp did not change; `started`
-/// is when the load began (files changed after it are not to be trusted later).
+/// is when the load began (files changed after it are not to be trusted later), `meta` the
+/// file's metadata when the walk that found it has it.
 fn load_one_with(
     root: &Path,
     content: &Path,
     abs: &Path,
-    (record, started): (Option<&kept::Record>, SystemTime),
+    (record, started, meta): (
+        Option<&kept::Record>,
+        SystemTime,
+        Option<&std::fs::Metadata>,
+    ),
 ) -> Result<Item, Diagnostic> {
     let in_content = abs.strip_prefix(content).unwrap_or(abs);
     let segments: Vec<String> = in_content
@@ -377,9 +451,12 @@ fn load_one_with(
             let stem = segments[1..].join("/");
             let stem = stem.strip_suffix(".md").unwrap_or(&stem).to_string();
             if let Some(record) = record.filter(|r| !r.is_empty()) {
-                let stamp = std::fs::symlink_metadata(abs)
-                    .ok()
-                    .and_then(|m| kept::stamp(&m, started));
+                let stamp = match meta {
+                    Some(m) => kept::stamp(m, started),
+                    None => std::fs::symlink_metadata(abs)
+                        .ok()
+                        .and_then(|m| kept::stamp(&m, started)),
+                };
                 if let Some(e) = stamp.and_then(|s| record.get(&rel_to_root, s)) {
                     return Ok(Item::Doc(kept_doc(record, section, abs, e, stem)));
                 }

@@ -505,7 +505,7 @@ fn a_rebuild_reads_only_the_documents_that_changed() {
             .replace("2016-00121", "2016-00977")
             .replace("吉政办发〔2016〕24号", "吉政办发〔2016〕97号"),
     );
-    let loaded = source::load_with(site.path(), Some(record)).unwrap();
+    let loaded = source::load_with(site.path(), Some(record), None).unwrap();
     let read: Vec<&str> = loaded
         .docs
         .iter()
@@ -525,6 +525,7 @@ fn a_rebuild_reads_only_the_documents_that_changed() {
     let loaded = source::load_with(
         site.path(),
         Some(std::sync::Arc::new(Record::open(site.path()))),
+        None,
     )
     .unwrap();
     assert!(loaded.docs.iter().all(|d| !d.file.text.is_read()));
