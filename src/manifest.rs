@@ -47,12 +47,21 @@ fn hex(h: &Hash) -> String {
 }
 
 fn unhex(s: &str) -> Option<Hash> {
-    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let s = s.as_bytes();
+    if s.len() != 64 {
         return None;
     }
     let mut h = [0u8; 32];
-    for (i, out) in h.iter_mut().enumerate() {
-        *out = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    for (out, pair) in h.iter_mut().zip(s.chunks_exact(2)) {
+        *out = nibble(pair[0])? << 4 | nibble(pair[1])?;
     }
     Some(h)
 }
@@ -83,7 +92,8 @@ impl std::fmt::Display for ParseError {
 impl Manifest {
     /// Parses `sha256sum` output (text mode `<hex>  <path>` or binary mode `<hex> *<path>`).
     pub fn parse(text: &str) -> Result<Manifest, ParseError> {
-        let mut files = BTreeMap::new();
+        // Collected, then built at once: a manifest gongkai wrote is sorted already.
+        let mut files = Vec::new();
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -102,9 +112,12 @@ impl Manifest {
             if crate::output::check_rel(path).is_err() {
                 return Err(bad());
             }
-            files.insert(path.to_string(), hash);
+            files.push((path.to_string(), hash));
         }
-        Ok(Manifest { files })
+        // Of a path listed twice, the last line counts (a stable sort keeps them in order).
+        Ok(Manifest {
+            files: files.into_iter().collect(),
+        })
     }
 
     /// Reads a manifest file; `Ok(None)` when it does not exist.
@@ -133,15 +146,16 @@ impl Manifest {
 pub struct Recorder<'a> {
     inner: &'a dyn Sink,
     /// `None`: kept from the previous output by the build cache (hash known from the
-    /// previous manifest or read back from disk).
-    files: Mutex<BTreeMap<String, Option<Hash>>>,
+    /// previous manifest or read back from disk). In the order recorded: of one path
+    /// recorded twice, the later counts.
+    files: Mutex<Vec<(String, Option<Hash>)>>,
 }
 
 impl<'a> Recorder<'a> {
     pub fn new(inner: &'a dyn Sink) -> Recorder<'a> {
         Recorder {
             inner,
-            files: Mutex::new(BTreeMap::new()),
+            files: Mutex::new(Vec::new()),
         }
     }
 
@@ -149,13 +163,23 @@ impl<'a> Recorder<'a> {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), h);
+            .push((rel.to_string(), h));
     }
 
     /// The manifest of everything recorded. Hashes of kept files come from `previous` (the
     /// manifest of the output they were kept from), else from the file in `out`.
     pub fn manifest(self, previous: Option<&Manifest>, out: &Path) -> io::Result<Manifest> {
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Stable: of one path recorded twice, the later stays last of its run.
+        files.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let mut last: Vec<(String, Option<Hash>)> = Vec::with_capacity(files.len());
+        for f in files {
+            match last.last_mut() {
+                Some(l) if l.0 == f.0 => *l = f,
+                _ => last.push(f),
+            }
+        }
+        let files = last;
         let resolved: Vec<io::Result<(String, Hash)>> = files
             .into_par_iter()
             .filter(|(rel, _)| !is_writer_file(rel))
@@ -167,12 +191,9 @@ impl<'a> Recorder<'a> {
                 Ok((rel, h))
             })
             .collect();
-        let mut m = Manifest::default();
-        for r in resolved {
-            let (rel, h) = r?;
-            m.files.insert(rel, h);
-        }
-        Ok(m)
+        Ok(Manifest {
+            files: resolved.into_iter().collect::<io::Result<_>>()?,
+        })
     }
 }
 

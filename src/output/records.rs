@@ -3,7 +3,8 @@
 
 use super::{refuse, MARKER, MARKER_HEADER, MARKER_NOTE, RECORDS_HEADER};
 use crate::diagnostics::Code;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 

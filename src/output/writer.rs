@@ -8,7 +8,7 @@ use super::records::{
 use super::{check_rel, refuse, resolve, Sink, MARKER};
 use crate::diagnostics::Code;
 use crate::BuildStats;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

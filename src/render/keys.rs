@@ -34,9 +34,9 @@
 use super::Prepared;
 use crate::model::{Attachment, Body, Interpretation, Policy};
 use crate::routes::{Job, CATALOG_PER_PAGE, POLICIES_PER_PAGE, ROWS_PER_PAGE};
+use foldhash::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 use std::path::Path;
