@@ -234,12 +234,16 @@ fn names_with_personal_data(
     copies: &[crate::source::CopyFile],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let names = public_raws
+    use rayon::prelude::*;
+    let names: Vec<&str> = public_raws
         .iter()
-        .map(|r| r.file.path.clone())
-        .chain(loaded.lists.iter().map(|l| l.file.path.clone()))
-        .chain(copies.iter().map(|c| c.rel.clone()));
-    for name in names {
-        diags.extend(crate::privacy::personal_data_in_name(&name));
-    }
+        .map(|r| r.file.path.as_str())
+        .chain(loaded.lists.iter().map(|l| l.file.path.as_str()))
+        .chain(copies.iter().map(|c| c.rel.as_str()))
+        .collect();
+    diags.par_extend(
+        names
+            .par_iter()
+            .flat_map_iter(|name| crate::privacy::personal_data_in_name(name)),
+    );
 }
