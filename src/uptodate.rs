@@ -89,38 +89,39 @@ impl Inputs {
         let content = root_abs.join("content");
         let listable = std::fs::symlink_metadata(&content).is_ok_and(|m| m.is_dir())
             && !skip.iter().any(|s| s.starts_with(&content));
-        let mut entries: Vec<(String, u64)> = Vec::new();
-        let walk = walkdir::WalkDir::new(&root_abs)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !skip.iter().any(|s| e.path() == s));
-        for e in walk {
-            let e = e.ok()?;
-            let mut h = crate::render::keys::StableHasher::default();
-            let m = e.metadata().ok()?;
-            // A folder is its entries, which are listed here; its own mtime changes when
-            // a build adds and removes its staging folder beside the output.
-            if m.is_dir() {
-                "dir".hash(&mut h);
-            } else {
-                stamp_hash(&m, &mut h);
-            }
-            if e.path_is_symlink() {
-                // What the link points at is read, not the link.
-                if let Ok(m) = std::fs::metadata(e.path()) {
-                    stamp_hash(&m, &mut h);
+        let root_meta = std::fs::metadata(&root_abs).ok()?;
+        let mut found = vec![(root_abs.clone(), root_meta)];
+        walk(&root_abs, &skip, &mut found)?;
+        use rayon::prelude::*;
+        let entries: Vec<(String, u64)> = found
+            .par_iter()
+            .map(|(path, m)| {
+                let mut h = crate::render::keys::StableHasher::default();
+                // A folder is its entries, which are listed here; its own mtime changes when
+                // a build adds and removes its staging folder beside the output.
+                if m.is_dir() {
+                    "dir".hash(&mut h);
+                } else {
+                    stamp_hash(m, &mut h);
                 }
-            }
-            if listable {
-                if let Ok(rel) = e.path().strip_prefix(&content) {
+                if m.file_type().is_symlink() {
+                    // What the link points at is read, not the link.
+                    if let Ok(m) = std::fs::metadata(path) {
+                        stamp_hash(&m, &mut h);
+                    }
+                }
+                let rel = path.strip_prefix(&root_abs).ok()?;
+                Some((rel.to_string_lossy().into_owned(), h.finish()))
+            })
+            .collect::<Option<_>>()?;
+        if listable {
+            for (path, m) in &found {
+                if let Ok(rel) = path.strip_prefix(&content) {
                     if !rel.as_os_str().is_empty() {
-                        listing.add(root, rel, &m);
+                        listing.add(root, rel, m);
                     }
                 }
             }
-            let rel = e.path().strip_prefix(&root_abs).ok()?;
-            entries.push((rel.to_string_lossy().into_owned(), h.finish()));
         }
         let mut h = crate::render::keys::StableHasher::default();
         (FORMAT, env!("CARGO_PKG_VERSION"), entries).hash(&mut h);
@@ -140,6 +141,41 @@ impl Inputs {
         env.hash(&mut h);
         Some((Inputs(h.finish()), listable.then(|| listing.finish())))
     }
+}
+
+/// Appends every entry below `dir` to `found` with its own metadata (a link's, not its
+/// target's): depth first, each folder's entries in byte order of their names, the `skip`
+/// folders left out with everything in them. Subfolders are read in parallel (`walkdir` is
+/// serial, and a site of 100,000 documents has 130,000 files to stat). `None` on any error.
+fn walk(dir: &Path, skip: &[PathBuf], found: &mut Vec<(PathBuf, std::fs::Metadata)>) -> Option<()> {
+    use rayon::prelude::*;
+    let mut names: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .ok()?
+        .collect::<Result<_, _>>()
+        .ok()?;
+    names.sort_by_key(std::fs::DirEntry::file_name);
+    let parts: Vec<Vec<(PathBuf, std::fs::Metadata)>> = names
+        .par_iter()
+        .filter_map(|e| {
+            let path = e.path();
+            if skip.contains(&path) {
+                return None;
+            }
+            // Stat relative to the open folder (`fstatat`), not by the whole path.
+            let meta = e.metadata();
+            Some(meta.ok().and_then(|m| {
+                let is_dir = m.is_dir();
+                let mut part = vec![(path, m)];
+                if is_dir {
+                    let below = part[0].0.clone();
+                    walk(&below, skip, &mut part)?;
+                }
+                Some(part)
+            }))
+        })
+        .collect::<Option<_>>()?;
+    found.extend(parts.into_iter().flatten());
+    Some(())
 }
 
 fn path_for(root: &Path, out: &Path) -> PathBuf {
