@@ -45,6 +45,9 @@ fn cpu_s() -> f64 {
 }
 
 fn main() {
+    // As `gongkai build` runs.
+    gongkai::process::no_huge_pages();
+    gongkai::process::keep_freed_memory();
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("site dir"));
     let opts = gongkai::validate::Options::from_env();
     let loaded = gongkai::source::load(&root).expect("load");

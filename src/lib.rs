@@ -29,6 +29,7 @@ pub mod output;
 pub mod paths;
 pub mod precompress;
 pub mod privacy;
+pub mod process;
 pub mod render;
 pub mod routes;
 pub mod scaffold;

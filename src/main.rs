@@ -11,33 +11,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `build` and `check` keep the memory they free for the rest of the run instead of giving it
-/// back to the OS after a second (mimalloc v3's default): every stage frees and allocates hundreds
-/// of megabytes, and each page given back was zeroed by the kernel again when touched next.
-/// At 10,000 documents that was 0.4–0.8 s of system time in a 1.5 s rebuild (perf:
-/// `clear_page_erms`); without it, 0.1–0.2 s. The peak stays what it was. `serve` keeps the
-/// default: it runs for hours and should give memory back.
-fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in mimalloc.h (v3: the 16th option); -1 means never purge.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one integer option of the allocator; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
-}
-
-/// No transparent huge pages for this process. mimalloc asks for them (`madvise`) on its
-/// arenas, and where the system grants them only on request (Debian's and Ubuntu's default,
-/// `defrag = madvise`) each first touch of 2 MB may compact memory synchronously: with the
-/// page cache full of sources, that was 5.5–6.1 s of system time in a 10 s one-edit rebuild at
-/// 100,000 documents (perf: `folio_zero_user` under `do_huge_pmd_anonymous_page`), 2.5–3.2 s
-/// without (wall 10.1–10.8 s → 8.7–9.4 s).
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 #[derive(Parser)]
 #[command(
     name = "gongkai",
@@ -342,10 +315,10 @@ fn write_self_check(
 }
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    gongkai::process::no_huge_pages();
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
-        keep_freed_memory();
+        gongkai::process::keep_freed_memory();
     }
     let opts = gongkai::validate::Options::from_env();
     match cli.command {
