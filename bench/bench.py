@@ -96,6 +96,9 @@ def count_tree(d):
 def run_measured(cmd, timeout, log):
     """Run cmd in its own session; return dict with wall/user/sys/maxrss/exit/timed_out."""
     logf = open(log, "wb") if log else subprocess.DEVNULL
+    # Whatever an earlier step left to write back (a generated corpus, the last output) is
+    # written now, not during this measurement: the same for every tool and build.
+    os.sync()
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                          start_new_session=True)
