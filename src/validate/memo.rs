@@ -245,7 +245,7 @@ impl Memo {
         links.media_hosts.hash(&mut h);
         let base = h.finish();
         let mut docs: Vec<(&String, &String)> = links.docs.iter().collect();
-        docs.sort_unstable();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut docs[..]);
         docs.hash(&mut h);
         for k in links.assets.keys() {
             k.hash(&mut h);
