@@ -97,25 +97,45 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
         Calendar::official().with_extra(&config.check.extra_workdays, &config.check.extra_holidays);
     let allow_personal = config.check.allow_personal_info;
 
-    let drafts = drafts::read_all(loaded, memo, &mut diags);
-    let doc_urls = drafts.doc_urls();
-    let links = Links {
-        docs: &doc_urls,
-        assets: &loaded.assets,
-        media_hosts: &config.check.media_hosts,
-    };
-    let bodies = bodies::render_all(&drafts, &links, allow_personal, memo);
-    let mut found = Found::default();
+    // The documents, and beside them the ledgers (which depend on nothing else).
+    let (documents, (ledgers, ledger_diags)) = rayon::join(
+        || {
+            let mut d = Vec::new();
+            let drafts = drafts::read_all(loaded, memo, &mut d);
+            let doc_urls = drafts.doc_urls();
+            let links = Links {
+                docs: &doc_urls,
+                assets: &loaded.assets,
+                media_hosts: &config.check.media_hosts,
+            };
+            let bodies = bodies::render_all(&drafts, &links, allow_personal, memo);
+            let mut found = Found::default();
+            let mut policies = documents::policies(
+                &drafts, &bodies, loaded, &calendar, opts, &mut d, &mut found,
+            );
+            documents::replacement_cycles(&policies, &drafts, &mut d);
+            documents::future_dates(&drafts, opts, &mut d);
+            let interpretations = documents::interpretations(
+                &drafts,
+                &bodies,
+                &mut policies,
+                &calendar,
+                &mut d,
+                &mut found,
+            );
+            let pages = documents::pages(&drafts, &bodies, &mut d, &mut found);
+            documents::unfinished(&drafts, &bodies, &mut d, &mut found);
+            (drafts, bodies, found, (policies, interpretations, pages), d)
+        },
+        || {
+            let mut d = Vec::new();
+            (ledgers(loaded, opts, memo, &mut d), d)
+        },
+    );
+    let (drafts, bodies, mut found, (policies, interpretations, pages), doc_diags) = documents;
+    diags.extend(doc_diags);
+    diags.extend(ledger_diags);
     let d = &mut diags;
-    let mut policies =
-        documents::policies(&drafts, &bodies, loaded, &calendar, opts, d, &mut found);
-    documents::replacement_cycles(&policies, &drafts, d);
-    documents::future_dates(&drafts, opts, d);
-    let interpretations =
-        documents::interpretations(&drafts, &bodies, &mut policies, &calendar, d, &mut found);
-    let pages = documents::pages(&drafts, &bodies, d, &mut found);
-    documents::unfinished(&drafts, &bodies, d, &mut found);
-    let ledgers = ledgers(loaded, opts, memo, d);
     memo.finish_run();
     let (reports, website_reports) =
         reports(loaded, opts, &policies, &interpretations, &ledgers, d);
