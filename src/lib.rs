@@ -158,24 +158,28 @@ fn check_once(
     if loaded.kept_damaged() {
         return Ok(None);
     }
-    memo.learn_sources(&loaded);
+    // What the record of sources keeps is gathered beside the output-path check.
+    let ((), conflicts) = rayon::join(
+        || memo.learn_sources(&loaded),
+        || output_conflicts(&site, &diags),
+    );
     // 130,000 documents take a tenth of a second to free: not on the build's path.
     std::thread::spawn(move || drop(loaded));
-    finish_check(site, diags, memo).map(Some)
-}
-
-/// The end of [`checked`]: output paths two things would write, found here so that `check`
-/// fails where `build` would (the model is only complete when validation found no error).
-fn finish_check(
-    site: model::Site,
-    mut diags: Vec<Diagnostic>,
-    memo: validate::Memo,
-) -> Result<(model::Site, Vec<Diagnostic>, validate::Memo), Error> {
-    if !diagnostics::has_errors(&diags) {
-        diags.extend(render::output_conflicts(&site));
+    let mut diags = diags;
+    if !conflicts.is_empty() {
+        diags.extend(conflicts);
         diagnostics::sort(&mut diags);
     }
-    Ok((site, diags, memo))
+    Ok(Some((site, diags, memo)))
+}
+
+/// Output paths two things would write, found by [`checked`] so that `check` fails where
+/// `build` would (the model is only complete when validation found no error).
+fn output_conflicts(site: &model::Site, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    if diagnostics::has_errors(diags) {
+        return Vec::new();
+    }
+    render::output_conflicts(site)
 }
 
 /// Loads and validates a site and runs every 检查指标 rule (also those that a site without
@@ -453,28 +457,36 @@ fn build_checked(
             .with_hint("例如 --base-url https://www.xinyang.gov.cn")]))
         })?;
     }
-    let out_dir = output_dir(root, &site, opts.output.as_deref());
-    // The output directory must be gongkai's before anything reads or writes it.
-    let writer =
-        output::Writer::for_site(&out_dir, root).map_err(|e| match output::refusal(&e) {
-            Some(d) => Error::Output(Box::new(d.clone())),
-            None => Error::Io(out_dir.clone(), e),
-        })?;
-    let out_dir = writer.out().to_path_buf();
-    saving.start();
-    // The manifest of the output this build replaces (the URLs to keep, and the hashes of
-    // the files the build cache keeps from it) is read and checked beside the job keys of
-    // the last build (pages whose inputs did not change are taken from its output).
-    let (manifest_read, previous) = rayon::join(
+    let given = output_dir(root, &site, opts.output.as_deref());
+    let out_dir = output::resolve(&given);
+    // Whether the output directory is gongkai's (its marker and file records read) is found
+    // beside what the build reads from it: the manifest of the output this build replaces
+    // (the URLs to keep, and the hashes of the files the build cache keeps from it) and the
+    // job keys of the last build (pages whose inputs did not change are taken from its
+    // output). Nothing read is used, and nothing is written, unless the directory is
+    // gongkai's.
+    let (writer, (manifest_read, previous)) = rayon::join(
+        || output::Writer::for_site(&given, root),
         || {
-            read_manifest(&out_dir.join(manifest::FILE), false).map(|m| {
-                // No published URL vanishes without an alias or a declared withdrawal.
-                let d = compare_urls(&site, &out_dir, opts.previous.as_deref(), m.as_ref());
-                (m, d)
-            })
+            rayon::join(
+                || {
+                    read_manifest(&out_dir.join(manifest::FILE), false).map(|m| {
+                        // No published URL vanishes without an alias or a declared withdrawal.
+                        let d =
+                            compare_urls(&site, &out_dir, opts.previous.as_deref(), m.as_ref());
+                        (m, d)
+                    })
+                },
+                || render::keys::State::load(root, &out_dir),
+            )
         },
-        || render::keys::State::load(root, &out_dir),
     );
+    let writer = writer.map_err(|e| match output::refusal(&e) {
+        Some(d) => Error::Output(Box::new(d.clone())),
+        None => Error::Io(given.clone(), e),
+    })?;
+    debug_assert_eq!(writer.out(), out_dir);
+    saving.start();
     let kept_from = match manifest_read {
         Ok((m, d)) => {
             diags.extend(d);
