@@ -164,7 +164,7 @@ fn check_once(
         || output_conflicts(&site, &diags),
     );
     // 130,000 documents take a tenth of a second to free: not on the build's path.
-    std::thread::spawn(move || drop(loaded));
+    drop_aside(loaded);
     let mut diags = diags;
     if !conflicts.is_empty() {
         diags.extend(conflicts);
@@ -369,6 +369,13 @@ pub fn build_with_progress(
 /// A body kept by the last build could not be read as it was written.
 struct Damaged;
 
+/// Frees `value` on a thread of its own (large models take a noticeable time to free), or
+/// here when no thread can be started.
+fn drop_aside<T: Send + 'static>(value: T) {
+    // On failure the closure, and `value` with it, is dropped by `spawn` itself.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 fn damaged() -> std::io::Error {
     std::io::Error::other("构建缓存已损坏")
 }
@@ -472,8 +479,7 @@ fn build_checked(
                 || {
                     read_manifest(&out_dir.join(manifest::FILE), false).map(|m| {
                         // No published URL vanishes without an alias or a declared withdrawal.
-                        let d =
-                            compare_urls(&site, &out_dir, opts.previous.as_deref(), m.as_ref());
+                        let d = compare_urls(&site, &out_dir, opts.previous.as_deref(), m.as_ref());
                         (m, d)
                     })
                 },
@@ -615,6 +621,6 @@ fn build_checked(
     });
     // The model and the last build's records take a third of a second to free at 100,000
     // documents: not on the build's path.
-    std::thread::spawn(move || drop((site, previous, kept_from, outcome)));
+    drop_aside((site, previous, kept_from, outcome));
     Ok((stats, diags))
 }
