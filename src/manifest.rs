@@ -170,16 +170,10 @@ impl<'a> Recorder<'a> {
     /// manifest of the output they were kept from), else from the file in `out`.
     pub fn manifest(self, previous: Option<&Manifest>, out: &Path) -> io::Result<Manifest> {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        // Stable: of one path recorded twice, the later stays last of its run.
+        // Sorted on every core (stably), then built at once; of one path recorded twice, the
+        // later counts, as in `Manifest::parse`.
         files.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let mut last: Vec<(String, Option<Hash>)> = Vec::with_capacity(files.len());
-        for f in files {
-            match last.last_mut() {
-                Some(l) if l.0 == f.0 => *l = f,
-                _ => last.push(f),
-            }
-        }
-        let files = last;
+        let files: BTreeMap<String, Option<Hash>> = files.into_iter().collect();
         let resolved: Vec<io::Result<(String, Hash)>> = files
             .into_par_iter()
             .filter(|(rel, _)| !is_writer_file(rel))

@@ -115,7 +115,7 @@ impl Inputs {
             })
             .collect::<Option<_>>()?;
         if listable {
-            for (path, m) in &found {
+            for (path, m) in found {
                 if let Ok(rel) = path.strip_prefix(&content) {
                     if !rel.as_os_str().is_empty() {
                         listing.add(root, rel, m);

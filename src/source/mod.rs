@@ -255,7 +255,7 @@ impl Listing {
 
     /// One entry of the walk: `rel` is its path below `content/` (not empty), `meta` its
     /// own metadata (a link's, not its target's). Entries are given in walk order.
-    pub fn add(&mut self, root: &Path, rel: &Path, meta: &std::fs::Metadata) {
+    pub fn add(&mut self, root: &Path, rel: &Path, meta: std::fs::Metadata) {
         // What [`walk_all`] prunes: hidden and editor files, and everything inside hidden
         // folders.
         if rel
@@ -266,7 +266,7 @@ impl Listing {
         }
         let abs = root.join("content").join(rel);
         if meta.file_type().is_file() {
-            self.files.push((abs, meta.clone()));
+            self.files.push((abs, meta));
         } else if meta.file_type().is_symlink() {
             self.links.push(abs);
         }
