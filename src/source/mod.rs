@@ -66,7 +66,33 @@ pub struct RawData {
     pub file: SourceFile,
     /// File name without `.toml`, e.g. `power-2016`.
     pub stem: String,
-    pub table: toml::Table,
+    pub table: Table,
+    /// The file's stamp when it was read (ledgers only; as [`RawDoc::stamp`]).
+    pub stamp: Option<u64>,
+    /// What the last build derived from this file's text, when the file is kept from it.
+    pub facts: Option<Arc<[kept::Fact]>>,
+}
+
+impl RawData {
+    /// A data file read now (nothing kept from an earlier build).
+    pub fn new(file: SourceFile, stem: String, table: toml::Table) -> RawData {
+        RawData {
+            file,
+            stem,
+            table: table.into(),
+            stamp: None,
+            facts: None,
+        }
+    }
+
+    /// The fact of `kind` and `salt` the last build derived from this file (see
+    /// [`RawDoc::fact`]).
+    pub fn fact(&self, kind: u8, salt: u64) -> Option<&kept::Fact> {
+        self.facts
+            .as_ref()?
+            .iter()
+            .find(|f| f.kind == kind && f.salt == salt)
+    }
 }
 
 /// Everything read from a site folder.
@@ -440,24 +466,14 @@ fn load_one_with(
         let file = read_utf8(root, abs)?;
         let table: toml::Table =
             toml::from_str(&file.text).map_err(|e| toml_error(&file.path, &file.text, 0, &e))?;
-        return Ok(Item::Removed(RawData {
-            file,
-            stem: "removed".into(),
-            table,
-        }));
+        return Ok(Item::Removed(RawData::new(file, "removed".into(), table)));
     }
     match (top, section, ext) {
         (_, Some(section), "md") => {
             let stem = segments[1..].join("/");
             let stem = stem.strip_suffix(".md").unwrap_or(&stem).to_string();
             if let Some(record) = record.filter(|r| !r.is_empty()) {
-                let stamp = match meta {
-                    Some(m) => kept::stamp(m, started),
-                    None => std::fs::symlink_metadata(abs)
-                        .ok()
-                        .and_then(|m| kept::stamp(&m, started)),
-                };
-                if let Some(e) = stamp.and_then(|s| record.get(&rel_to_root, s)) {
+                if let Some(e) = kept_entry(record, abs, &rel_to_root, started, meta) {
                     return Ok(Item::Doc(kept_doc(record, section, abs, e, stem)));
                 }
             }
@@ -467,19 +483,62 @@ fn load_one_with(
             Ok(Item::Doc(doc))
         }
         ("lists" | "reports", _, "toml") => {
-            let file = read_utf8(root, abs)?;
             let stem = segments[1..].join("/");
             let stem = stem.strip_suffix(".toml").unwrap_or(&stem).to_string();
+            if top == "lists" {
+                if let Some(record) = record.filter(|r| !r.is_empty()) {
+                    if let Some(e) = kept_entry(record, abs, &rel_to_root, started, meta) {
+                        return Ok(Item::List(kept_data(record, abs, e, stem)));
+                    }
+                }
+            }
+            let (file, meta) = read_stamped(root, abs)?;
             let table: toml::Table = toml::from_str(&file.text)
                 .map_err(|e| toml_error(&file.path, &file.text, 0, &e))?;
-            let data = RawData { file, stem, table };
+            let mut data = RawData::new(file, stem, table);
             Ok(if top == "lists" {
+                data.stamp = kept::stamp(&meta, started);
                 Item::List(data)
             } else {
                 Item::Report(data)
             })
         }
         _ => Ok(Item::Asset(segments.join("/"), abs.to_path_buf())),
+    }
+}
+
+/// The record's entry of the file at `abs` when its stamp (from the walk's `meta`, else
+/// read now) is still the one recorded.
+fn kept_entry<'r>(
+    record: &'r kept::Record,
+    abs: &Path,
+    rel_to_root: &str,
+    started: SystemTime,
+    meta: Option<&std::fs::Metadata>,
+) -> Option<&'r kept::Entry> {
+    let stamp = match meta {
+        Some(m) => kept::stamp(m, started),
+        None => std::fs::symlink_metadata(abs)
+            .ok()
+            .and_then(|m| kept::stamp(&m, started)),
+    };
+    record.get(rel_to_root, stamp?)
+}
+
+/// A ledger kept from the last build's record: its text and table are read only when asked
+/// for (what validation built of it is among its facts).
+fn kept_data(record: &kept::Record, abs: &Path, e: &kept::Entry, stem: String) -> RawData {
+    let text = record.text(abs.to_path_buf(), e);
+    let len = e.body.1 as usize;
+    RawData {
+        file: SourceFile {
+            path: e.path.clone(),
+            text: text.clone(),
+        },
+        stem,
+        table: Table::later(text, 0..len),
+        stamp: Some(e.stamp),
+        facts: Some(e.facts.clone()),
     }
 }
 

@@ -313,14 +313,14 @@ mod tests {
     use crate::source::SourceFile;
 
     fn raw(text: &str) -> RawData {
-        RawData {
-            file: SourceFile {
+        RawData::new(
+            SourceFile {
                 path: "content/lists/x.toml".into(),
                 text: text.into(),
             },
-            stem: "x".into(),
-            table: toml::from_str(text).unwrap(),
-        }
+            "x".into(),
+            toml::from_str(text).unwrap(),
+        )
     }
 
     fn d(s: &str) -> NaiveDate {

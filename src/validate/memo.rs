@@ -10,6 +10,7 @@
 //! `check` use a memo of bodies backed by the body store of `.gongkai-cache/`
 //! ([`super::store`]), which keeps them from one process to the next.
 
+use super::kept_ledger::{ledger_salt, KeptLedger};
 pub use super::store::Env;
 use super::store::{Keep, Store};
 use crate::diagnostics::Diagnostic;
@@ -198,15 +199,17 @@ impl Memo {
         let mut learned = std::mem::take(&mut *lock(&self.learned));
         let unchanged = !self.learned_new.load(Ordering::Relaxed)
             && loaded.docs.iter().all(|d| d.facts.is_some())
-            && loaded.record.as_ref().map(|r| r.len()) == Some(loaded.docs.len());
+            && loaded.lists.iter().all(|l| l.facts.is_some())
+            && loaded.record.as_ref().map(|r| r.len())
+                == Some(loaded.docs.len() + loaded.lists.len());
         if unchanged {
             return;
         }
-        let entries: Vec<Entry> = loaded
+        let range = |r: &std::ops::Range<usize>| (r.start as u32, r.end as u32);
+        let mut entries: Vec<Entry> = loaded
             .docs
             .iter()
             .filter_map(|d| {
-                let range = |r: &std::ops::Range<usize>| (r.start as u32, r.end as u32);
                 Some(Entry {
                     path: d.file.path.clone(),
                     stamp: d.stamp?,
@@ -217,6 +220,18 @@ impl Memo {
                 })
             })
             .collect();
+        // A ledger is kept whole: its text is all "front matter", its body empty.
+        entries.extend(loaded.lists.iter().filter_map(|l| {
+            let len = l.file.text.len();
+            Some(Entry {
+                path: l.file.path.clone(),
+                stamp: l.stamp?,
+                hash: l.file.text.hash(),
+                front_matter: range(&(0..len)),
+                body: range(&(len..len)),
+                facts: learned.remove(&l.file.path).unwrap_or_default().into(),
+            })
+        }));
         if entries.is_empty() && loaded.record.as_ref().is_none_or(|r| r.is_empty()) {
             return;
         }
@@ -400,10 +415,19 @@ impl Memo {
     /// [`Memo::fact`] for `build` and `check`: from the record of sources when the file is
     /// kept from it, else from `read`; noted for the next record either way.
     fn fact_kept<T: Keepable>(&self, raw: &RawDoc, salt: u64, read: impl FnOnce() -> T) -> T {
-        let path = &raw.file.path;
-        let kept = raw
-            .fact(T::KIND, salt)
-            .and_then(|f| T::decode(&f.bytes).map(|v| (v, f.clone())));
+        self.kept_or(&raw.file.path, raw.fact(T::KIND, salt), salt, read)
+    }
+
+    /// The value of the fact `kept` of the file `path` when it decodes, else `read()`;
+    /// noted for the next record of sources either way.
+    fn kept_or<T: Keepable>(
+        &self,
+        path: &str,
+        kept: Option<&Fact>,
+        salt: u64,
+        read: impl FnOnce() -> T,
+    ) -> T {
+        let kept = kept.and_then(|f| T::decode(&f.bytes).map(|v| (v, f.clone())));
         if let Some((value, fact)) = kept {
             self.learn(path, fact, false);
             return value;
@@ -429,7 +453,19 @@ impl Memo {
         build: impl FnOnce() -> LedgerResult,
     ) -> Arc<LedgerResult> {
         if !self.enabled {
-            return Arc::new(build());
+            if self.store.is_none() {
+                return Arc::new(build());
+            }
+            let salt = ledger_salt(build_date, allow_personal);
+            return Arc::new(
+                self.kept_or(
+                    &raw.file.path,
+                    raw.fact(KeptLedger::KIND, salt),
+                    salt,
+                    || KeptLedger(build()),
+                )
+                .0,
+            );
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);

@@ -16,6 +16,7 @@ pub mod continuity;
 pub mod deadline;
 mod documents;
 mod drafts;
+mod kept_ledger;
 pub mod ledger;
 mod memo;
 mod preview;

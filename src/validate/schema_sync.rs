@@ -33,14 +33,14 @@ fn value(ty: Type) -> toml::Value {
 
 fn raw(path: &str, stem: &str, table: toml::Table) -> RawData {
     let text = toml::to_string(&table).expect("serializable");
-    RawData {
-        file: SourceFile {
+    RawData::new(
+        SourceFile {
             path: path.into(),
             text: text.into(),
         },
-        stem: stem.into(),
+        stem.into(),
         table,
-    }
+    )
 }
 
 fn unknown_keys(diags: &[crate::diagnostics::Diagnostic]) -> Vec<String> {

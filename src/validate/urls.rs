@@ -123,7 +123,7 @@ pub(super) fn old_urls(
         let url = format!("/{}/", p.slug);
         alias_of(at(p.raw), &p.aliases, &url, &p.title, diags);
     }
-    for l in ledgers {
+    for l in ledgers.iter().filter(|l| !l.aliases.is_empty()) {
         if let Some(raw) = loaded.lists.iter().find(|r| r.file.path == l.source) {
             let text: &str = &raw.file.text;
             let offset = crate::fields::find_key(text, 0..text.len(), "aliases").unwrap_or(0);

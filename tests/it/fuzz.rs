@@ -136,14 +136,14 @@ fn value() -> impl Strategy<Value = String> {
 
 fn raw_data(text: String) -> Option<RawData> {
     let table: toml::Table = toml::from_str(&text).ok()?;
-    Some(RawData {
-        file: SourceFile {
+    Some(RawData::new(
+        SourceFile {
             path: "content/lists/fuzz.toml".into(),
             text: text.into(),
         },
-        stem: "fuzz".into(),
+        "fuzz".into(),
         table,
-    })
+    ))
 }
 
 /// A ledger with a valid [list] head and random items, as TOML text.

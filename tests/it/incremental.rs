@@ -167,6 +167,7 @@ mod sequences {
         New,
         Template(u8),
         Config(u8),
+        Ledger(u8),
     }
 
     fn edit() -> impl Strategy<Value = Edit> {
@@ -180,6 +181,7 @@ mod sequences {
             Just(Edit::New),
             (0..3u8).prop_map(Edit::Template),
             (0..3u8).prop_map(Edit::Config),
+            (0..3u8).prop_map(Edit::Ledger),
         ]
     }
 
@@ -224,6 +226,18 @@ mod sequences {
         crate::support::set_age(&p, 100_000 - WRITES.fetch_add(1, Ordering::Relaxed));
     }
 
+    /// A 权力清单 of `k + 1` items (the last one's name says `k`).
+    fn ledger(k: u8) -> String {
+        let mut t =
+            String::from("[list]\ntitle = \"权力清单\"\nkind = \"power\"\nupdated = 2016-04-26\n");
+        for i in 0..=k {
+            t.push_str(&format!(
+                "\n[[items]]\ncode = \"A-{i}\"\nname = \"事项{i}（第{k}版）\"\ntype = \"行政许可\"\nbasis = \"《行政许可法》\"\nsubject = \"测试市人民政府办公室\"\n"
+            ));
+        }
+        t
+    }
+
     const INTERPRETATION: &str = "+++\ntitle = \"测试文件1的解读\"\ninterprets = [\"TESTORG/2016-00001\"]\npublished = 2016-04-30\nform = \"文字\"\ninterpreter = \"测试市人民政府办公室\"\n+++\n\n解读[原文](../policies/p1.md)。\n";
 
     proptest! {
@@ -239,6 +253,7 @@ mod sequences {
             write(root, "site-config.toml", &Config::new().render());
             write(root, "content/pages/guide.md", "+++\ntitle = \"信息公开指南\"\n+++\n\n指南。\n");
             write(root, "content/interpretations/j1.md", INTERPRETATION);
+            write(root, "content/lists/power.toml", &ledger(0));
             let mut docs: Vec<Doc> = (1..=4)
                 .map(|i| Doc {
                     name: format!("p{i}"),
@@ -304,6 +319,7 @@ mod sequences {
                         "templates/base.html",
                         &base.replace("</body>", &format!("<!-- 第{k}版 -->\n</body>")),
                     ),
+                    Edit::Ledger(k) => write(root, "content/lists/power.toml", &ledger(*k)),
                     Edit::Config(k) => write(
                         root,
                         "site-config.toml",
@@ -492,8 +508,14 @@ fn a_rebuild_reads_only_the_documents_that_changed() {
     site.age();
     api::build_into(site.path(), &site.out()).unwrap();
     let all = source::load(site.path()).unwrap().docs.len();
+    let lists = source::load(site.path()).unwrap().lists.len();
+    assert!(lists > 0);
     let record = std::sync::Arc::new(Record::open(site.path()));
-    assert_eq!(record.len(), all, "every document is kept");
+    assert_eq!(
+        record.len(),
+        all + lists,
+        "every document and ledger is kept"
+    );
 
     site.append(POLICY, "\n评估结果向社会公开，接受群众监督。\n");
     // A file saved just now is read (its stamp cannot be trusted yet), and so is a new one.
@@ -529,6 +551,7 @@ fn a_rebuild_reads_only_the_documents_that_changed() {
     )
     .unwrap();
     assert!(loaded.docs.iter().all(|d| !d.file.text.is_read()));
+    assert!(loaded.lists.iter().all(|l| !l.file.text.is_read()));
 }
 
 #[test]

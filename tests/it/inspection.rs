@@ -535,6 +535,45 @@ fn incomplete_guides_warn_and_five_poor_ones_veto() {
     assert!(d.iter().all(|d| d["code"] == "W-GUIDE-INCOMPLETE"));
 }
 
+/// A ledger whose file did not change is kept from the last run: it is not read again, it
+/// warns as it did, and on another build date (逾期 and late replies depend on it) it is
+/// built again.
+#[test]
+fn a_kept_ledger_warns_the_same_and_is_built_again_on_another_date() {
+    use gongkai::source::{self, kept::Record};
+    let fixture = inspection_site("responses");
+    let site = TestSite::copy_of(fixture.path());
+    site.age();
+    // In this process, so that the record of sources is this gongkai's.
+    let check = |y: i32, m: u32, d: u32| -> Vec<(String, String, usize, String)> {
+        let opts = gongkai::validate::Options {
+            build_date: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+        };
+        let (_, diags) = gongkai::check(site.path(), &opts).unwrap();
+        diags
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.path, d.line, d.message))
+            .collect()
+    };
+    let first = check(2016, 12, 1);
+    let late =
+        |d: &[(String, String, usize, String)]| d.iter().filter(|d| d.0 == "W-REPLY-LATE").count();
+    assert_eq!(late(&first), 2, "{first:?}");
+    let record = Record::open(site.path());
+    assert!(record
+        .entries()
+        .any(|e| e.path == "content/lists/messages.toml"));
+    let loaded = source::load_with(site.path(), Some(std::sync::Arc::new(record)), None).unwrap();
+    assert!(!loaded.lists.is_empty());
+    assert!(loaded.lists.iter().all(|l| !l.file.text.is_read()));
+    assert_eq!(check(2016, 12, 1), first);
+    // 2017-02-02: item 4 is late too.
+    let later = check(2017, 2, 2);
+    assert_eq!(late(&later), 3, "{later:?}");
+    std::fs::remove_dir_all(site.path().join(".gongkai-cache")).unwrap();
+    assert_eq!(check(2017, 2, 2), later);
+}
+
 /// A reply later than 3 months, or none after 3 months, is late; the ledger is a page like
 /// any other.
 #[test]

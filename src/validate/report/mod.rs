@@ -179,14 +179,14 @@ mod tests {
     use super::*;
 
     fn report(text: &str) -> (Option<Report>, Vec<Diagnostic>) {
-        let raw = RawData {
-            file: crate::source::SourceFile {
+        let raw = RawData::new(
+            crate::source::SourceFile {
                 path: "content/reports/2016.toml".into(),
                 text: text.into(),
             },
-            stem: "2016".into(),
-            table: toml::from_str(text).unwrap(),
-        };
+            "2016".into(),
+            toml::from_str(text).unwrap(),
+        );
         let docs = markdown::DocUrls::default();
         let assets = BTreeMap::new();
         let links = Links {
