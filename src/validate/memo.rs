@@ -10,7 +10,6 @@
 //! `check` use a memo of bodies backed by the body store of `.gongkai-cache/`
 //! ([`super::store`]), which keeps them from one process to the next.
 
-use super::kept_ledger::{ledger_salt, KeptLedger};
 pub use super::store::Env;
 use super::store::{Keep, Store};
 use crate::diagnostics::Diagnostic;
@@ -49,8 +48,19 @@ impl DocEntry {
     }
 }
 
-/// A document's front matter read into typed fields, with its diagnostics.
+/// Shards of [`Memo`]'s facts (the two cores of a small machine, looking up 100,000
+/// documents, would otherwise mostly wait for one lock).
+const SHARDS: usize = 16;
+
+/// The shard of the facts of `path`.
+fn shard(path: &str) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(path.as_bytes()) % SHARDS as u64) as usize
+}
+
+/// A fact of one document (its front matter read into typed fields, with its
+/// diagnostics; the site files its body names), with what it was derived from.
 struct FrontEntry {
+    kind: u8,
     text: Text,
     salt: u64,
     used: u64,
@@ -124,7 +134,8 @@ pub struct Memo {
     to_keep: Mutex<Vec<ToKeep>>,
     docs: Mutex<HashMap<String, DocEntry>>,
     /// Facts by kind and path.
-    fronts: Mutex<HashMap<(u8, String), FrontEntry>>,
+    /// Facts by path (then kind), in shards by path: looked up from every core at once.
+    fronts: [Mutex<HashMap<String, Vec<FrontEntry>>>; SHARDS],
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
     /// With a store, the facts of this run per file (for the record of sources), and
     /// whether any was derived anew (else the record is already what it would be).
@@ -392,23 +403,29 @@ impl Memo {
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);
-        let key = (T::KIND, path.clone());
-        if let Some(e) = lock(&self.fronts).get_mut(&key) {
-            if e.salt == salt && e.text.same(&raw.file.text) {
-                if let Ok(v) = e.value.clone().downcast::<T>() {
-                    e.used = run;
-                    return v;
+        let fronts = &self.fronts[shard(path)];
+        if let Some(es) = lock(fronts).get_mut(path.as_str()) {
+            if let Some(e) = es.iter_mut().find(|e| e.kind == T::KIND) {
+                if e.salt == salt && e.text.same(&raw.file.text) {
+                    if let Ok(v) = e.value.clone().downcast::<T>() {
+                        e.used = run;
+                        return v;
+                    }
                 }
             }
         }
         let value = Arc::new(read());
         let entry = FrontEntry {
+            kind: T::KIND,
             text: raw.file.text.clone(),
             salt,
             used: run,
             value: value.clone(),
         };
-        lock(&self.fronts).insert(key, entry);
+        let mut fronts = lock(fronts);
+        let es = fronts.entry(path.clone()).or_default();
+        es.retain(|e| e.kind != T::KIND);
+        es.push(entry);
         value
     }
 
@@ -420,7 +437,7 @@ impl Memo {
 
     /// The value of the fact `kept` of the file `path` when it decodes, else `read()`;
     /// noted for the next record of sources either way.
-    fn kept_or<T: Keepable>(
+    pub(super) fn kept_or<T: Keepable>(
         &self,
         path: &str,
         kept: Option<&Fact>,
@@ -444,6 +461,12 @@ impl Memo {
         value
     }
 
+    /// Whether facts are kept from one build to the next (`build` and `check`, with a store):
+    /// then [`Memo::kept_or`] keeps them.
+    pub(super) fn keeps_facts(&self) -> bool {
+        !self.enabled && self.store.is_some()
+    }
+
     /// A built ledger (and its diagnostics), from the memo when its file is unchanged.
     pub fn ledger(
         &self,
@@ -453,19 +476,7 @@ impl Memo {
         build: impl FnOnce() -> LedgerResult,
     ) -> Arc<LedgerResult> {
         if !self.enabled {
-            if self.store.is_none() {
-                return Arc::new(build());
-            }
-            let salt = ledger_salt(build_date, allow_personal);
-            return Arc::new(
-                self.kept_or(
-                    &raw.file.path,
-                    raw.fact(KeptLedger::KIND, salt),
-                    salt,
-                    || KeptLedger(build()),
-                )
-                .0,
-            );
+            return Arc::new(build());
         }
         let path = &raw.file.path;
         let run = self.run.load(Ordering::Relaxed);
@@ -497,7 +508,12 @@ impl Memo {
         }
         let run = self.run.fetch_add(1, Ordering::Relaxed);
         lock(&self.docs).retain(|_, e| e.used == run);
-        lock(&self.fronts).retain(|_, e| e.used == run);
+        for fronts in &self.fronts {
+            lock(fronts).retain(|_, es| {
+                es.retain(|e| e.used == run);
+                !es.is_empty()
+            });
+        }
         lock(&self.ledgers).retain(|_, e| e.used == run);
     }
 }

@@ -189,7 +189,7 @@ fn ledgers(
     let allow_personal = loaded.config.check.allow_personal_info;
     let mut ledgers = Vec::new();
     for raw in &loaded.lists {
-        let built = memo.ledger(raw, opts.build_date, allow_personal, || {
+        let build = || {
             let (l, mut ds) = crate::validate::ledger::build(raw, opts.build_date);
             if !allow_personal {
                 ds.extend(crate::privacy::personal_data(
@@ -198,7 +198,21 @@ fn ledgers(
                 ));
             }
             (l.map(Arc::new), ds)
-        });
+        };
+        // `build` and `check`: from the record of sources when the file is unchanged;
+        // `serve`: from memory.
+        let built = if memo.keeps_facts() {
+            let salt = kept_ledger::ledger_salt(opts.build_date, allow_personal);
+            let fact = raw.fact(<kept_ledger::KeptLedger as memo::Keepable>::KIND, salt);
+            Arc::new(
+                memo.kept_or(&raw.file.path, fact, salt, || {
+                    kept_ledger::KeptLedger(build())
+                })
+                .0,
+            )
+        } else {
+            memo.ledger(raw, opts.build_date, allow_personal, build)
+        };
         diags.extend(built.1.iter().cloned());
         ledgers.extend(built.0.clone());
     }
