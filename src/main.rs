@@ -170,13 +170,16 @@ enum New {
 
 /// A progress bar on stderr for long builds and checks: drawn only when stderr is a terminal
 /// and only once the work has taken a second; cleared before the summary line.
+/// A stage of the profile: its name, when it began, and the process's CPU time then.
+type Stage = (&'static str, std::time::Instant, std::time::Duration);
+
 struct TermProgress {
     bar: indicatif::ProgressBar,
     started: std::time::Instant,
     terminal: bool,
     shown: std::sync::atomic::AtomicBool,
     /// `GONGKAI_PROFILE=1`: each stage's name and start, printed as a table at the end.
-    profile: Option<std::sync::Mutex<Vec<(&'static str, std::time::Instant)>>>,
+    profile: Option<std::sync::Mutex<Vec<Stage>>>,
 }
 
 impl TermProgress {
@@ -214,10 +217,14 @@ impl TermProgress {
         self.bar.finish_and_clear();
         if let Some(stages) = &self.profile {
             let stages = stages.lock().unwrap_or_else(|e| e.into_inner());
-            let end = std::time::Instant::now();
-            for (i, (name, start)) in stages.iter().enumerate() {
-                let until = stages.get(i + 1).map_or(end, |s| s.1);
-                eprintln!("阶段 {name}：{} 毫秒", (until - *start).as_millis());
+            let end = (std::time::Instant::now(), gongkai::process::cpu_time());
+            for (i, (name, start, cpu)) in stages.iter().enumerate() {
+                let (until, cpu_until) = stages.get(i + 1).map_or(end, |s| (s.1, s.2));
+                eprintln!(
+                    "阶段 {name}：{} 毫秒（CPU {} 毫秒）",
+                    (until - *start).as_millis(),
+                    cpu_until.saturating_sub(*cpu).as_millis()
+                );
             }
         }
     }
@@ -227,7 +234,11 @@ impl gongkai::Progress for TermProgress {
     fn stage(&self, name: &'static str, total: u64) {
         if let Some(stages) = &self.profile {
             let mut stages = stages.lock().unwrap_or_else(|e| e.into_inner());
-            stages.push((name, std::time::Instant::now()));
+            stages.push((
+                name,
+                std::time::Instant::now(),
+                gongkai::process::cpu_time(),
+            ));
         }
         let style = if total > 0 {
             indicatif::ProgressStyle::with_template(
