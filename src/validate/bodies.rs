@@ -7,7 +7,6 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::{self, Links};
 use crate::model::Body;
 use crate::source::RawDoc;
-use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -94,8 +93,8 @@ impl BodyPart {
     }
 }
 
-fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) -> BodyPart {
-    let Some(r) = rendered.get(raw.file.path.as_str()) else {
+fn body_part(rendered: Option<&Arc<markdown::Rendered>>, raw: &RawDoc) -> BodyPart {
+    let Some(r) = rendered else {
         return BodyPart::default();
     };
     BodyPart {
@@ -116,22 +115,53 @@ fn body_part(rendered: &HashMap<&str, Arc<markdown::Rendered>>, raw: &RawDoc) ->
     }
 }
 
-/// The rendered body of every document to check, by file.
+/// The rendered body of every document to check, in the order of `public_raws`.
 pub(super) struct Bodies<'a> {
-    /// The published documents, then those whose front matter has errors.
+    /// The published policies, 解读 and pages (in the order of [`Drafts`]), then the
+    /// documents whose front matter has errors.
     pub public_raws: Vec<&'a RawDoc>,
-    pub rendered: HashMap<&'a str, Arc<markdown::Rendered>>,
+    rendered: Vec<Option<Arc<markdown::Rendered>>>,
+    /// Where the 解读, the pages and the unfinished documents begin in `public_raws`.
+    starts: [usize; 3],
+}
+
+/// A part of [`Bodies`]: which documents of [`Drafts`] a position counts.
+#[derive(Clone, Copy)]
+pub(super) enum Of {
+    Policy,
+    Interp,
+    Page,
+    Unfinished,
 }
 
 impl Bodies<'_> {
-    /// What the body of `raw` contributes (nothing when it was not rendered).
-    pub fn part(&self, raw: &RawDoc) -> BodyPart {
-        body_part(&self.rendered, raw)
+    /// What the body of `raw`, the `i`-th document of its part, contributes (nothing when
+    /// it was not rendered). Found by position, not by a map of 100,000 paths; a document
+    /// that is not where its position says is looked for (it never is: the parts are built
+    /// from the same [`Drafts`]).
+    pub fn part(&self, of: Of, i: usize, raw: &RawDoc) -> BodyPart {
+        let k = match of {
+            Of::Policy => i,
+            Of::Interp => self.starts[0] + i,
+            Of::Page => self.starts[1] + i,
+            Of::Unfinished => self.starts[2] + i,
+        };
+        let k = match self.public_raws.get(k) {
+            Some(r) if std::ptr::eq(*r, raw) => Some(k),
+            _ => self.public_raws.iter().position(|r| std::ptr::eq(*r, raw)),
+        };
+        body_part(k.and_then(|k| self.rendered[k].as_ref()), raw)
     }
 
     /// The body of a published document, its findings added to `diags` and `found`.
-    pub fn take(&self, raw: &RawDoc, diags: &mut Vec<Diagnostic>, found: &mut Found) -> Arc<Body> {
-        self.part(raw)
+    pub fn take(
+        &self,
+        (of, i): (Of, usize),
+        raw: &RawDoc,
+        diags: &mut Vec<Diagnostic>,
+        found: &mut Found,
+    ) -> Arc<Body> {
+        self.part(of, i, raw)
             .gather(diags, &mut found.used_assets, &mut found.absolute_links)
     }
 }
@@ -151,6 +181,12 @@ pub(super) fn render_all<'a>(
         .chain(drafts.published_pages().map(|p| p.raw))
         .chain(drafts.unfinished.iter().copied())
         .collect();
+    let pages = drafts.published_pages().count();
+    let starts = {
+        let interps = drafts.policies.len();
+        let pages_at = interps + drafts.interps.len();
+        [interps, pages_at, pages_at + pages]
+    };
     let env = memo.env(links, allow_personal);
     let mut bodies = memo.markdown_hits(&public_raws, env);
     bodies
@@ -158,14 +194,9 @@ pub(super) fn render_all<'a>(
         .zip(&public_raws)
         .filter(|(b, _)| b.is_none())
         .for_each(|(b, raw)| *b = Some(body_of(raw, links, allow_personal, memo, env)));
-    let rendered: HashMap<&str, Arc<markdown::Rendered>> = public_raws
-        .iter()
-        .zip(bodies)
-        .filter_map(|(raw, b)| Some((raw.file.path.as_str(), b?)))
-        .collect();
-
     Bodies {
         public_raws,
-        rendered,
+        rendered: bodies,
+        starts,
     }
 }

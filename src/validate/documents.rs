@@ -2,7 +2,7 @@
 //! documents and dates: 替代文件 and 所解读文件 resolved, attachments found, 有效期, publication
 //! and interpretation deadlines in working days, dates far in the future.
 
-use super::bodies::{Bodies, BodyPart};
+use super::bodies::{Bodies, BodyPart, Of};
 use super::drafts::{key_diag, key_offset, summary_of, Drafts};
 use super::{encode_path, Found, Options, EXPIRING_DAYS, FUTURE_DAYS};
 use crate::calendar::Calendar;
@@ -30,8 +30,9 @@ pub(super) fn policies(
     let built: Vec<(Policy, BodyPart)> = drafts
         .policies
         .par_iter()
-        .map(|p| {
-            let mut part = bodies.part(p.raw);
+        .enumerate()
+        .map(|(i, p)| {
+            let mut part = bodies.part(Of::Policy, i, p.raw);
             let diags = &mut part.diags;
             let replaced_by = match &p.replaced_by {
                 Some(r) => match policy_by_index.get(r.as_str()) {
@@ -250,7 +251,7 @@ pub(super) fn interpretations(
     let policy_by_index = drafts.policy_by_index();
     let mut interpretations: Vec<Interpretation> = Vec::with_capacity(drafts.interps.len());
     for (ii, d) in drafts.interps.iter().enumerate() {
-        let body = bodies.take(d.raw, diags, found);
+        let body = bodies.take((Of::Interp, ii), d.raw, diags, found);
         let mut targets: Vec<usize> = Vec::new();
         for ix in &d.interprets {
             match policy_by_index.get(ix.as_str()) {
@@ -349,8 +350,8 @@ pub(super) fn pages(
     found: &mut Found,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
-    for p in drafts.published_pages() {
-        let body = bodies.take(p.raw, diags, found);
+    for (i, p) in drafts.published_pages().enumerate() {
+        let body = bodies.take((Of::Page, i), p.raw, diags, found);
         pages.push(Page {
             source: p.raw.file.path.clone(),
             url: format!("/{}/", p.slug),
@@ -372,9 +373,11 @@ pub(super) fn unfinished(
     found: &mut Found,
 ) {
     let mut unpublished_assets = BTreeSet::new();
-    for raw in &drafts.unfinished {
-        bodies
-            .part(raw)
-            .gather(diags, &mut unpublished_assets, &mut found.absolute_links);
+    for (i, raw) in drafts.unfinished.iter().enumerate() {
+        bodies.part(Of::Unfinished, i, raw).gather(
+            diags,
+            &mut unpublished_assets,
+            &mut found.absolute_links,
+        );
     }
 }
