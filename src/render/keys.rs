@@ -46,10 +46,11 @@ const HEADER: &str = "gongkai-cache 3";
 /// The keys of a render: every keyed job's key and the output paths it produced.
 #[derive(Default, Clone)]
 pub struct State {
-    /// Output path → the key of the job that produced it.
-    owners: HashMap<String, u64>,
     /// Key → the output paths of its job.
     jobs: HashMap<u64, Vec<String>>,
+    /// The hash of each output path → the key of the job that produced it, made when first
+    /// asked for (a build never asks: 250,000 paths are not copied into a map for nothing).
+    owners: std::sync::OnceLock<HashMap<u128, u64>>,
 }
 
 pub use crate::output::cache_path as path_for;
@@ -64,7 +65,7 @@ impl State {
                 for line in lines.map_while(Result::ok) {
                     if let Some((h, p)) = line.split_once('\t') {
                         if let Ok(h) = u64::from_str_radix(h, 16) {
-                            state.insert(h, vec![p.to_string()]);
+                            state.jobs.entry(h).or_default().push(p.to_string());
                         }
                     }
                 }
@@ -80,8 +81,14 @@ impl State {
 
     /// Writes these keys as the cache of `out`.
     pub fn save(&self, root: &Path, out: &Path) -> std::io::Result<()> {
-        let mut lines: Vec<(&String, u64)> = self.owners.iter().map(|(p, k)| (p, *k)).collect();
+        let mut lines: Vec<(&String, u64)> = self
+            .jobs
+            .iter()
+            .flat_map(|(k, ps)| ps.iter().map(move |p| (p, *k)))
+            .collect();
         lines.par_sort_unstable();
+        // (A path two jobs claim fails the build before anything is saved.)
+        lines.dedup_by(|a, b| a.0 == b.0);
         let body = crate::format::lines(&lines, |out, (p, h)| {
             use std::fmt::Write as _;
             let _ = write!(out, "{h:016x}\t{p}");
@@ -91,9 +98,7 @@ impl State {
 
     /// Records that the job keyed `key` produced `paths`.
     pub fn insert(&mut self, key: u64, paths: Vec<String>) {
-        for p in &paths {
-            self.owners.insert(p.clone(), key);
-        }
+        self.owners.take();
         self.jobs.entry(key).or_default().extend(paths);
     }
 
@@ -104,17 +109,31 @@ impl State {
 
     /// The key of the job that produced `path`.
     pub fn key_of(&self, path: &str) -> Option<u64> {
-        self.owners.get(path).copied()
+        let owners = self.owners.get_or_init(|| {
+            let mut owners = HashMap::default();
+            for (k, ps) in &self.jobs {
+                for p in ps {
+                    owners.insert(path_hash(p), *k);
+                }
+            }
+            owners
+        });
+        owners.get(&path_hash(path)).copied()
     }
 
     /// Number of output paths recorded.
     pub fn len(&self) -> usize {
-        self.owners.len()
+        self.jobs.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.owners.is_empty()
+        self.jobs.values().all(Vec::is_empty)
     }
+}
+
+/// An output path's hash for [`State::key_of`] (128 bits: no two paths share one).
+fn path_hash(path: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(path.as_bytes())
 }
 
 /// A stable hasher (XXH3, 64 bits, no random seed): the same input gives the same hash in

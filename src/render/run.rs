@@ -14,7 +14,7 @@ use crate::output::Sink;
 use crate::routes::Job;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use tera::Tera;
@@ -123,26 +123,34 @@ pub fn run(
     // Every output path, claimed once, in plan order.
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut out = Outcome::default();
-    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, d) in done.into_iter().enumerate() {
-        let Some(d) = d else { continue };
-        let job = &jobs[i];
-        for path in &d.paths {
-            if path.ends_with(".html") {
-                out.pages += 1;
-            }
-            if let Some(first) = owner.insert(path.clone(), i) {
-                let other = &jobs[first];
-                errors.push(conflict_diag(
-                    path,
-                    &job_owner(site, other, path),
-                    &job_owner(site, job, path),
-                    source_of(site, job)
-                        .or_else(|| source_of(site, other))
-                        .as_deref(),
-                ));
-            }
+    // Sorted by path, then by job: a path claimed again is a conflict with the job that
+    // claimed it just before.
+    let mut claims: Vec<(&str, usize)> = done
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((i, d.as_ref()?)))
+        .flat_map(|(i, d)| d.paths.iter().map(move |p| (p.as_str(), i)))
+        .collect();
+    claims.par_sort_unstable();
+    for w in claims.windows(2) {
+        let ((path, first), (same, i)) = (w[0], w[1]);
+        if path == same {
+            let (job, other) = (&jobs[i], &jobs[first]);
+            errors.push(conflict_diag(
+                path,
+                &job_owner(site, other, path),
+                &job_owner(site, job, path),
+                source_of(site, job)
+                    .or_else(|| source_of(site, other))
+                    .as_deref(),
+            ));
         }
+    }
+    claims.dedup_by(|a, b| a.0 == b.0);
+    out.pages = claims.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let mut paths: BTreeSet<String> = claims.iter().map(|(p, _)| p.to_string()).collect();
+    drop(claims);
+    for d in done.into_iter().flatten() {
         if d.rendered {
             out.rendered += 1;
         } else {
@@ -152,7 +160,6 @@ pub fn run(
             out.state.insert(key, d.paths);
         }
     }
-    let mut paths: BTreeSet<String> = owner.into_keys().collect();
     let copied: BTreeSet<&str> = site.copies.iter().map(|c| c.rel.as_str()).collect();
     // A static file where a job writes.
     let clashing: BTreeSet<&str> = copied
@@ -275,6 +282,7 @@ mod tests {
     use super::*;
     use crate::model::Site;
     use crate::validate;
+    use std::collections::BTreeMap;
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
