@@ -164,7 +164,7 @@ fn check_once(
         || output_conflicts(&site, &diags),
     );
     // 130,000 documents take a tenth of a second to free: not on the build's path.
-    drop_aside(loaded);
+    process::drop_aside(loaded);
     let mut diags = diags;
     if !conflicts.is_empty() {
         diags.extend(conflicts);
@@ -368,13 +368,6 @@ pub fn build_with_progress(
 
 /// A body kept by the last build could not be read as it was written.
 struct Damaged;
-
-/// Frees `value` on a thread of its own (large models take a noticeable time to free), or
-/// here when no thread can be started.
-fn drop_aside<T: Send + 'static>(value: T) {
-    // On failure the closure, and `value` with it, is dropped by `spawn` itself.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
 
 fn damaged() -> std::io::Error {
     std::io::Error::other("构建缓存已损坏")
@@ -621,6 +614,6 @@ fn build_checked(
     });
     // The model and the last build's records take a third of a second to free at 100,000
     // documents: not on the build's path.
-    drop_aside((site, previous, kept_from, outcome));
+    process::drop_aside((site, previous, kept_from, outcome));
     Ok((stats, diags))
 }

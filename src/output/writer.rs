@@ -267,13 +267,20 @@ impl Writer {
             // Without records the next build compares bytes: nothing is lost.
             let _ = save_records(path, &recs);
         }
-        Ok(BuildStats {
+        let stats = BuildStats {
             pages: 0,
             files: files.len(),
             written: staged.len(),
             unchanged: files.len() - staged.len(),
             removed,
-        })
+        };
+        // Maps of every output path: freed off the build's path.
+        let (prev, owned) = (
+            std::mem::take(&mut self.prev),
+            std::mem::take(&mut self.owned),
+        );
+        crate::process::drop_aside((files, staged, prev, owned));
+        Ok(stats)
     }
 
     fn fail_at(&self, n: usize, last: bool) -> io::Result<()> {

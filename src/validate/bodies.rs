@@ -135,6 +135,11 @@ pub(super) enum Of {
 }
 
 impl Bodies<'_> {
+    /// The rendered bodies, without the borrows of the loaded files (to be freed aside).
+    pub fn into_rendered(self) -> Vec<Option<Arc<markdown::Rendered>>> {
+        self.rendered
+    }
+
     /// What the body of `raw`, the `i`-th document of its part, contributes (nothing when
     /// it was not rendered). Found by position, not by a map of 100,000 paths; a document
     /// that is not where its position says is looked for (it never is: the parts are built

@@ -413,6 +413,21 @@ pub(super) struct Drafts<'a> {
 }
 
 impl<'a> Drafts<'a> {
+    /// Frees the drafts off the build's path (100,000 of them take a tenth of a second):
+    /// what they own goes to a thread of its own, the borrows of the loaded files stay.
+    pub fn drop_aside(self) {
+        fn owned<T>(v: Vec<Drafted<'_, T>>) -> Vec<Arc<T>> {
+            v.into_iter().map(|d| d.draft).collect()
+        }
+        crate::process::drop_aside((
+            owned(self.policies),
+            owned(self.interps),
+            owned(self.pages),
+            self.all_index,
+            self.private_refs,
+        ));
+    }
+
     /// Index of each published policy by its 索引号.
     pub fn policy_by_index(&self) -> HashMap<&str, usize> {
         self.policies

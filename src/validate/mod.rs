@@ -155,6 +155,8 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     });
     let (aliases, removed) = urls::old_urls(loaded, &drafts, &ledgers, &mut known, d);
     urls::broken_links(found, &known, &ledgers, d);
+    drafts.drop_aside();
+    crate::process::drop_aside((known, bodies.into_rendered()));
 
     let site = Site {
         config: config.clone(),
