@@ -60,6 +60,16 @@ pub(super) fn known(site: &Published) -> HashSet<String> {
     known
 }
 
+/// Whether the site declares any old URL: an alias of a document or ledger, or a
+/// `removed.toml` (else [`old_urls`] has nothing to check against the site's URLs).
+pub(super) fn any_old_urls(loaded: &Loaded, drafts: &Drafts, ledgers: &[Arc<Ledger>]) -> bool {
+    loaded.removed.is_some()
+        || drafts.policies.iter().any(|p| !p.aliases.is_empty())
+        || drafts.interps.iter().any(|p| !p.aliases.is_empty())
+        || drafts.published_pages().any(|p| !p.aliases.is_empty())
+        || ledgers.iter().any(|l| !l.aliases.is_empty())
+}
+
 /// Old URLs: a redirect page for each alias, a withdrawal page for each removed URL (none may
 /// take an address the site has, nor one another's). Their URLs are added to `known`.
 pub(super) fn old_urls(
@@ -69,6 +79,9 @@ pub(super) fn old_urls(
     known: &mut HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Alias>, Vec<Removed>) {
+    if !any_old_urls(loaded, drafts, ledgers) {
+        return (Vec::new(), Vec::new());
+    }
     let mut taken: HashMap<String, String> = known
         .iter()
         .map(|u| (crate::routes::url_to_path(u), u.clone()))
