@@ -535,9 +535,20 @@ impl Engine {
                 let site = Arc::new(site);
                 model = Some(site.clone());
                 let old = self.last.take();
+                // The old keys and files (a map of every output path) are freed off the
+                // pass, as the old model is (`garbage`).
                 let (tera, old_site) = match (new_tera, old) {
-                    (Some(t), old) => (t, old.map(|g| g.site)),
-                    (None, Some(g)) => (g.tera, Some(g.site)),
+                    (Some(t), old) => (
+                        t,
+                        old.map(|g| {
+                            crate::process::drop_aside((g.state, g.stored, g.diags, g.tera));
+                            g.site
+                        }),
+                    ),
+                    (None, Some(g)) => {
+                        crate::process::drop_aside((g.state, g.stored, g.diags));
+                        (g.tera, Some(g.site))
+                    }
                     (None, None) => return Err(Vec::new()),
                 };
                 self.last = Some(Good {
@@ -556,8 +567,11 @@ impl Engine {
                 if let Some(t) = new_tera {
                     g.tera = t;
                 }
-                g.state = new_state;
-                g.stored = stored;
+                let old = (
+                    std::mem::replace(&mut g.state, new_state),
+                    std::mem::replace(&mut g.stored, stored),
+                );
+                crate::process::drop_aside(old);
                 None
             }
         };
