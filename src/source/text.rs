@@ -80,6 +80,20 @@ impl Text {
         *self.0.hash.get_or_init(|| text_hash(self.as_str()))
     }
 
+    /// The text's length in bytes (known without reading a kept file).
+    pub fn len(&self) -> usize {
+        match (self.0.text.get(), &self.0.later) {
+            (Some(t), _) => t.len(),
+            (None, Some(later)) => later.len,
+            (None, None) => 0,
+        }
+    }
+
+    /// Whether the text is empty (known without reading a kept file).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether the text has been read from its file.
     pub fn is_read(&self) -> bool {
         self.0.text.get().is_some()
@@ -202,6 +216,8 @@ mod tests {
         assert!(!t.is_read());
         assert_eq!(t.hash(), text_hash("政务公开"));
         assert!(!t.is_read(), "the hash is known without reading");
+        assert_eq!(t.len(), 12);
+        assert!(!t.is_read(), "and the length");
         assert!(t.same(&Text::from("政务公开")));
         assert_eq!(&*t, "政务公开");
         assert!(t.is_read() && !damaged.load(Ordering::Relaxed));

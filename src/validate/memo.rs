@@ -133,7 +133,6 @@ pub struct Memo {
     /// With a store, this run's bodies (kept in a list: a run of `build` looks each up once).
     to_keep: Mutex<Vec<ToKeep>>,
     docs: Mutex<HashMap<String, DocEntry>>,
-    /// Facts by kind and path.
     /// Facts by path (then kind), in shards by path: looked up from every core at once.
     fronts: [Mutex<HashMap<String, Vec<FrontEntry>>>; SHARDS],
     ledgers: Mutex<HashMap<String, LedgerEntry>>,
@@ -231,7 +230,8 @@ impl Memo {
                 })
             })
             .collect();
-        // A ledger is kept whole: its text is all "front matter", its body empty.
+        // A ledger is kept whole: its text is all "front matter", its body empty (its
+        // length is known without reading a kept file).
         entries.extend(loaded.lists.iter().filter_map(|l| {
             let len = l.file.text.len();
             Some(Entry {
