@@ -146,21 +146,25 @@ pub fn validate_with(loaded: &Loaded, opts: &Options, memo: &Memo) -> (Site, Vec
     }
     // Every URL of the site (250,000 at 100,000 documents), only when something is to be
     // checked against it: an old URL, a withdrawn one, a site-absolute link.
-    let mut known =
-        if !found.absolute_links.is_empty() || urls::any_old_urls(loaded, &drafts, &ledgers) {
-            urls::known(&urls::Published {
-                policies: &policies,
-                interpretations: &interpretations,
-                pages: &pages,
-                ledgers: &ledgers,
-                reports: &reports,
-                website_reports: &website_reports,
-                copies: &copies,
-            })
-        } else {
-            Default::default()
-        };
-    let (aliases, removed) = urls::old_urls(loaded, &drafts, &ledgers, &mut known, d);
+    let old_urls = urls::any_old_urls(loaded, &drafts, &ledgers);
+    let mut known = if !found.absolute_links.is_empty() || old_urls {
+        urls::known(&urls::Published {
+            policies: &policies,
+            interpretations: &interpretations,
+            pages: &pages,
+            ledgers: &ledgers,
+            reports: &reports,
+            website_reports: &website_reports,
+            copies: &copies,
+        })
+    } else {
+        Default::default()
+    };
+    let (aliases, removed) = if old_urls {
+        urls::old_urls(loaded, &drafts, &ledgers, &mut known, d)
+    } else {
+        Default::default()
+    };
     urls::broken_links(found, &known, &ledgers, d);
     drafts.drop_aside();
     crate::process::drop_aside((known, bodies.into_rendered()));

@@ -79,9 +79,6 @@ pub(super) fn old_urls(
     known: &mut HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Alias>, Vec<Removed>) {
-    if !any_old_urls(loaded, drafts, ledgers) {
-        return (Vec::new(), Vec::new());
-    }
     let mut taken: HashMap<String, String> = known
         .iter()
         .map(|u| (crate::routes::url_to_path(u), u.clone()))
